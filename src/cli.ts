@@ -1,0 +1,20 @@
+// Operator commands: `npm run cli -- <command> [args]`. Each command lives in src/cli/.
+import { adminTokenCommand } from './cli/admin-token';
+import type { CliCommand } from './cli/command';
+
+const commands: Record<string, CliCommand> = {
+  'admin-token': adminTokenCommand,
+};
+
+const [name, ...args] = process.argv.slice(2);
+const command = name ? commands[name] : undefined;
+if (!command) {
+  console.error(`usage: npm run cli -- <command>\n\ncommands:\n${Object.entries(commands).map(([n, c]) => `  ${n.padEnd(16)} ${c.summary}`).join('\n')}`);
+  process.exit(name ? 64 : 0);
+}
+try {
+  process.exitCode = (await command.run(args)) ?? 0;
+} catch (err) {
+  console.error(`${name}: ${(err as Error).message}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,20 @@
+import { loadConfig } from '../config';
+import { ADMIN_ROLES, issueAdminToken, type AdminRole } from '../domain/admin-token';
+import { normalizeEmail } from '../domain/email-address';
+import { parseOptions, type CliCommand } from './command';
+
+export const adminTokenCommand: CliCommand = {
+  summary: 'admin-token --role marketer|dpo|admin --sub EMAIL [--ttl 8h]: print an admin API token',
+  async run(args) {
+    const { values } = parseOptions(args, {
+      role: { type: 'string' },
+      sub: { type: 'string' },
+      ttl: { type: 'string', default: '8h' },
+    });
+    if (!values.role || !ADMIN_ROLES.includes(values.role as AdminRole)) throw new Error(`--role must be one of ${ADMIN_ROLES.join(', ')}`);
+    if (!values.sub) throw new Error('--sub EMAIL is required');
+    if (!/^\d+[smhd]$/.test(values.ttl!)) throw new Error('--ttl must look like 30m, 8h or 7d');
+    const config = loadConfig();
+    console.log(issueAdminToken(config.adminJwt, { sub: normalizeEmail(values.sub), role: values.role as AdminRole }, values.ttl!));
+  },
+};

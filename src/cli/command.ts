@@ -1,0 +1,11 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+export interface CliCommand {
+  summary: string;
+  /** Returns the exit code (0 when omitted). */
+  run(args: string[]): Promise<number | void>;
+}
+
+export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
+  return parseArgs({ args, options, allowPositionals: true, strict: true });
+}

@@ -1,0 +1,213 @@
+// The only reader of process.env. Validates every variable once, fails fast with the variable's
+// name, and hands out one frozen, typed object.
+import path from 'node:path';
+import { z } from 'zod';
+
+const DEV_ONLY = 'dev-only-not-secret';
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .regex(/^\d+(ms|s|m|h|d)$/, 'expected a duration such as 500ms, 30s, 10m, 8h or 7d')
+    .default(fallback)
+    .transform(parseDuration);
+
+const optionalUrl = z
+  .string()
+  .optional()
+  .transform((v) => (v === '' ? undefined : v))
+  .pipe(z.string().url().optional());
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  VAR_DIR: z.string().default('./var'),
+  PUBLIC_BASE_URL: optionalUrl,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: z.string().default('loopback'),
+
+  MONGODB_URI: optionalUrl,
+  REDIS_URL: optionalUrl,
+  QUEUE_PREFIX: z.string().regex(/^[\w:-]+$/).default('ej'),
+
+  SMTP_URL: optionalUrl,
+  MAIL_SINK_DIR: z.string().optional(),
+  SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(5),
+  SEND_RATE_PER_SEC: z.coerce.number().min(0).default(0),
+  MAIL_FROM: z.string().default('IMPRO CEĻOJUMI <e-jaunumi@impro.lv>'),
+  MAIL_DOMAIN: z.string().default('impro.lv'),
+  MAILBOX_ADDRESS: z.string().email().default('impro@impro.lv'),
+  UNSUBSCRIBE_MAILTO_LOCAL: z.string().default('unsubscribe'),
+  DKIM_DOMAIN: z.string().optional(),
+  DKIM_SELECTOR: z.string().optional(),
+  DKIM_PRIVATE_KEY: z.string().optional(),
+
+  ADMIN_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  ADMIN_JWT_ISSUER: z.string().default('e-jaunumi'),
+  ADMIN_JWT_AUDIENCE: z.string().default('e-jaunumi-admin'),
+  LINK_SIGNING_KEYS: z.string().optional(),
+  EMAIL_HASH_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+
+  CONFIRM_TOKEN_TTL: duration('7d'),
+  VERIFY_TOKEN_TTL: duration('7d'),
+  SIGNUP_COOLDOWN: duration('10m'),
+  SIGNUP_DAILY_LIMIT: z.coerce.number().int().min(1).default(5),
+  SIGNUP_IP_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+
+  IMAP_URL: optionalUrl,
+  IMAP_POLL_INTERVAL: duration('1m'),
+  SOFT_BOUNCE_LIMIT: z.coerce.number().int().min(1).default(3),
+  SOFT_BOUNCE_WINDOW: duration('30d'),
+
+  RETENTION_UNCONFIRMED: duration('30d'),
+  RETENTION_INBOUND_RAW: duration('90d'),
+  RETENTION_DELIVERY_DETAILS: duration('730d'),
+  RETENTION_REQUESTS_AUDIT: duration('1095d'),
+});
+
+export type Config = Readonly<{
+  env: 'development' | 'test' | 'production';
+  port: number;
+  varDir: string;
+  publicBaseUrl: string;
+  logLevel: string;
+  trustProxy: string;
+  mongodbUri?: string;
+  redisUrl?: string;
+  queuePrefix: string;
+  smtpUrl?: string;
+  mailSinkDir: string;
+  smtpPoolSize: number;
+  sendRatePerSec: number;
+  mailFrom: string;
+  mailDomain: string;
+  mailboxAddress: string;
+  unsubscribeMailtoLocal: string;
+  dkim?: { domainName: string; keySelector: string; privateKey: string };
+  adminJwt: { secret: string; issuer: string; audience: string };
+  linkSigningKeys: ReadonlyArray<{ id: string; secret: Buffer }>;
+  emailHashKey: string;
+  confirmTokenTtlMs: number;
+  verifyTokenTtlMs: number;
+  signupCooldownMs: number;
+  signupDailyLimit: number;
+  signupIpLimitPerMinute: number;
+  imapUrl?: string;
+  imapPollIntervalMs: number;
+  softBounceLimit: number;
+  softBounceWindowMs: number;
+  retention: { unconfirmedMs: number; inboundRawMs: number; deliveryDetailsMs: number; requestsAuditMs: number };
+}>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function parseDuration(text: string): number {
+  const match = /^(\d+)(ms|s|m|h|d)$/.exec(text);
+  if (!match) throw new Error(`not a duration: ${text}`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'ms'];
+  return Number(match[1]) * unit;
+}
+
+/** `k2:base64secret,k1:base64secret` — the first key signs new links, all keys verify. */
+export function parseLinkSigningKeys(text: string): Array<{ id: string; secret: Buffer }> {
+  const keys = text.split(',').map((entry) => {
+    const [id, secret] = entry.trim().split(':');
+    if (!id || !secret || !/^[A-Za-z0-9]{1,8}$/.test(id)) {
+      throw new Error('each key is ID:SECRET with an alphanumeric id of at most 8 characters');
+    }
+    const bytes = Buffer.from(secret, 'base64');
+    if (bytes.length < 32) throw new Error(`key ${id} must decode to at least 32 bytes of base64`);
+    return { id, secret: bytes };
+  });
+  if (new Set(keys.map((k) => k.id)).size !== keys.length) throw new Error('key ids must be unique');
+  return keys;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const v = parsed.data;
+  const problems: string[] = [];
+  const production = v.NODE_ENV === 'production';
+
+  // Secrets have fixed, clearly named values only in development and tests; production must set them.
+  const secret = (name: 'ADMIN_JWT_SECRET' | 'EMAIL_HASH_KEY' | 'LINK_SIGNING_KEYS', devValue: string) => {
+    const value = v[name];
+    if (value) return value;
+    if (production) problems.push(`${name}: required in production`);
+    return devValue;
+  };
+  const adminSecret = secret('ADMIN_JWT_SECRET', `${DEV_ONLY}-admin-jwt-secret-0000`);
+  const hashKey = secret('EMAIL_HASH_KEY', `${DEV_ONLY}-email-hash-key-00000000`);
+  const linkKeysText = secret('LINK_SIGNING_KEYS', `dev:${Buffer.from(`${DEV_ONLY}-link-signing-key-000`).toString('base64')}`);
+  let linkSigningKeys: Array<{ id: string; secret: Buffer }> = [];
+  try {
+    linkSigningKeys = parseLinkSigningKeys(linkKeysText);
+  } catch (err) {
+    problems.push(`LINK_SIGNING_KEYS: ${(err as Error).message}`);
+  }
+
+  if (production && !v.MONGODB_URI) problems.push('MONGODB_URI: required in production');
+  if (production && !v.REDIS_URL) problems.push('REDIS_URL: required in production');
+  if (production && !v.SMTP_URL) problems.push('SMTP_URL: required in production');
+  if (production && !v.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL: required in production');
+
+  const dkimParts = [v.DKIM_DOMAIN, v.DKIM_SELECTOR, v.DKIM_PRIVATE_KEY];
+  if (dkimParts.some(Boolean) && !dkimParts.every(Boolean)) {
+    problems.push('DKIM_DOMAIN, DKIM_SELECTOR, DKIM_PRIVATE_KEY: set all three or none');
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  const varDir = path.resolve(v.VAR_DIR);
+  return Object.freeze({
+    env: v.NODE_ENV,
+    port: v.PORT,
+    varDir,
+    publicBaseUrl: (v.PUBLIC_BASE_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, ''),
+    logLevel: v.LOG_LEVEL,
+    trustProxy: v.TRUST_PROXY,
+    mongodbUri: v.MONGODB_URI,
+    redisUrl: v.REDIS_URL,
+    queuePrefix: v.QUEUE_PREFIX,
+    smtpUrl: v.SMTP_URL,
+    mailSinkDir: path.resolve(v.MAIL_SINK_DIR ?? path.join(varDir, 'mail')),
+    smtpPoolSize: v.SMTP_POOL_SIZE,
+    sendRatePerSec: v.SEND_RATE_PER_SEC,
+    mailFrom: v.MAIL_FROM,
+    mailDomain: v.MAIL_DOMAIN,
+    mailboxAddress: v.MAILBOX_ADDRESS,
+    unsubscribeMailtoLocal: v.UNSUBSCRIBE_MAILTO_LOCAL,
+    dkim: v.DKIM_DOMAIN
+      ? {
+          domainName: v.DKIM_DOMAIN,
+          keySelector: v.DKIM_SELECTOR!,
+          privateKey: v.DKIM_PRIVATE_KEY!.replace(/\\n/g, '\n'),
+        }
+      : undefined,
+    adminJwt: { secret: adminSecret, issuer: v.ADMIN_JWT_ISSUER, audience: v.ADMIN_JWT_AUDIENCE },
+    linkSigningKeys,
+    emailHashKey: hashKey,
+    confirmTokenTtlMs: v.CONFIRM_TOKEN_TTL,
+    verifyTokenTtlMs: v.VERIFY_TOKEN_TTL,
+    signupCooldownMs: v.SIGNUP_COOLDOWN,
+    signupDailyLimit: v.SIGNUP_DAILY_LIMIT,
+    signupIpLimitPerMinute: v.SIGNUP_IP_LIMIT_PER_MINUTE,
+    imapUrl: v.IMAP_URL,
+    imapPollIntervalMs: v.IMAP_POLL_INTERVAL,
+    softBounceLimit: v.SOFT_BOUNCE_LIMIT,
+    softBounceWindowMs: v.SOFT_BOUNCE_WINDOW,
+    retention: {
+      unconfirmedMs: v.RETENTION_UNCONFIRMED,
+      inboundRawMs: v.RETENTION_INBOUND_RAW,
+      deliveryDetailsMs: v.RETENTION_DELIVERY_DETAILS,
+      requestsAuditMs: v.RETENTION_REQUESTS_AUDIT,
+    },
+  });
+}

@@ -1,0 +1,43 @@
+import { Schema, Types, type Connection, type InferSchemaType } from 'mongoose';
+
+export const CAMPAIGN_STATES = ['draft', 'scheduled', 'sending', 'paused', 'sent', 'cancelled'] as const;
+export type CampaignState = (typeof CAMPAIGN_STATES)[number];
+
+const campaignSchema = new Schema(
+  {
+    name: { type: String, required: true },
+    list: { type: String, required: true },
+    subject: { type: String, required: true },
+    preheader: { type: String, default: '' },
+    mjml: { type: String, required: true },
+    // Compiled once when the draft is saved; per recipient only merge fields are substituted.
+    html: { type: String, default: '' },
+    text: { type: String, default: '' },
+    status: { type: String, enum: CAMPAIGN_STATES, default: 'draft' },
+    scheduledAt: { type: Date },
+    startedAt: { type: Date },
+    finishedAt: { type: Date },
+    // Frozen audience: the highest subscription _id when sending started; fan-out pages up to it.
+    audienceMaxId: { type: Types.ObjectId },
+    // Last subscription _id whose batch was enqueued; a restarted fan-out continues after it.
+    checkpointId: { type: Types.ObjectId },
+    fanoutDone: { type: Boolean, default: false },
+    batchesEnqueued: { type: Number, default: 0 },
+    stats: {
+      queued: { type: Number, default: 0 },
+      sent: { type: Number, default: 0 },
+      skipped: { type: Number, default: 0 },
+      failed: { type: Number, default: 0 },
+      bounced: { type: Number, default: 0 },
+      complained: { type: Number, default: 0 },
+    },
+    skipReasons: { type: Schema.Types.Mixed, default: {} },
+    author: { type: String, required: true },
+  },
+  { timestamps: true, minimize: false },
+);
+// Campaign list in the admin view, newest first; the scheduler finds due campaigns by status.
+campaignSchema.index({ status: 1, scheduledAt: 1 });
+
+export type CampaignDoc = InferSchemaType<typeof campaignSchema>;
+export const campaignModel = (conn: Connection) => conn.model('Campaign', campaignSchema, 'campaigns');

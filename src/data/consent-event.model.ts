@@ -1,0 +1,61 @@
+import { Schema, Types, type Connection, type InferSchemaType } from 'mongoose';
+
+export const CONSENT_EVENT_TYPES = [
+  'requested',
+  'confirmed',
+  'withdrawn',
+  'imported',
+  'restricted',
+  'restriction-lifted',
+  'erased',
+  'suppressed',
+  'rectified',
+] as const;
+export type ConsentEventType = (typeof CONSENT_EVENT_TYPES)[number];
+
+export const CONSENT_CHANNELS = [
+  'web-form',
+  'api',
+  'one-click',
+  'unsubscribe-page',
+  'mailbox',
+  'bounce',
+  'complaint',
+  'admin',
+  'import',
+  'retention',
+] as const;
+export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];
+
+// The proof of consent (GDPR art. 7(1)). Append-only: code only ever inserts; the single exception
+// is erasure, which strips the person's identifiers and keeps the event.
+const consentEventSchema = new Schema(
+  {
+    subscriberId: { type: Types.ObjectId },
+    emailHash: { type: String, required: true },
+    list: { type: String },
+    type: { type: String, enum: CONSENT_EVENT_TYPES, required: true },
+    channel: { type: String, enum: CONSENT_CHANNELS, required: true },
+    at: { type: Date, required: true },
+    ip: { type: String },
+    userAgent: { type: String },
+    policyVersion: { type: Number },
+    consentTextHash: { type: String },
+    consentText: { type: String },
+    // Ties a request to its confirmation (the sign-up nonce).
+    requestRef: { type: String },
+    campaignId: { type: Types.ObjectId },
+    messageId: { type: String },
+    actor: { type: String },
+    note: { type: String },
+    anonymised: { type: Boolean },
+  },
+  { versionKey: false },
+);
+// A subscriber's consent history in order (admin consent view, access export).
+consentEventSchema.index({ subscriberId: 1, at: 1 });
+// Erasure anonymises by hash; audits of an erased person search by hash.
+consentEventSchema.index({ emailHash: 1 });
+
+export type ConsentEventDoc = InferSchemaType<typeof consentEventSchema>;
+export const consentEventModel = (conn: Connection) => conn.model('ConsentEvent', consentEventSchema, 'consent_events');

@@ -1,0 +1,38 @@
+// Every model bound to one connection; the composition root builds this once.
+import type { Connection } from 'mongoose';
+import { auditEntryModel } from './audit-entry.model';
+import { campaignModel } from './campaign.model';
+import { claimModel } from './claim.model';
+import { consentEventModel } from './consent-event.model';
+import { dataSubjectRequestModel } from './data-subject-request.model';
+import { deliveryModel } from './delivery.model';
+import { inboundMessageModel } from './inbound-message.model';
+import { listModel } from './list.model';
+import { policyVersionModel } from './policy-version.model';
+import { subscriberModel } from './subscriber.model';
+import { subscriptionModel } from './subscription.model';
+import { suppressionModel } from './suppression.model';
+
+export function createModels(conn: Connection) {
+  return {
+    auditEntries: auditEntryModel(conn),
+    campaigns: campaignModel(conn),
+    claims: claimModel(conn),
+    consentEvents: consentEventModel(conn),
+    requests: dataSubjectRequestModel(conn),
+    deliveries: deliveryModel(conn),
+    inboundMessages: inboundMessageModel(conn),
+    lists: listModel(conn),
+    policyVersions: policyVersionModel(conn),
+    subscribers: subscriberModel(conn),
+    subscriptions: subscriptionModel(conn),
+    suppressions: suppressionModel(conn),
+  };
+}
+
+export type Models = ReturnType<typeof createModels>;
+
+/** Builds every index (idempotent); run at start so unique guarantees hold before the first write. */
+export async function syncIndexes(models: Models): Promise<void> {
+  for (const model of Object.values(models)) await model.createIndexes();
+}

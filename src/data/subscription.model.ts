@@ -1,0 +1,28 @@
+import { Schema, Types, type Connection, type InferSchemaType } from 'mongoose';
+
+export const SUBSCRIPTION_STATES = ['pending', 'active', 'unsubscribed'] as const;
+export type SubscriptionState = (typeof SUBSCRIPTION_STATES)[number];
+
+// One document per (subscriber, list), top-level fields only, so the fan-out query
+// `{list, status: 'active', _id > checkpoint}` stays a simple indexed scan on every backend.
+const subscriptionSchema = new Schema(
+  {
+    subscriberId: { type: Types.ObjectId, required: true },
+    list: { type: String, required: true },
+    status: { type: String, enum: SUBSCRIPTION_STATES, required: true },
+    // Nonce of the newest pending sign-up; a confirm token must carry it (a newer request voids older links).
+    pendingRef: { type: String },
+    requestedAt: { type: Date },
+    confirmedAt: { type: Date },
+    unsubscribedAt: { type: Date },
+    policyVersion: { type: Number },
+  },
+  { timestamps: true },
+);
+// At most one subscription per list per person; also serves "this person's lists".
+subscriptionSchema.index({ subscriberId: 1, list: 1 }, { unique: true });
+// Fan-out: active subscribers of a list paged by _id.
+subscriptionSchema.index({ list: 1, status: 1, _id: 1 });
+
+export type SubscriptionDoc = InferSchemaType<typeof subscriptionSchema>;
+export const subscriptionModel = (conn: Connection) => conn.model('Subscription', subscriptionSchema, 'subscriptions');

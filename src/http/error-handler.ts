@@ -1,0 +1,60 @@
+// One place maps errors to HTTP: domain errors to 4xx with a stable code, anything else to a logged
+// 500 that shows no stack.
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from '../logger';
+import { AppError, ErrorCodes, type ErrorCode } from '../errors';
+
+const STATUS: Record<ErrorCode, number> = {
+  [ErrorCodes.VALIDATION]: 400,
+  [ErrorCodes.INVALID_EMAIL]: 400,
+  [ErrorCodes.INVALID_TOKEN]: 400,
+  [ErrorCodes.EXPIRED_TOKEN]: 410,
+  [ErrorCodes.USED_TOKEN]: 410,
+  [ErrorCodes.NOT_FOUND]: 404,
+  [ErrorCodes.CONFLICT]: 409,
+  [ErrorCodes.DUPLICATE]: 409,
+  [ErrorCodes.RATE_LIMITED]: 429,
+  [ErrorCodes.UNAUTHENTICATED]: 401,
+  [ErrorCodes.FORBIDDEN]: 403,
+  [ErrorCodes.INVALID_MJML]: 400,
+  [ErrorCodes.INVALID_STATE]: 409,
+  [ErrorCodes.SUPPRESSED]: 409,
+  [ErrorCodes.PAYLOAD_TOO_LARGE]: 413,
+  [ErrorCodes.UNSUPPORTED_MEDIA_TYPE]: 415,
+};
+
+export function statusOf(err: AppError): number {
+  return STATUS[err.code] ?? 400;
+}
+
+/** Errors raised by body parsers (express.json, urlencoded): the client's mistake, not ours. */
+function fromBodyParser(err: unknown): AppError | undefined {
+  const e = err as { type?: string; status?: number; message?: string };
+  if (e.type === 'entity.too.large') return new AppError(ErrorCodes.PAYLOAD_TOO_LARGE, 'request body too large');
+  if (e.type === 'entity.parse.failed') return new AppError(ErrorCodes.VALIDATION, 'request body is not valid JSON');
+  if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {
+    return new AppError(ErrorCodes.UNSUPPORTED_MEDIA_TYPE, e.message ?? 'unsupported encoding');
+  }
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return new AppError(ErrorCodes.VALIDATION, e.message ?? 'bad request');
+  return undefined;
+}
+
+export type ErrorPageRenderer = (req: Request, res: Response, err: AppError, status: number) => boolean;
+
+export function errorHandler(logger: Logger, renderPage?: ErrorPageRenderer) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const appError = err instanceof AppError ? err : fromBodyParser(err);
+    if (res.headersSent) {
+      logger.error({ err, url: req.originalUrl }, 'error after response started');
+      return;
+    }
+    if (!appError) {
+      logger.error({ err, method: req.method, url: req.originalUrl }, 'unhandled error');
+      res.status(500).json({ error: { code: 'internal_error', message: 'Internal error' } });
+      return;
+    }
+    const status = statusOf(appError);
+    if (renderPage?.(req, res, appError, status)) return;
+    res.status(status).json({ error: { code: appError.code, message: appError.message, details: appError.details } });
+  };
+}

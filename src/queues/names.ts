@@ -1,0 +1,11 @@
+// Every queue in one place; key equal to value so logs and Redis keys read the same.
+export const QueueNames = {
+  fanout: 'fanout',
+  send: 'send',
+  transactional: 'transactional',
+  mailbox: 'mailbox',
+  retention: 'retention',
+  scheduler: 'scheduler',
+} as const;
+
+export type QueueName = (typeof QueueNames)[keyof typeof QueueNames];

@@ -1,0 +1,29 @@
+// Starts every worker of this process; each worker file is thin and calls one domain function.
+import type { Worker } from 'bullmq';
+import type { Container } from '../src/container';
+
+export type WorkerFactory = (c: Container) => Worker | Promise<Worker>;
+
+const factories: WorkerFactory[] = [];
+
+export interface RunningWorkers {
+  workers: Worker[];
+  close(): Promise<void>;
+}
+
+export async function startWorkers(c: Container): Promise<RunningWorkers> {
+  const log = c.logger.child({ component: 'workers' });
+  const workers: Worker[] = [];
+  for (const factory of factories) {
+    const worker = await factory(c);
+    worker.on('error', (err) => log.error({ err, queue: worker.name }, 'worker error'));
+    worker.on('failed', (job, err) => log.warn({ queue: worker.name, jobId: job?.id, err: err.message }, 'job failed'));
+    workers.push(worker);
+  }
+  return {
+    workers,
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
+}
