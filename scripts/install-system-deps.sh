@@ -2,6 +2,7 @@
 # Installs the system packages the integration tests need, only those missing, on Debian bookworm:
 #   dovecot-imapd  real IMAP server for test/helpers/dovecot.ts (test instances use their own ports)
 #   chromium       browser for the page tests (playwright-core drives the system binary)
+#   fonts-dejavu-core  a font with Latvian diacritics for page screenshots
 #   redis-server   BullMQ's Redis, unless a redis-server is already on PATH
 # Run as root. Idempotent: when everything is present it prints nothing and touches nothing.
 set -euo pipefail
@@ -16,6 +17,8 @@ installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install o
 missing=()
 installed dovecot-imapd || missing+=(dovecot-imapd)
 installed chromium || command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# Latvian diacritics in page screenshots need a font with them.
+installed fonts-dejavu-core || missing+=(fonts-dejavu-core)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 
 if [[ ${#missing[@]} -eq 0 ]]; then

@@ -5,6 +5,11 @@ import type { Config } from './config';
 import { connectDatabase } from './data/connect';
 import { createModels, syncIndexes, type Models } from './data/models';
 import { AuditLog } from './domain/audit';
+import { ConsentLedger } from './domain/consent-ledger';
+import { Suppressions } from './domain/suppressions';
+import { PageRenderer } from './http/pages';
+import { EmailTemplates } from './mail/email-templates';
+import { ListHeaderBuilder } from './mail/list-headers';
 import { LinkTokenSigner } from './domain/link-token';
 import { seedDefaults } from './domain/seed';
 import { assertNoEviction } from './infra/redis-server';
@@ -29,6 +34,11 @@ export interface Container {
   mailer: Mailer;
   signer: LinkTokenSigner;
   audit: AuditLog;
+  ledger: ConsentLedger;
+  suppressions: Suppressions;
+  listHeaders: ListHeaderBuilder;
+  emails: EmailTemplates;
+  pages: PageRenderer;
   close(): Promise<void>;
 }
 
@@ -57,6 +67,11 @@ export async function createContainer(config: Config, logger: Logger, opts: Cont
   const mailer = createMailer(config, config.smtpUrl);
   const signer = new LinkTokenSigner(config.linkSigningKeys);
   const audit = new AuditLog({ models, now });
+  const ledger = new ConsentLedger({ models, now });
+  const suppressions = new Suppressions({ models });
+  const listHeaders = new ListHeaderBuilder({ signer, settings: config });
+  const emails = new EmailTemplates();
+  const pages = new PageRenderer();
 
   return {
     config,
@@ -69,6 +84,11 @@ export async function createContainer(config: Config, logger: Logger, opts: Cont
     mailer,
     signer,
     audit,
+    ledger,
+    suppressions,
+    listHeaders,
+    emails,
+    pages,
     async close() {
       await closeQueues(queues);
       mailer.close();

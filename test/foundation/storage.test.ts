@@ -16,7 +16,7 @@ describe('storage: Mongoose on the MongoDB-compatible server', () => {
 
   it('seeds the default list and privacy-policy version 1', async () => {
     const list = await t.c.models.lists.findOne({ slug: DEFAULT_LIST }).lean();
-    expect(list?.name.lv).to.equal('e-Jaunumi');
+    expect(list?.name?.lv).to.equal('e-Jaunumi');
     const policy = await t.c.models.policyVersions.findOne({ version: 1 }).lean();
     expect(policy?.text).to.contain('e-Jaunumi');
     expect(policy?.textHash).to.match(/^[0-9a-f]{64}$/);

@@ -1,0 +1,50 @@
+// Writes the proof of consent. Insert-only: no method here updates or deletes an event; erasure
+// anonymises through anonymise(), which strips identifiers and keeps what happened and when.
+import type { Types } from 'mongoose';
+import type { ConsentChannel, ConsentEventType } from '../data/consent-event.model';
+import type { Models } from '../data/models';
+
+export interface ConsentEventInput {
+  subscriberId?: Types.ObjectId | string;
+  emailHash: string;
+  list?: string;
+  type: ConsentEventType;
+  channel: ConsentChannel;
+  ip?: string;
+  userAgent?: string;
+  policyVersion?: number;
+  consentTextHash?: string;
+  consentText?: string;
+  requestRef?: string;
+  campaignId?: Types.ObjectId | string;
+  messageId?: string;
+  actor?: string;
+  note?: string;
+}
+
+export class ConsentLedger {
+  constructor(private readonly deps: { models: Models; now: () => Date }) {}
+
+  async record(event: ConsentEventInput): Promise<void> {
+    await this.deps.models.consentEvents.create({ ...event, at: this.deps.now() });
+  }
+
+  async recordMany(events: ConsentEventInput[]): Promise<void> {
+    if (events.length === 0) return;
+    const at = this.deps.now();
+    await this.deps.models.consentEvents.insertMany(events.map((e) => ({ ...e, at })), { ordered: false });
+  }
+
+  history(subscriberId: Types.ObjectId | string) {
+    return this.deps.models.consentEvents.find({ subscriberId }).sort({ at: 1, _id: 1 }).lean();
+  }
+
+  /** Erasure: the events stay as evidence, linked only by the keyed hash. */
+  async anonymise(emailHash: string): Promise<number> {
+    const result = await this.deps.models.consentEvents.updateMany(
+      { emailHash },
+      { $unset: { subscriberId: 1, ip: 1, userAgent: 1, messageId: 1, note: 1 }, $set: { anonymised: true } },
+    );
+    return result.modifiedCount;
+  }
+}

@@ -1,0 +1,47 @@
+// The one builder of unsubscribe links and List-* headers (RFC 2369, RFC 8058). Every mail that
+// goes to a subscriber takes its headers and footer links from here, so they can never disagree.
+import type { LinkTokenSigner } from '../domain/link-token';
+
+export interface UnsubscribeTarget {
+  subscriberId: string;
+  /** The list the mail was sent for; omitted means "every list". */
+  list?: string;
+  campaignId?: string;
+}
+
+export interface ListLinks {
+  token: string;
+  unsubscribeUrl: string;
+  mailto: string;
+  headers: Record<string, string>;
+}
+
+export interface ListHeaderSettings {
+  publicBaseUrl: string;
+  mailDomain: string;
+  mailboxAddress: string;
+  unsubscribeMailtoLocal: string;
+}
+
+export class ListHeaderBuilder {
+  constructor(private readonly deps: { signer: LinkTokenSigner; settings: ListHeaderSettings }) {}
+
+  unsubscribeToken(target: UnsubscribeTarget): string {
+    return this.deps.signer.sign({ purpose: 'unsubscribe', subject: target.subscriberId, list: target.list, campaign: target.campaignId });
+  }
+
+  build(target: UnsubscribeTarget): ListLinks {
+    const { settings } = this.deps;
+    const token = this.unsubscribeToken(target);
+    const unsubscribeUrl = `${settings.publicBaseUrl}/u/${token}`;
+    // The mailbox poller recognises unsubscribe+TOKEN@ as an unsubscribe whatever the body says.
+    const mailboxDomain = settings.mailboxAddress.split('@')[1];
+    const mailto = `mailto:${settings.unsubscribeMailtoLocal}+${token}@${mailboxDomain}?subject=unsubscribe`;
+    const headers: Record<string, string> = {
+      'List-Unsubscribe': `<${unsubscribeUrl}>, <${mailto}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    };
+    if (target.list) headers['List-Id'] = `<${target.list}.${settings.mailDomain}>`;
+    return { token, unsubscribeUrl, mailto, headers };
+  }
+}
