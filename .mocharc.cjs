@@ -2,7 +2,6 @@
 module.exports = {
   'node-option': ['import=tsx'],
   extension: ['ts'],
-  spec: ['test/**/*.test.ts'],
   require: ['test/helpers/root-hooks.ts'],
   timeout: 20000,
   recursive: true,

@@ -1,5 +1,9 @@
 // Mocha root hooks: provision the real services once for the whole run and remove them afterwards.
+import { use } from 'chai';
+import chaiAsPromised from 'chai-as-promised';
 import { getServices, startServices } from './services';
+
+use(chaiAsPromised);
 
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context) {

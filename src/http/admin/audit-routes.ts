@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Container } from '../../container';
-import { requireRole } from '../admin-auth';
+import { actorOf, requireRole } from '../admin-auth';
 import { parseOr400 } from '../validate';
 
 const query = z.object({
@@ -14,6 +14,8 @@ export function auditRoutes(c: Pick<Container, 'audit'>): Router {
   router.get('/audit', requireRole('dpo'), async (req, res) => {
     const { limit, before } = parseOr400(query, req.query);
     const entries = await c.audit.list({ limit, before });
+    // The trail names staff and targets: reading it is itself recorded.
+    await c.audit.record(actorOf(req), 'audit.read', undefined, { count: entries.length });
     res.json({
       items: entries.map((e) => ({
         id: String(e._id),
