@@ -54,7 +54,7 @@ describe('admin API access control', () => {
     it(`answers 401 to ${what}`, async () => {
       const res = await audit(header());
       expect(res.status).to.equal(401);
-      expect((await res.json()).error.code).to.equal('unauthenticated');
+      expect(((await res.json()) as { error: { code: string } }).error.code).to.equal('unauthenticated');
     });
   }
 

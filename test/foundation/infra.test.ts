@@ -53,7 +53,7 @@ describe('infrastructure', () => {
       expect(await ready.json()).to.deep.equal({ status: 'ready', database: true, redis: true });
       const missing = await fetch(`${t.baseUrl}/api/v1/nothing-here`);
       expect(missing.status).to.equal(404);
-      expect((await missing.json()).error.code).to.equal('not_found');
+      expect(((await missing.json()) as { error: { code: string } }).error.code).to.equal('not_found');
     } finally {
       await t.close();
     }
