@@ -371,8 +371,14 @@ const INFERENCE_RULES: InferenceRule[] = [
   },
   {
     pattern:
-      /user ?unknown|unknown (?:user|recipient|mailbox|local.?part|address)|no such (?:user|mailbox|recipient|person|address|account)|(?:user|recipient|mailbox|address|account)(?: name)? (?:not found|does ?n[o']t exist|not exist|is unknown|unknown|not valid|is not valid|invalid)|does not exist|doesn'?t exist|invalid (?:final )?(?:delivery )?(?:recipient|mailbox|user(?: ?id)?|address|account)|not a valid (?:user|mailbox|recipient)|recipientnotfound|not listed in (?:domino )?directory|(?:doesn't|does not) have (?:a|an) [\w.]+ account|no mailbox here|(?:recipient|user)(?: name)? is not recognized|address (?:couldn't|could not) be found|unrouteable address|пользовател[а-яё]* не (?:найден|существует)|нет такого|не существует|адрес(?:ат)? не найден|несуществующ|lietot[aā]js (?:nav atrasts|neeksist[eē])|neeksist[eē]/i,
+      /user ?unknown|unknown (?:user|recipient|mailbox|local.?part|address)|no such (?:user|mailbox|recipient|person|address|account)|(?:user|recipient|mailbox|address|account)(?: name)? (?:not found|does ?n[o']t exist|not exist|is unknown|unknown|not valid|is not valid|invalid)|does not exist|doesn'?t exist|invalid (?:final )?(?:delivery )?(?:recipient|mailbox|user(?: ?id)?|address|account)|not a valid (?:user|mailbox|recipient)|recipientnotfound|recipient address rejected: access denied|not listed in (?:domino )?directory|(?:doesn't|does not) have (?:a|an) [\w.]+ account|no mailbox here|(?:recipient|user)(?: name)? is not recognized|address (?:couldn't|could not) be found|unrouteable address|пользовател[а-яё]* не (?:найден|существует)|нет такого|не существует|адрес(?:ат)? не найден|несуществующ|lietot[aā]js (?:nav atrasts|neeksist[eē])|neeksist[eē]/i,
     status: (cls) => `${cls}.1.1`,
+  },
+  {
+    // RFC 7505 null MX and its wordings: the domain declares it takes no mail at all. Mail "from
+    // you" or "from this IP" is a policy rejection, not this.
+    pattern: /(?:does ?n[o']t|do not|will not) accept (?:any )?(?:e-?)?mail(?! from)|not accepting (?:any )?(?:e-?)?mail(?! from)|null mx/i,
+    status: (cls) => `${cls}.1.10`,
   },
   {
     pattern:
@@ -381,7 +387,7 @@ const INFERENCE_RULES: InferenceRule[] = [
   },
   {
     pattern:
-      /host or domain name not found|domain (?:name )?not found|no such domain|domain (?:does not|doesn't) exist|unknown domain|no mx|mx (?:record )?not found|nxdomain|name service error|unrouteable (?:mail )?domain|домен не (?:найден|существует)/i,
+      /host or domain name not found|domain (?:name )?not found|no such domain|domain (?:does not|doesn't) exist|unknown domain|no mx|mx (?:record )?not found|(?:couldn't|could not|can't|cannot|unable to) find (?:a |any )?(?:mail exchanger|mx)|nxdomain|name service error|unrouteable (?:mail )?domain|домен не (?:найден|существует)/i,
     status: (cls) => `${cls}.1.2`,
   },
   {
@@ -445,24 +451,57 @@ function inferFromText(text: string, cls: string): string | undefined {
 
 /** The address is dead: bad mailbox or domain (5.1.x except the sender-side 5.1.7/5.1.8), or a disabled account. */
 function isDeadStatus(status: string): boolean {
-  return /^5\.1\.(?!7$|8$)\d+$/.test(status) || status === '5.2.1';
+  return /^5\.1\.(?!0$|7$|8$)\d+$/.test(status) || status === '5.2.1';
 }
 
 /**
- * Vague codes (x.0.0, protocol 5.5.x, "unable to route" 5.4.4) say nothing about the address,
- * so the wording decides: "user unknown" or "host or domain name not found" under a vague code is
- * still a dead address.
+ * Vague codes (x.0.0, "other address status" 5.1.0, protocol 5.5.x, "unable to route" 5.4.4) say
+ * nothing about the address, so the wording decides: "user unknown" or "host or domain name not
+ * found" under a vague code is still a dead address.
  */
 function isVague(status: string): boolean {
   return /^5\.(?:\d\.0|5\.\d+|4\.4)$/.test(status);
 }
 
-export function isPermanent(status: string, evidence: string, delayed: boolean): boolean {
-  if (delayed || !status.startsWith('5.')) return false;
-  if (isDeadStatus(status)) return true;
-  if (!isVague(status)) return false;
+/**
+ * Codes that name a cause other than the address (full or oversized mailbox, timeout, our own
+ * sender address); no wording makes these a dead address.
+ */
+function isOtherCause(status: string): boolean {
+  return /^5\.(?:1\.[78]|2\.[23]|3\.4|4\.7)$/.test(status);
+}
+
+/**
+ * Wording that blames the sender, the content or the rate, not the address: receivers misuse
+ * dead-address codes for these (Gmail's rate limit is 5.2.1, a blocklisted sender gets 5.1.0),
+ * and a rejection of our MAIL FROM says nothing about the recipient at all.
+ */
+const NOT_THE_ADDRESS = new RegExp(
+  [
+    'receiving mail at a rate',
+    'rate limit',
+    'too many (?:messages|connections|recipients|mails)',
+    '(?:in reply to|after) mail from\\b',
+    'mail ?from domain',
+    'spamhaus|spamcop|barracuda ?(?:rbl|reputation)|\\brbl\\b|dnsbl',
+    'block ?list(?:ed)?|black ?list(?:ed)?|listed (?:at|on|in|by)',
+    'spam|reputation|virus|malware',
+    'mailbox (?:is )?full|over ?quota|quota exceeded',
+  ].join('|'),
+  'i',
+);
+
+function wordingSaysDead(evidence: string): boolean {
   const inferred = inferFromText(evidence, '5');
   return inferred !== undefined && isDeadStatus(inferred);
+}
+
+export function isPermanent(status: string, evidence: string, delayed: boolean): boolean {
+  if (delayed || !status.startsWith('5.') || isOtherCause(status)) return false;
+  const blamesSomethingElse = NOT_THE_ADDRESS.test(evidence);
+  if (isDeadStatus(status)) return !blamesSomethingElse || wordingSaysDead(evidence);
+  // A vague or policy code (5.7.x) with unmistakable "no such user" wording is still a dead address.
+  return !blamesSomethingElse && wordingSaysDead(evidence);
 }
 
 // --- Amazon SES ------------------------------------------------------------------------------

@@ -22,6 +22,12 @@ function rx(...sources: string[]): RegExp {
 
 const L = '[a-zа-я]*'; // the rest of a word, after folding
 
+/**
+ * "Don't send me SMS" is about another channel, not the newsletter: a "do not send" followed by
+ * one of these is not an unsubscribe (it is most often part of a question about a trip).
+ */
+const NOT_EMAIL = `(?! (?:me |man |мне )?(?:any )?(?:sms|smsus|īsziņ${L}|смс|text messages|texts|calls|zvan${L}|звон${L}))`;
+
 // --- Intent patterns, strongest right first (the order is the priority) ----------------------
 
 const DATA_LV = `(?:dat(?:i|us|iem|u|os)\\b|informācij${L}|kont${L}|profil${L}|datubāz${L}|ierakst${L})`;
@@ -66,15 +72,20 @@ const INTENTS: Array<[Intent, RegExp]> = [
     'rectification',
     rx(
       `\\b(?:iz)?labo(?:jiet|t|jat|siet|jums|jumu|jumi|šanu|šana)\\b`,
-      `(?:vārd|uzvārd|e-?past|adres|dati)${L} (?:ir )?(?:nepareiz|kļūdain|ar kļūdu)`,
+      // "Mans uzvārds ir uzrakstīts nepareizi": a participle may stand between.
+      `(?:vārd|uzvārd|e-?past|adres|dati)${L} (?:ir )?(?:${L} )?(?:nepareiz|kļūdain|ar kļūdu)`,
       `nepareiz${L} (?:ir )?(?:mans |mana |mani )?(?:vārd|uzvārd|e-?past|adres|dati)`,
       `(?:nomain|main|atjaunin|atjauno|precizē)${L} (?:manu|mans|manus|savu|savus|man) ?(?:vārd|uzvārd|e-?past|adres|dat(?:i|us|u)\\b|personas)`,
       `\\b(?:correct|fix|update|change|amend|rectify|edit)${L} (?:the |my )?(?:spelling of (?:my )?)?(?:first |last |sur)?(?:name|surname|e-?mail|address|details|data|personal (?:data|information)|information)`,
+      // "Mana e-pasta adrese ir mainījusies" / "my address has changed": a new address to record.
+      `(?:e-?pasta adrese|e-?pasts|adrese|uzvārds) (?:ir )?(?:no)?mainīj${L}`,
+      `my (?:e-?mail )?(?:address|e-?mail|surname|last name) (?:has )?changed`,
+      `(?:адрес|почта|фамилия)${L} (?:электронн${L} почт${L} )?(?:изменил|поменял)${L}`,
       `(?:my )?(?:name|surname|e-?mail|address|details) (?:is|are) (?:wrong|incorrect|misspel${L}|spelled wrong|outdated)`,
       `(?:wrong|incorrect|misspel${L}) (?:name|surname|e-?mail|data|details)`,
       `\\brectif${L}|typo in my`,
       `исправ${L}`,
-      `(?:измени|поменя|обнови)${L} (?:мо${L} )?(?:имя|фамили${L}|данн${L}|адрес${L}|e-?mail|почт${L})`,
+      `(?:измени|поменя|обнови)${L},?(?: пожалуйста,?)? (?:мо${L} )?(?:имя|фамили${L}|данн${L}|адрес${L}|e-?mail|почт${L})`,
       `(?:неправильн|неверн|ошибочн)${L} (?:указан${L} |написан${L} )?(?:мо${L} )?(?:имя|фамили|данн|адрес)`,
       `ошибк${L} в (?:мо${L} )?(?:имени|фамилии|данных|адресе)`,
       `(?:article|art\\.?|pant${L}|стать${L}|ст\\.?) ?16\\b|\\b16\\.? ?(?:pant|art)`,
@@ -90,6 +101,9 @@ const INTENTS: Array<[Intent, RegExp]> = [
       `informācij${L} (?:jūs )?(?:glabājat|apstrādājat) par mani`,
       `(?:izsniedz|sniedz|nosūt|atsūt)${L} .{0,30}(?:manus |visus )?(?:personas )?dat(?:us|i)\\b`,
       `what (?:personal )?data (?:do )?(?:you|your company) (?:hold|have|store|keep|process|collect)`,
+      `what (?:do|does) (?:you|your company) (?:hold|have|store|keep|know) (?:about|on) me`,
+      `(?:see|view|know|get|obtain|receive) (?:all )?(?:of )?my (?:personal )?(?:data|information)\\b`,
+      `(?:want|like|wish) to (?:see|view|know|get) (?:all )?(?:my|the) (?:personal )?data\\b`,
       `what (?:personal )?information (?:do )?(?:you|your company) (?:hold|have|store|keep|process|collect)(?: about| on) me`,
       `what personal (?:data|information)`,
       `(?:data|information) (?:that )?(?:you )?(?:hold|have|store|keep|process) (?:about|on) me`,
@@ -130,21 +144,23 @@ const INTENTS: Array<[Intent, RegExp]> = [
       `(?:atteik|atsak)${L}.{0,40}(?:jaunum|ziņ|vēstul|e-?past|sūtījum|abonē|sarakst|reklām|piedāvājum|newsletter|rassylk|paziņojum)`,
       `\\batrakstī?${L}`,
       `\\bizrakst${L} (?:mani|no)`,
-      `\\bnesūt(?:iet|īt|i)\\b`,
-      `vairs ne(?:vēl|grib|vajag|sūt)${L}`,
+      `\\bnesūt(?:iet|īt|i)\\b${NOT_EMAIL}`,
+      `vairs ne(?:vēl|grib|vajag|sūt)${L}(?![a-zа-я])${NOT_EMAIL}`,
       `ne(?:vēl|grib)${L} (?:vairs )?saņemt`,
       `(?:izņem|noņem|izslēdz|svītro|dzēs|izdzēs)${L} mani\\b(?! .{0,20}${DATA_LV})`,
+      `(?:izņem|noņem|izslēdz|izslēg|svītro|dzēs|izdzēs)${L} (?:(?:manu|mano|mani) )?(?:(?:e-?past${L}|adres${L}) )*no (?:jūsu |sava |šī |e-?pasta |adresātu )*(?:sarakst|adresāt|jaunum|e-?jaunum)`,
       `(?:pārtrauc|beidz)${L} (?:man )?(?:sūtīt|sūtīšanu)`,
       `remove me|take me off|opt[ -]?out`,
-      `stop (?:sending|emailing|e-mailing|mailing|spamming|the (?:e-?mails|newsletters?))`,
-      `(?:don't|do not) (?:send|e-?mail|mail|contact) me`,
+      `stop (?:sending|emailing|e-mailing|mailing|spamming|the (?:e-?mails|newsletters?))${NOT_EMAIL}`,
+      `(?:don't|do not) (?:send|e-?mail|mail|contact) me${NOT_EMAIL}`,
       `(?:don't|do not|no longer) (?:want|wish) to (?:receive|get)`,
       `no more (?:e-?mails|newsletters|mails|messages)`,
       `cancel (?:my )?(?:subscription|newsletter)`,
       `(?:remove|delete|take) my (?:e-?mail|address|e-?mail address) (?:from|off)`,
       `отпи(?:с|ш)${L}`,
-      `больше не (?:присылай|отправляй|пиши|хочу|нужно|надо|шлите)${L}`,
-      `не (?:присылай|шлите|отправляй)${L}`,
+      `больше не (?:присылай|отправляй|пиши|хочу|нужно|надо|шлите)${L}(?![a-zа-я])${NOT_EMAIL}`,
+      `не (?:присылай|шлите|отправляй)${L}(?![a-zа-я])${NOT_EMAIL}`,
+      `(?:исключ|удал|убер|убр)${L} (?:мо${L} )?(?:адрес${L} |e-?mail |почт${L} )?(?:электронн${L} почт${L} )?из (?:ваш${L} |эт${L} )?(?:рассылк|списк)`,
       `не (?:хочу|желаю) (?:больше )?получать`,
       `(?:удалит|исключит|убери|удали)${L} меня`,
       `прекрат${L} (?:присылать|рассылку|отправлять|слать)`,
