@@ -4,9 +4,20 @@ import helmet from 'helmet';
 import type { Container } from './container';
 import { authenticate } from './http/admin-auth';
 import { auditRoutes } from './http/admin/audit-routes';
+import { campaignRoutes } from './http/admin/campaign-routes';
+import { listRoutes } from './http/admin/list-routes';
+import { mailboxRoutes } from './http/admin/mailbox-routes';
+import { policyRoutes } from './http/admin/policy-routes';
+import { requestRoutes } from './http/admin/request-routes';
+import { subscriberRoutes } from './http/admin/subscriber-routes';
+import { unsubscribeMetricsRoutes } from './http/admin/unsubscribe-metrics-routes';
 import { errorHandler } from './http/error-handler';
 import { errorPages } from './http/error-pages';
 import { healthRoutes } from './http/health-routes';
+import { multipartFields } from './http/multipart-form';
+import { unsubscribeRoutes } from './http/public/unsubscribe-routes';
+import { signupRoutes } from './http/public/signup-routes';
+import { verifyRoutes } from './http/public/verify-routes';
 import { requestLog } from './http/request-log';
 import { NotFoundError } from './errors';
 
@@ -28,12 +39,24 @@ export function createApp(c: Container): Express {
   const publicRouter = express.Router();
   publicRouter.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 50 }));
   publicRouter.use(express.json({ limit: BODY_LIMIT, strict: true }));
+  // RFC 8058 allows one-click bodies as multipart/form-data too.
+  publicRouter.use(multipartFields(BODY_LIMIT));
+  publicRouter.use(unsubscribeRoutes(c));
+  publicRouter.use(signupRoutes(c));
+  publicRouter.use(verifyRoutes(c));
   app.use(publicRouter);
 
   const admin = express.Router();
   admin.use(express.json({ limit: '2mb', strict: true }));
   admin.use(authenticate(c.config.adminJwt));
   admin.use(auditRoutes(c));
+  admin.use(campaignRoutes(c));
+  admin.use(listRoutes(c));
+  admin.use(mailboxRoutes(c));
+  admin.use(requestRoutes(c));
+  admin.use(subscriberRoutes(c));
+  admin.use(policyRoutes(c));
+  admin.use(unsubscribeMetricsRoutes(c));
   app.use('/api/v1/admin', admin);
 
   app.use((req, _res, next) => next(new NotFoundError(`${req.method} ${req.path}`)));

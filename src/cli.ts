@@ -1,9 +1,17 @@
 // Operator commands: `npm run cli -- <command> [args]`. Each command lives in src/cli/.
 import { adminTokenCommand } from './cli/admin-token';
+import { campaignCommand } from './cli/campaign';
+import { classifyEmailCommand } from './cli/classify-email';
 import type { CliCommand } from './cli/command';
+import { importCommand } from './cli/import';
+import { policyVersionCommand } from './cli/policy-version';
 
 const commands: Record<string, CliCommand> = {
   'admin-token': adminTokenCommand,
+  campaign: campaignCommand,
+  'classify-email': classifyEmailCommand,
+  import: importCommand,
+  'policy-version': policyVersionCommand,
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -34,6 +34,7 @@ const schema = z.object({
   MAIL_SINK_DIR: z.string().optional(),
   SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(5),
   SEND_RATE_PER_SEC: z.coerce.number().min(0).default(0),
+  JOB_LOCK_DURATION: duration('30s'),
   MAIL_FROM: z.string().default('IMPRO CEĻOJUMI <e-jaunumi@impro.lv>'),
   MAIL_DOMAIN: z.string().default('impro.lv'),
   MAILBOX_ADDRESS: z.string().email().default('impro@impro.lv'),
@@ -79,6 +80,7 @@ export type Config = Readonly<{
   mailSinkDir: string;
   smtpPoolSize: number;
   sendRatePerSec: number;
+  jobLockDurationMs: number;
   mailFrom: string;
   mailDomain: string;
   mailboxAddress: string;
@@ -180,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailSinkDir: path.resolve(v.MAIL_SINK_DIR ?? path.join(varDir, 'mail')),
     smtpPoolSize: v.SMTP_POOL_SIZE,
     sendRatePerSec: v.SEND_RATE_PER_SEC,
+    jobLockDurationMs: v.JOB_LOCK_DURATION,
     mailFrom: v.MAIL_FROM,
     mailDomain: v.MAIL_DOMAIN,
     mailboxAddress: v.MAILBOX_ADDRESS,

@@ -7,6 +7,21 @@ import { createModels, syncIndexes, type Models } from './data/models';
 import { AuditLog } from './domain/audit';
 import { ConsentLedger } from './domain/consent-ledger';
 import { Suppressions } from './domain/suppressions';
+import { AccessExport } from './domain/access-export';
+import { Erasure } from './domain/erasure';
+import { Rectification } from './domain/rectification';
+import { RequesterMail } from './domain/requester-mail';
+import { DataSubjectRequestService } from './domain/requests';
+import { Restrictions } from './domain/restriction';
+import { Retention } from './domain/retention';
+import { RequestVerification } from './domain/verification';
+import { UnsubscribeService } from './domain/unsubscribe';
+import { PolicyVersions } from './domain/policy-versions';
+import { SignupService } from './domain/signup';
+import { SignupCooldown } from './domain/signup-cooldown';
+import { SignupMails } from './domain/signup-mails';
+import { CampaignService } from './domain/campaigns';
+import { ListService } from './domain/lists';
 import { PageRenderer } from './http/pages';
 import { EmailTemplates } from './mail/email-templates';
 import { ListHeaderBuilder } from './mail/list-headers';
@@ -36,6 +51,15 @@ export interface Container {
   audit: AuditLog;
   ledger: ConsentLedger;
   suppressions: Suppressions;
+  requests: DataSubjectRequestService;
+  restrictions: Restrictions;
+  retention: Retention;
+  unsubscribes: UnsubscribeService;
+  policies: PolicyVersions;
+  signup: SignupService;
+  signupMails: SignupMails;
+  campaigns: CampaignService;
+  lists: ListService;
   listHeaders: ListHeaderBuilder;
   emails: EmailTemplates;
   pages: PageRenderer;
@@ -65,13 +89,46 @@ export async function createContainer(config: Config, logger: Logger, opts: Cont
 
   const queues = createQueues(redis, config.queuePrefix);
   const mailer = createMailer(config, config.smtpUrl);
-  const signer = new LinkTokenSigner(config.linkSigningKeys);
+  // Link expiry follows the injectable clock, so tests can age a confirmation link.
+  const signer = new LinkTokenSigner(config.linkSigningKeys, () => clock.now().getTime());
   const audit = new AuditLog({ models, now });
   const ledger = new ConsentLedger({ models, now });
   const suppressions = new Suppressions({ models });
+  const unsubscribes = new UnsubscribeService({ models, ledger, now });
   const listHeaders = new ListHeaderBuilder({ signer, settings: config });
   const emails = new EmailTemplates();
   const pages = new PageRenderer();
+  const restrictions = new Restrictions({ models, ledger, now });
+  const requesterMail = new RequesterMail({ mailer, emails, listHeaders, mailboxAddress: config.mailboxAddress });
+  const requests = new DataSubjectRequestService({
+    models,
+    now,
+    emailHashKey: config.emailHashKey,
+    logger: logger.child({ component: 'requests' }),
+    verification: new RequestVerification({ signer, requesterMail, settings: config, now }),
+    requesterMail,
+    accessExport: new AccessExport({ models, requesterMail, now }),
+    erasure: new Erasure({ models, ledger, suppressions, personalQueues: [queues.transactional], logger: logger.child({ component: 'erasure' }) }),
+    restrictions,
+    rectification: new Rectification({ models, ledger }),
+    unsubscribes,
+  });
+  const retention = new Retention({ models, ledger, audit, now, periods: config.retention, logger: logger.child({ component: 'retention' }) });
+  const policies = new PolicyVersions({ models, now });
+  const signup = new SignupService({
+    models,
+    ledger,
+    suppressions,
+    policies,
+    cooldown: new SignupCooldown({ models, now, settings: { cooldownMs: config.signupCooldownMs, dailyLimit: config.signupDailyLimit } }),
+    signer,
+    mailJobs: queues.transactional,
+    emailHashKey: config.emailHashKey,
+    now,
+  });
+  const signupMails = new SignupMails({ models, suppressions, signer, listHeaders, emails, mailer, settings: config });
+  const campaigns = new CampaignService({ models, queues, mailer, listHeaders, now, settings: config });
+  const lists = new ListService({ models });
 
   return {
     config,
@@ -86,6 +143,15 @@ export async function createContainer(config: Config, logger: Logger, opts: Cont
     audit,
     ledger,
     suppressions,
+    requests,
+    restrictions,
+    retention,
+    unsubscribes,
+    policies,
+    signup,
+    signupMails,
+    campaigns,
+    lists,
     listHeaders,
     emails,
     pages,

@@ -1,10 +1,15 @@
 // Starts every worker of this process; each worker file is thin and calls one domain function.
 import type { Worker } from 'bullmq';
 import type { Container } from '../src/container';
+import { fanoutWorker } from './fanout.worker';
+import { mailboxWorker } from './mailbox.worker';
+import { retentionWorker } from './retention.worker';
+import { sendWorker } from './send.worker';
+import { transactionalWorker } from './transactional.worker';
 
 export type WorkerFactory = (c: Container) => Worker | Promise<Worker>;
 
-const factories: WorkerFactory[] = [];
+const factories: WorkerFactory[] = [mailboxWorker, transactionalWorker, retentionWorker, fanoutWorker, sendWorker];
 
 export interface RunningWorkers {
   workers: Worker[];

@@ -10,6 +10,8 @@ export const CONSENT_EVENT_TYPES = [
   'erased',
   'suppressed',
   'rectified',
+  // An unconfirmed sign-up removed by retention.
+  'expired',
 ] as const;
 export type ConsentEventType = (typeof CONSENT_EVENT_TYPES)[number];
 
@@ -48,6 +50,11 @@ const consentEventSchema = new Schema(
     messageId: { type: String },
     actor: { type: String },
     note: { type: String },
+    // Imports: when and where the person originally consented (the event's `at` is the import).
+    consentedAt: { type: Date },
+    source: { type: String },
+    // Withdrawals: milliseconds from receiving the request (HTTP POST, mail arrival) to the committed change.
+    effectDelayMs: { type: Number },
     anonymised: { type: Boolean },
   },
   { versionKey: false },
@@ -56,6 +63,8 @@ const consentEventSchema = new Schema(
 consentEventSchema.index({ subscriberId: 1, at: 1 });
 // Erasure anonymises by hash; audits of an erased person search by hash.
 consentEventSchema.index({ emailHash: 1 });
+// Unsubscribe metrics: withdrawals of the last days by channel (GET /admin/metrics/unsubscribe).
+consentEventSchema.index({ type: 1, at: 1 });
 
 export type ConsentEventDoc = InferSchemaType<typeof consentEventSchema>;
 export const consentEventModel = (conn: Connection) => conn.model('ConsentEvent', consentEventSchema, 'consent_events');

@@ -29,6 +29,12 @@ const dataSubjectRequestSchema = new Schema(
     rejectionReason: { type: String },
     inboundMessageId: { type: String },
     rectification: { name: String, locale: String },
+    // Language of the mails to the requester when no subscriber says otherwise.
+    locale: { type: String, enum: ['lv', 'en'], default: 'lv' },
+    // Months added to the one-month deadline (art. 12(3): at most two).
+    extendedMonths: { type: Number, default: 0 },
+    // When it was completed or rejected, by the injectable clock: retention counts from here.
+    closedAt: { type: Date },
     actions: { type: [actionSchema], default: [] },
   },
   { timestamps: true },
@@ -39,6 +45,8 @@ dataSubjectRequestSchema.index({ number: 1 }, { unique: true });
 dataSubjectRequestSchema.index({ status: 1, dueAt: 1 });
 // Everything about one person (access export, erasure).
 dataSubjectRequestSchema.index({ emailHash: 1 });
+// Retention of closed requests by age.
+dataSubjectRequestSchema.index({ closedAt: 1 });
 
 export type DataSubjectRequestDoc = InferSchemaType<typeof dataSubjectRequestSchema>;
 export const dataSubjectRequestModel = (conn: Connection) =>

@@ -21,6 +21,8 @@ const inboundMessageSchema = new Schema(
     outcome: { type: String, enum: INBOUND_OUTCOMES, default: 'received' },
     effects: { type: [String], default: [] },
     error: { type: String },
+    // Why it went to review or was ignored (the mailbox poller's effects), for the reviewer.
+    note: { type: String },
     // The raw message, kept 90 days for review; the classification outlives it.
     raw: { type: String },
     receivedAt: { type: Date, required: true },

@@ -20,6 +20,9 @@ export interface ConsentEventInput {
   messageId?: string;
   actor?: string;
   note?: string;
+  consentedAt?: Date;
+  source?: string;
+  effectDelayMs?: number;
 }
 
 export class ConsentLedger {
@@ -33,6 +36,16 @@ export class ConsentLedger {
     if (events.length === 0) return;
     const at = this.deps.now();
     await this.deps.models.consentEvents.insertMany(events.map((e) => ({ ...e, at })), { ordered: false });
+  }
+
+  /**
+   * Bulk path (imports of 100,000 rows): the driver inserts the events as given, without Mongoose
+   * hydrating each one, which costs more than the insert itself; ids must already be ObjectIds.
+   */
+  async recordBulk(events: Array<ConsentEventInput & { subscriberId?: Types.ObjectId }>): Promise<void> {
+    if (events.length === 0) return;
+    const at = this.deps.now();
+    await this.deps.models.consentEvents.collection.insertMany(events.map((e) => ({ ...e, at })), { ordered: false, ignoreUndefined: true });
   }
 
   history(subscriberId: Types.ObjectId | string) {

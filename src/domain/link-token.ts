@@ -49,6 +49,13 @@ export class ExpiredTokenError extends AppError {
   }
 }
 
+/** A one-time link already used, or voided by a newer one (a later sign-up request). */
+export class UsedTokenError extends AppError {
+  constructor() {
+    super(ErrorCodes.USED_TOKEN, 'the link was already used or replaced by a newer one');
+  }
+}
+
 export class LinkTokenSigner {
   private readonly keys: Map<string, Buffer>;
   private readonly signingKey: SigningKey;
@@ -73,9 +80,11 @@ export class LinkTokenSigner {
     const [kid, payload, signature] = parts as [string, string, string];
     const secret = this.keys.get(kid);
     if (!secret) throw new InvalidTokenError('unknown signing key');
-    const expected = Buffer.from(mac(secret, `${kid}.${payload}`), 'base64url');
-    const given = Buffer.from(signature, 'base64url');
-    // Constant-time comparison; length is public (always MAC_BYTES for genuine tokens).
+    // The encoded text is compared, not the decoded bytes: base64url decoding ignores the spare bits
+    // of the last character, so several spellings would otherwise pass for one signature.
+    const expected = Buffer.from(mac(secret, `${kid}.${payload}`));
+    const given = Buffer.from(signature);
+    // Constant-time comparison; length is public (always the same for genuine tokens).
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       throw new InvalidTokenError('bad signature');
     }

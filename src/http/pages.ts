@@ -37,6 +37,11 @@ export class PageRenderer {
     });
   }
 
+  /** A piece of a page (a list row, say) from NAME.LOCALE.html, without the layout; for {{{raw}}} slots. */
+  fragment(name: string, locale: Locale, vars: Record<string, unknown> = {}): string {
+    return substitute(this.template(`${name}.${locale}.html`), { ...vars, lang: locale });
+  }
+
   send(res: Response, status: number, name: string, locale: Locale, vars: Record<string, unknown> = {}): void {
     res
       .status(status)

@@ -8,9 +8,10 @@ export interface EmbeddedRedis extends ManagedProcess {
   url: string;
 }
 
-export async function startRedisServer(opts: { dataDir: string; logFile: string; persist: boolean }): Promise<EmbeddedRedis> {
+/** `port` restarts a server where its clients expect it (the benchmark's fault run); default a free one. */
+export async function startRedisServer(opts: { dataDir: string; logFile: string; persist: boolean; port?: number }): Promise<EmbeddedRedis> {
   await mkdir(opts.dataDir, { recursive: true });
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const persistence = opts.persist ? ['--appendonly', 'yes', '--save', '60 1000'] : ['--appendonly', 'no', '--save', ''];
   const proc = await startProcess({
     name: 'redis-server',

@@ -44,4 +44,9 @@ export class ListHeaderBuilder {
     if (target.list) headers['List-Id'] = `<${target.list}.${settings.mailDomain}>`;
     return { token, unsubscribeUrl, mailto, headers };
   }
+
+  /** The preferences link of a newsletter footer: the unsubscribe page for every list shows each list's state. */
+  preferencesUrl(target: Omit<UnsubscribeTarget, 'list'>): string {
+    return `${this.deps.settings.publicBaseUrl}/u/${this.unsubscribeToken({ subscriberId: target.subscriberId, campaignId: target.campaignId })}`;
+  }
 }

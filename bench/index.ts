@@ -1,0 +1,88 @@
+// `npm run bench [-- --quick] [-- --only=signup,unsubscribe,fanout,send] [-- --faults] [-- --profile]`
+// Runs the scenarios against the embedded defaults (FerretDB, redis-server, the SMTP sink, the API
+// and the workers each in their own process), prints a table and writes var/bench/latest.json.
+// Each figure is the median of several runs (one with --quick); every run is kept in the JSON.
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ROOT_DIR } from '../src/paths';
+import { log, type BenchContext, type BenchSettings } from './context';
+import type { NodeChild } from './node-child';
+import { summariseProfile } from './profile-summary';
+import { LATEST_JSON, machine, printTable, readPrevious, writeLatest } from './report';
+import { benchFanout } from './scenarios/fanout';
+import { benchFaults } from './scenarios/faults';
+import { benchSend } from './scenarios/send';
+import { benchSignup } from './scenarios/signup';
+import { benchUnsubscribe } from './scenarios/unsubscribe';
+import { startBenchServices } from './services';
+
+// In this order: the API-only loads first, then fan-out, then the workers for send.
+const PERFORMANCE: Record<string, (ctx: BenchContext) => Promise<object>> = {
+  signup: benchSignup,
+  unsubscribe: benchUnsubscribe,
+  fanout: benchFanout,
+  send: benchSend,
+};
+const ALL = [...Object.keys(PERFORMANCE), 'faults'];
+// Far above what 50 connections from one address reach: the sign-up load must not meet the limiter.
+const LIFTED_SIGNUP_IP_LIMIT = '1000000000';
+
+const { values: flags } = parseArgs({
+  options: { quick: { type: 'boolean' }, faults: { type: 'boolean' }, only: { type: 'string' }, profile: { type: 'boolean' } },
+});
+const selected = flags.faults ? ['faults'] : flags.only ? flags.only.split(',') : Object.keys(PERFORMANCE);
+const unknown = selected.filter((name) => !ALL.includes(name));
+if (unknown.length > 0) {
+  console.error(`unknown scenario: ${unknown.join(', ')}; known: ${ALL.join(', ')}`);
+  process.exit(64);
+}
+const settings: BenchSettings = {
+  quick: Boolean(flags.quick),
+  runs: flags.quick ? 1 : 3,
+  profileDir: flags.profile ? path.join(ROOT_DIR, 'var', 'bench', `profile-${Date.now()}`) : undefined,
+};
+
+const started = Date.now();
+const results = { ...(await readPrevious()), machine: await machine(), run: { ...settings, scenarios: selected } } as Record<string, unknown>;
+const services = await startBenchServices();
+try {
+  const perfScenarios = selected.filter((name) => name in PERFORMANCE);
+  if (perfScenarios.length > 0) {
+    const stage = await services.openStage('perf', { SIGNUP_IP_LIMIT_PER_MINUTE: LIFTED_SIGNUP_IP_LIMIT });
+    log(`sign-up per-IP limit lifted for this stage: SIGNUP_IP_LIMIT_PER_MINUTE=${LIFTED_SIGNUP_IP_LIMIT}`);
+    try {
+      const api = await stage.startApi();
+      let workers: Promise<NodeChild> | undefined;
+      const nodeArgs = settings.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${settings.profileDir}`] : undefined;
+      const ctx: BenchContext = { services, stage, api, settings, workers: () => (workers ??= stage.startWorkers({ nodeArgs })) };
+      for (const name of perfScenarios) results[name] = await measure(name, () => PERFORMANCE[name]!(ctx));
+      results.memory = {
+        apiPeakRssMb: await api.child.peakRssMb(),
+        workersPeakRssMb: workers ? await (await workers).peakRssMb() : undefined,
+        sinkPeakRssMb: await services.sink.peakRssMb(),
+      };
+    } finally {
+      // Stops the workers with SIGTERM, so a --cpu-prof profile is written.
+      await stage.close();
+    }
+  }
+  if (selected.includes('faults')) results.faults = await measure('faults', () => benchFaults(services, settings));
+} finally {
+  await services.stop();
+}
+if (settings.profileDir) results.profile = await summariseProfile(settings.profileDir);
+
+await writeLatest(results);
+printTable(results, selected);
+console.log(`written to ${path.relative(process.cwd(), LATEST_JSON)} in ${Math.round((Date.now() - started) / 1000)} s`);
+
+/** One scenario's figures with the time they were taken; a failure is recorded and the others still run. */
+async function measure(name: string, run: () => Promise<object>): Promise<object> {
+  log(`${name}: start`);
+  try {
+    return { ...(await run()), measuredAt: new Date().toISOString(), quick: settings.quick };
+  } catch (err) {
+    log(`${name}: FAILED ${(err as Error).stack ?? err}`);
+    return { error: (err as Error).message, measuredAt: new Date().toISOString() };
+  }
+}

@@ -1,0 +1,220 @@
+// `--faults`: a 20,000-recipient campaign through the real API and workers processes while the
+// workers are SIGKILLed three times (and restarted), Redis is restarted once (AOF, same port), and
+// 5% of the recipients unsubscribe with one-click POSTs mid-campaign. Faults are triggered by
+// progress (messages in the sink), so they land mid-campaign however fast the machine is.
+// The count comes from outside: the sink's .eml files (who got what, and when the sink received it)
+// and the delivery records.
+import { open, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { adminApi, createBenchList, createCampaign } from '../campaign';
+import { log, type BenchSettings } from '../context';
+import { seedActiveSubscribers, unsubscribeTokens, type Seeded } from '../seed';
+import type { BenchServices, Stage } from '../services';
+import { round } from '../stats';
+
+const LIST = 'bench-faults';
+const UNSUBSCRIBING_SHARE = 0.05;
+const KILL_AT = [0.15, 0.4, 0.7];
+const REDIS_RESTART_AT = 0.55;
+// Unsubscribes are spread evenly over this stretch of the campaign's progress.
+const UNSUBSCRIBE_FROM = 0.05;
+const UNSUBSCRIBE_TO = 0.85;
+// A killed worker's jobs go to another run after this long (the lock is not renewed any more).
+const WORKER_ENV = { JOB_LOCK_DURATION: '5s' };
+const TIMEOUT_MS = 15 * 60_000;
+
+export interface FaultFigures {
+  expected: number;
+  delivered: number;
+  duplicated: number;
+  sentAfterUnsubscribe: number;
+  ambiguous: number;
+  ambiguousExplained: string;
+  /** Expected, not delivered and not recorded as ambiguous: lost. Must be 0. */
+  lost: number;
+  audience: number;
+  unsubscribed: number;
+  /** Unsubscribed before the send worker read their batch: never sent, recorded as skipped. */
+  skippedAfterUnsubscribe: number;
+  /** Mails the sink received while that recipient's unsubscribe POST was in flight: order unknowable. */
+  racedWithUnsubscribe: number;
+  sentAfterUnsubscribeRule: string;
+  failed: number;
+  campaignStatus: string;
+  seconds: number;
+  timeline: Array<{ at: number; progress: number; event: string }>;
+}
+
+interface Withdrawal {
+  subscriberId: string;
+  startedAt: number;
+  committedAt?: number;
+  status?: number;
+}
+
+interface SinkCopy {
+  subscriberId: string;
+  receivedAt: number;
+}
+
+export async function benchFaults(services: BenchServices, settings: BenchSettings): Promise<FaultFigures> {
+  const audienceSize = settings.quick ? 2_000 : 20_000;
+  const stage = await services.openStage('faults');
+  try {
+    await stage.startApi();
+    const { c } = stage;
+    await createBenchList(c, LIST);
+    log(`faults: seeding ${audienceSize} subscribers`);
+    const audience = await seedActiveSubscribers(c, { count: audienceSize, prefix: 'faults-', list: LIST });
+    const leaving = everyNth(audience, Math.round(1 / UNSUBSCRIBING_SHARE));
+    let workers = await stage.startWorkers({ env: WORKER_ENV });
+    const campaignId = await createCampaign(stage, LIST, 'faults');
+    const tokens = unsubscribeTokens(c, leaving, LIST, campaignId);
+
+    const started = Date.now();
+    const before = await services.sink.received();
+    const progress = async () => ((await services.sink.received()) - before) / audienceSize;
+    const timeline: FaultFigures['timeline'] = [];
+    const note = (p: number, event: string) => {
+      timeline.push({ at: round((Date.now() - started) / 1000, 1), progress: round(p, 3), event });
+      log(`faults: ${event} at ${Math.round(p * 100)}%`);
+    };
+    const withdrawals: Withdrawal[] = [];
+    const inFlight = new Set<Promise<void>>();
+    const withdraw = (i: number) => {
+      const w: Withdrawal = { subscriberId: leaving[i]!.id, startedAt: Date.now() };
+      withdrawals.push(w);
+      const request = fetch(`${stage.baseUrl}/u/${tokens[i]}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'List-Unsubscribe=One-Click',
+      }).then(async (res) => {
+        await res.text();
+        // A 200 means the change is committed; it was committed at the latest now.
+        w.committedAt = Date.now();
+        w.status = res.status;
+      });
+      inFlight.add(request);
+      void request.finally(() => inFlight.delete(request));
+    };
+
+    await adminApi(stage, 'POST', `/campaigns/${campaignId}/send`, {});
+    const kills = [...KILL_AT];
+    let redisRestarted = false;
+    let fired = 0;
+    let status = 'sending';
+    let checkedAt = 0;
+    while (status === 'sending') {
+      if (Date.now() - started > TIMEOUT_MS) throw new Error(`faults: campaign not sent after ${TIMEOUT_MS / 60_000} min; see ${services.dir}/logs`);
+      const p = await progress();
+      if (kills.length > 0 && p >= kills[0]!) {
+        kills.shift();
+        await workers.stop('SIGKILL');
+        note(p, 'workers SIGKILLed');
+        workers = await stage.startWorkers({ env: WORKER_ENV });
+        note(await progress(), 'workers restarted');
+      }
+      if (!redisRestarted && p >= REDIS_RESTART_AT) {
+        redisRestarted = true;
+        note(p, 'redis stopping');
+        await services.restartRedis();
+        note(await progress(), 'redis restarted');
+      }
+      const due = Math.min(leaving.length, Math.floor(((p - UNSUBSCRIBE_FROM) / (UNSUBSCRIBE_TO - UNSUBSCRIBE_FROM)) * leaving.length));
+      while (fired < due && inFlight.size < 8) withdraw(fired++);
+      if (Date.now() - checkedAt > 500) {
+        checkedAt = Date.now();
+        status = (await c.models.campaigns.findById(campaignId, { status: 1 }).lean())?.status ?? 'missing';
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const seconds = (Date.now() - started) / 1000;
+    note(await progress(), `campaign ${status}`);
+    // Unsubscribes not yet due when the campaign ended still go out, so all 5% are counted.
+    while (fired < leaving.length) withdraw(fired++);
+    await Promise.all(inFlight);
+    await workers.stop();
+    const refused = withdrawals.filter((w) => w.status !== 200);
+    if (refused.length) throw new Error(`faults: ${refused.length} one-click POSTs did not answer 200 (first: ${refused[0]!.status})`);
+
+    return await count(stage, services.sink.dir, { campaignId, audience, withdrawals, status, seconds, timeline });
+  } finally {
+    await stage.close();
+  }
+}
+
+async function count(
+  stage: Stage,
+  mailDir: string,
+  run: { campaignId: string; audience: Seeded[]; withdrawals: Withdrawal[]; status: string; seconds: number; timeline: FaultFigures['timeline'] },
+): Promise<FaultFigures> {
+  const copies = await sinkCopies(mailDir, run.campaignId);
+  const bySubscriber = new Map<string, SinkCopy[]>();
+  for (const copy of copies) bySubscriber.set(copy.subscriberId, [...(bySubscriber.get(copy.subscriberId) ?? []), copy]);
+
+  const deliveries = await stage.c.models.deliveries.find({ campaignId: run.campaignId }, { subscriberId: 1, status: 1 }).lean();
+  const statusOf = new Map(deliveries.map((d) => [String(d.subscriberId), d.status]));
+  const withStatus = (...states: string[]) => run.audience.filter((p) => states.includes(statusOf.get(p.id) ?? 'none'));
+  const skipped = withStatus('skipped');
+  const ambiguous = withStatus('ambiguous', 'claimed');
+  const ambiguousDelivered = ambiguous.filter((p) => bySubscriber.has(p.id)).length;
+  const expected = run.audience.length - skipped.length;
+
+  let sentAfterUnsubscribe = 0;
+  let raced = 0;
+  for (const w of run.withdrawals) {
+    const mails = bySubscriber.get(w.subscriberId) ?? [];
+    if (mails.some((m) => m.receivedAt > w.committedAt!)) sentAfterUnsubscribe++;
+    else if (mails.some((m) => m.receivedAt >= w.startedAt)) raced++;
+  }
+  const delivered = bySubscriber.size;
+  return {
+    expected,
+    delivered,
+    duplicated: [...bySubscriber.values()].filter((m) => m.length > 1).length,
+    sentAfterUnsubscribe,
+    ambiguous: ambiguous.length,
+    ambiguousExplained:
+      `a send worker SIGKILLed between claiming a chunk of recipients (the delivery record is inserted before SMTP) and ` +
+      `recording the outcome leaves claims nobody can resolve: the mail may or may not have gone out. They are marked ` +
+      `ambiguous and never resent (at most once). ${ambiguousDelivered} of the ${ambiguous.length} reached the sink.`,
+    lost: expected - delivered - (ambiguous.length - ambiguousDelivered),
+    audience: run.audience.length,
+    unsubscribed: run.withdrawals.length,
+    skippedAfterUnsubscribe: skipped.length,
+    racedWithUnsubscribe: raced,
+    sentAfterUnsubscribeRule:
+      'a recipient counts when the sink received a copy (its receive time, recorded when the message was accepted) after ' +
+      'the one-click POST had answered 200 (by then the unsubscribe was committed); a copy received while the POST was ' +
+      'still in flight is counted as raced: from outside, which came first cannot be known.',
+    failed: withStatus('failed').length,
+    campaignStatus: run.status,
+    seconds: round(run.seconds, 1),
+    timeline: run.timeline,
+  };
+}
+
+/** Campaign copies in the sink: the subscriber header and the sink's receive time (the file name starts with it). */
+async function sinkCopies(dir: string, campaignId: string): Promise<SinkCopy[]> {
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.eml'));
+  const copies: SinkCopy[] = [];
+  const head = Buffer.alloc(16 * 1024);
+  for (const file of files) {
+    const handle = await open(path.join(dir, file), 'r');
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    await handle.close();
+    const headers = head.subarray(0, bytesRead).toString('utf8').split(/\r?\n\r?\n/)[0]!;
+    if (header(headers, 'X-Ejaunumi-Campaign') !== campaignId) continue;
+    copies.push({ subscriberId: header(headers, 'X-Ejaunumi-Subscriber') ?? 'unknown', receivedAt: Number(file.split('-')[0]) });
+  }
+  return copies;
+}
+
+function header(headers: string, name: string): string | undefined {
+  return new RegExp(`^${name}:\\s*(\\S+)`, 'im').exec(headers)?.[1];
+}
+
+/** Every nth of them: a fixed 1/n spread over the whole audience (and so over every batch). */
+function everyNth<T>(items: T[], n: number): T[] {
+  return items.filter((_, i) => i % n === n - 1);
+}

@@ -1,0 +1,13 @@
+import mongoose from 'mongoose';
+import { Queue } from 'bullmq';
+const conn = await mongoose.createConnection('mongodb://127.0.0.1:42067/bench_faults_1').asPromise();
+const campaigns = await conn.db!.collection('campaigns').find({}, { projection: { mjml: 0, html: 0, text: 0 } }).toArray();
+console.log(JSON.stringify(campaigns.map(c => ({ status: c.status, fanoutDone: c.fanoutDone, batches: c.batchesEnqueued, q: c.stats?.queued }))));
+console.log(await conn.db!.collection('deliveries').aggregate([{ $group: { _id: '$status', n: { $sum: 1 } } }]).toArray());
+console.log('withdrawn', await conn.db!.collection('consent_events').countDocuments({ type: 'withdrawn' }));
+const q = new Queue('send', { connection: { host: '127.0.0.1', port: 44811 }, prefix: 'bench1' });
+console.log(await q.getJobCounts());
+const active = await q.getActive(); console.log(active.map(j => ({ id: j.id, attempts: j.attemptsMade, processedOn: j.processedOn && new Date(j.processedOn).toISOString() })));
+const failed = await q.getFailed(); console.log(failed.map(j => ({ id: j.id, reason: j.failedReason })));
+const workers = await q.getWorkers(); console.log('workers', workers.length);
+await q.close(); await conn.close();

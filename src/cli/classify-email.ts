@@ -1,0 +1,22 @@
+import { ConfigError, loadConfig } from '../config';
+import { classifyFiles } from '../mailbox/classify-files';
+import { OwnAddresses } from '../mailbox/loop-guard';
+import type { CliCommand } from './command';
+
+export const classifyEmailCommand: CliCommand = {
+  summary: 'classify-email FILE.eml...: print one JSON classification per file, one per line, in order',
+  async run(args) {
+    if (args.length === 0) throw new Error('give at least one .eml file');
+    for (const result of await classifyFiles(args, { ownAddresses: ownAddresses() })) console.log(JSON.stringify(result));
+  },
+};
+
+/** Our addresses are never a bounce's recipient; classifying must not need the service's secrets, though. */
+function ownAddresses(): string[] | undefined {
+  try {
+    return new OwnAddresses(loadConfig()).list();
+  } catch (err) {
+    if (err instanceof ConfigError) return undefined;
+    throw err;
+  }
+}

@@ -1,0 +1,33 @@
+import { createReadStream } from 'node:fs';
+import os from 'node:os';
+import { DEFAULT_LIST } from '../data/list.model';
+import { importSubscribers, type ImportReport } from '../domain/import';
+import { parseOptions, type CliCommand } from './command';
+import { withContainer } from './with-container';
+
+export const importCommand: CliCommand = {
+  summary: 'import FILE.csv [--list e-jaunumi] [--source TEXT] [--json]: import subscribers with their consent date and source',
+  async run(args) {
+    const { values, positionals } = parseOptions(args, {
+      list: { type: 'string', default: DEFAULT_LIST },
+      source: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    });
+    if (positionals.length !== 1) throw new Error('give exactly one CSV file (columns: email, name, locale, consent_date, source)');
+    const report = await withContainer((c) =>
+      importSubscribers(c, { csv: createReadStream(positionals[0]!), list: values.list!, defaultSource: values.source, actor: `cli:${os.userInfo().username}` }),
+    );
+    console.log(values.json ? JSON.stringify(report) : formatReport(report));
+  },
+};
+
+function formatReport(r: ImportReport): string {
+  const lines = [`list ${r.list}: ${r.rows} rows, ${r.added} added, ${r.skipped} skipped`];
+  for (const [reason, count] of Object.entries(r.reasons)) lines.push(`  skipped ${String(count).padStart(7)}  ${reason}`);
+  if (r.skippedRows.length) {
+    lines.push('skipped lines:');
+    for (const { line, reason } of r.skippedRows) lines.push(`  line ${line}: ${reason}`);
+    if (r.skippedRows.length < r.skipped) lines.push(`  … and ${r.skipped - r.skippedRows.length} more`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,22 @@
+import { readFile } from 'node:fs/promises';
+import { parseOptions, type CliCommand } from './command';
+import { withContainer } from './with-container';
+
+export const policyVersionCommand: CliCommand = {
+  summary: 'policy-version FILE.txt --consent-lv TEXT --consent-en TEXT [--effective-at ISO-DATE]: register a privacy-policy version',
+  async run(args) {
+    const { values, positionals } = parseOptions(args, {
+      'consent-lv': { type: 'string' },
+      'consent-en': { type: 'string' },
+      'effective-at': { type: 'string' },
+    });
+    const lv = values['consent-lv']?.trim();
+    const en = values['consent-en']?.trim();
+    if (positionals.length !== 1 || !lv || !en) throw new Error('give the policy text file, --consent-lv and --consent-en');
+    const effectiveAt = values['effective-at'] ? new Date(values['effective-at']) : undefined;
+    if (effectiveAt && Number.isNaN(effectiveAt.getTime())) throw new Error('--effective-at must be an ISO date');
+    const text = await readFile(positionals[0]!, 'utf8');
+    const version = await withContainer((c) => c.policies.register({ text, consentText: { lv, en }, effectiveAt }));
+    console.log(JSON.stringify(version));
+  },
+};

@@ -1,0 +1,23 @@
+// Commands that read or change data run against the same services as the API: those named by the
+// environment, or the embedded defaults (like `npm run workers`).
+import { loadConfig } from '../config';
+import { createContainer, type Container } from '../container';
+import { startEmbeddedServices } from '../embedded';
+import { createLogger } from '../logger';
+
+export async function withContainer<T>(fn: (c: Container) => Promise<T>): Promise<T> {
+  const baseConfig = loadConfig();
+  // The command's own output goes to stdout; only warnings of the machinery join it.
+  const logger = createLogger(baseConfig.logLevel === 'info' ? 'warn' : baseConfig.logLevel);
+  const embedded = await startEmbeddedServices(baseConfig, logger);
+  try {
+    const container = await createContainer(embedded.config, logger);
+    try {
+      return await fn(container);
+    } finally {
+      await container.close();
+    }
+  } finally {
+    await embedded.stop();
+  }
+}

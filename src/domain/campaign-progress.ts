@@ -1,0 +1,66 @@
+// How far a campaign is. Counters are derived from the delivery records (one per recipient, written
+// once) instead of $inc on the campaign: FerretDB applies updates without isolation, and retries or
+// a second worker would make incremented counters drift.
+import { Types } from 'mongoose';
+import type { Models } from '../data/models';
+import { claimOnce } from './claims';
+
+export interface CampaignStats {
+  queued: number;
+  sent: number;
+  skipped: number;
+  failed: number;
+  /** The outcome is unknown (connection lost after DATA, or a worker died mid-send); never resent. */
+  ambiguous: number;
+  /** Queued and not yet finished (waiting, in flight, or waiting for a retry). */
+  remaining: number;
+  skipReasons: Record<string, number>;
+  bounced: number;
+  complained: number;
+}
+
+// Batch-done markers live as long as the campaign could still be finishing; retention removes them.
+const MARKER_LIFETIME_MS = 30 * 86_400_000;
+const markerKey = (batchJobId: string) => `campaign-batch:${batchJobId}`;
+
+/** Recorded once per batch (a unique insert), so a re-run batch cannot count twice. */
+export async function markBatchDone(deps: { models: Models; now: () => Date }, batchJobId: string): Promise<void> {
+  await claimOnce(deps.models, markerKey(batchJobId), new Date(deps.now().getTime() + MARKER_LIFETIME_MS));
+}
+
+/** A sending campaign is sent when the fan-out is done and every batch it enqueued has finished. */
+export async function completeIfDone(deps: { models: Models; now: () => Date }, campaignId: string): Promise<boolean> {
+  const campaign = await deps.models.campaigns.findById(campaignId, { status: 1, fanoutDone: 1, batchesEnqueued: 1 }).lean();
+  if (!campaign || campaign.status !== 'sending' || !campaign.fanoutDone) return false;
+  // Batch job ids start with the campaign id (see sendBatchJobId).
+  const finished = await deps.models.claims.countDocuments({ key: { $regex: `^${markerKey(`${campaignId}-`)}` } });
+  if (finished < campaign.batchesEnqueued) return false;
+  await deps.models.campaigns.updateOne({ _id: campaignId, status: 'sending' }, { $set: { status: 'sent', finishedAt: deps.now() } });
+  return true;
+}
+
+export async function campaignStats(
+  models: Models,
+  campaign: { _id: Types.ObjectId; stats?: { queued?: number | null; bounced?: number | null; complained?: number | null } | null },
+): Promise<CampaignStats> {
+  const rows: Array<{ _id: { status: string; reason?: string }; n: number }> = await models.deliveries.aggregate([
+    { $match: { campaignId: campaign._id } },
+    { $group: { _id: { status: '$status', reason: '$reason' }, n: { $sum: 1 } } },
+  ]);
+  const count = (status: string) => rows.filter((r) => r._id.status === status).reduce((sum, r) => sum + r.n, 0);
+  const skipReasons: Record<string, number> = {};
+  for (const row of rows) if (row._id.status === 'skipped') skipReasons[row._id.reason ?? 'unknown'] = row.n;
+  const queued = campaign.stats?.queued ?? 0;
+  const [sent, skipped, failed, ambiguous] = [count('sent'), count('skipped'), count('failed'), count('ambiguous')];
+  return {
+    queued,
+    sent,
+    skipped,
+    failed,
+    ambiguous,
+    remaining: Math.max(0, queued - sent - skipped - failed - ambiguous),
+    skipReasons,
+    bounced: campaign.stats?.bounced ?? 0,
+    complained: campaign.stats?.complained ?? 0,
+  };
+}

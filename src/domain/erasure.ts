@@ -1,0 +1,121 @@
+// GDPR art. 17 without losing the proof (invariant 7): the person's data goes from every
+// collection and from the job queue, while a keyed-hash tombstone stays in the suppression list
+// (so no import can re-add them) and the consent ledger stays, anonymised, as evidence.
+// Idempotent: a second run finds nothing left to remove and records nothing new.
+import type { Queue } from 'bullmq';
+import type { Models } from '../data/models';
+import type { Logger } from '../logger';
+import type { ConsentLedger } from './consent-ledger';
+import { emailKey } from './email-address';
+import type { Suppressions } from './suppressions';
+
+export interface ErasureTarget {
+  emailHash: string;
+  /** Absent when a previous run already removed it from the request. */
+  email?: string;
+  /** The request number: ties the single `erased` event to the request. */
+  requestRef: string;
+  channel: 'admin' | 'mailbox';
+}
+
+export interface ErasureCounts {
+  subscribers: number;
+  subscriptions: number;
+  deliveries: number;
+  inboundMessages: number;
+  requests: number;
+  consentEvents: number;
+  jobs: number;
+}
+
+// Jobs carry ids only, but a job that would mail the person must not outlive them.
+const JOB_STATES = ['waiting', 'delayed', 'prioritized', 'waiting-children', 'failed', 'completed'] as const;
+const JOB_PAGE = 500;
+
+export class Erasure {
+  constructor(
+    private readonly deps: {
+      models: Models;
+      ledger: ConsentLedger;
+      suppressions: Suppressions;
+      /** Queues whose jobs concern one person each (never shared campaign batches). */
+      personalQueues: Queue[];
+      logger: Logger;
+    },
+  ) {}
+
+  async erase(target: ErasureTarget): Promise<ErasureCounts> {
+    const { models, ledger, suppressions } = this.deps;
+    const { emailHash } = target;
+    // The tombstone first: from this moment nothing is mailed, whatever else is still in flight.
+    await suppressions.suppress(emailHash, 'erasure', target.requestRef);
+
+    const addresses = target.email ? [...new Set([target.email, emailKey(target.email)])] : [];
+    const subscriber = await models.subscribers.findOne({ emailHash }, { _id: 1 }).lean();
+    const counts: ErasureCounts = { subscribers: 0, subscriptions: 0, deliveries: 0, inboundMessages: 0, requests: 0, consentEvents: 0, jobs: 0 };
+
+    counts.jobs = await this.removeJobs([...(subscriber ? [String(subscriber._id)] : []), ...addresses]);
+    if (subscriber) counts.deliveries = (await models.deliveries.deleteMany({ subscriberId: subscriber._id })).deletedCount;
+    if (subscriber) counts.subscriptions = (await models.subscriptions.deleteMany({ subscriberId: subscriber._id })).deletedCount;
+    if (subscriber) counts.subscribers = (await models.subscribers.deleteOne({ _id: subscriber._id })).deletedCount;
+
+    // Their own mails (by sender hash) and bounces or complaints that name them: the
+    // classification outcome stays, everything that identifies them goes.
+    const inbound = await models.inboundMessages.updateMany(
+      {
+        $or: [
+          { fromHash: emailHash },
+          ...(addresses.length ? [{ from: { $in: addresses } }, { 'classification.recipient': { $in: addresses } }] : []),
+        ],
+      },
+      { $unset: { raw: 1, from: 1, subject: 1, 'classification.from': 1, 'classification.subject': 1, 'classification.recipient': 1 } },
+    );
+    counts.inboundMessages = inbound.modifiedCount;
+
+    // Requests keep their deadline history (accountability) but only the hash of whom they were
+    // about; free-text notes and reasons may quote the person, so they go too.
+    for (const request of await models.requests.find({ emailHash }, { actions: 1 }).lean()) {
+      const result = await models.requests.updateOne(
+        { _id: request._id },
+        {
+          $unset: { email: 1, subscriberId: 1, rectification: 1, note: 1, extensionReason: 1, rejectionReason: 1 },
+          $set: { actions: request.actions.map(({ at, actor, action }) => ({ at, actor, action })) },
+        },
+      );
+      counts.requests += result.modifiedCount;
+    }
+    if (addresses.length) {
+      await models.auditEntries.updateMany({ target: { $in: addresses } }, { $set: { target: `emailHash:${emailHash}` } });
+    }
+
+    counts.consentEvents = await ledger.anonymise(emailHash);
+    if ((await models.consentEvents.countDocuments({ emailHash, type: 'erased', requestRef: target.requestRef })) === 0) {
+      await ledger.record({ emailHash, type: 'erased', channel: target.channel, requestRef: target.requestRef });
+    }
+    this.deps.logger.info({ requestRef: target.requestRef, counts }, 'erasure done');
+    return counts;
+  }
+
+  private async removeJobs(needles: string[]): Promise<number> {
+    if (needles.length === 0) return 0;
+    let removed = 0;
+    for (const queue of this.deps.personalQueues) {
+      const matches = [];
+      for (const state of JOB_STATES) {
+        for (let start = 0; ; start += JOB_PAGE) {
+          const jobs = await queue.getJobs([state], start, start + JOB_PAGE - 1, true);
+          matches.push(...jobs.filter((job) => needles.some((n) => JSON.stringify([job.data, job.returnvalue, job.failedReason]).includes(n))));
+          if (jobs.length < JOB_PAGE) break;
+        }
+      }
+      for (const job of matches) {
+        // A job being processed right now holds a lock; the tombstone stops its mail instead.
+        await job.remove().then(
+          () => removed++,
+          (err: Error) => this.deps.logger.warn({ queue: queue.name, jobId: job.id, err: err.message }, 'could not remove job'),
+        );
+      }
+    }
+    return removed;
+  }
+}

@@ -1,0 +1,331 @@
+// Import of IMPRO's existing list: one row per person (address, name, locale, consent date, source).
+// Each imported subscription gets an `imported` consent event naming when and where the person
+// consented. An address that is suppressed, erased, restricted or has ever unsubscribed is never
+// (re-)activated (invariant 2); the report says what was added, what was skipped and why.
+//
+// Throughput: rows go in chunks; per chunk one $in query for suppressions, one bulk insert of new
+// subscribers (the unique emailKey index sorts out the ones that already exist, also against a
+// concurrent sign-up), lookups only for those, and one bulk insert each of subscriptions and events.
+import { pipeline, Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+import { Types } from 'mongoose';
+import type { Models } from '../data/models';
+import { ValidationError } from '../errors';
+import type { ConsentLedger, ConsentEventInput } from './consent-ledger';
+import { emailKey, hashEmail, normalizeEmail } from './email-address';
+import type { PolicyVersion, PolicyVersions } from './policy-versions';
+
+const CHUNK_SIZE = 5000;
+// Inserts within a chunk run as parallel batches: the database's own work overlaps that way.
+const BATCH_SIZE = 1000;
+const MAX_LISTED_SKIPS = 1000;
+const MAX_NAME = 200;
+
+export type SkipReason =
+  | 'invalid-email'
+  | 'invalid-consent-date'
+  | 'invalid-locale'
+  | 'duplicate-in-file'
+  | 'suppressed'
+  | 'erased'
+  | 'restricted'
+  | 'unsubscribed'
+  | 'pending'
+  | 'already-active'
+  | 'changed-meanwhile';
+
+export interface ImportReport {
+  list: string;
+  rows: number;
+  added: number;
+  skipped: number;
+  reasons: Partial<Record<SkipReason, number>>;
+  /** Line numbers in the file (the header is line 1); the first 1,000 only. */
+  skippedRows: Array<{ line: number; reason: SkipReason }>;
+}
+
+export interface ImportInput {
+  csv: string | NodeJS.ReadableStream;
+  list: string;
+  /** Used where a row names no source. */
+  defaultSource?: string;
+  actor: string;
+}
+
+interface ImportDeps {
+  models: Models;
+  ledger: ConsentLedger;
+  policies: PolicyVersions;
+  config: { emailHashKey: string };
+  clock: { now(): Date };
+}
+
+interface Row {
+  line: number;
+  email: string;
+  key: string;
+  hash: string;
+  name: string;
+  locale: 'lv' | 'en';
+  consentedAt: Date;
+  source: string;
+}
+
+// Header names as spreadsheets write them, mapped to our fields.
+const COLUMNS: Record<string, keyof RawRow> = {
+  email: 'email',
+  address: 'email',
+  'e-mail': 'email',
+  'e-pasts': 'email',
+  name: 'name',
+  'vārds': 'name',
+  locale: 'locale',
+  language: 'locale',
+  consent_date: 'consentDate',
+  consented_at: 'consentDate',
+  consentdate: 'consentDate',
+  source: 'source',
+};
+
+interface RawRow {
+  email?: string;
+  name?: string;
+  locale?: string;
+  consentDate?: string;
+  source?: string;
+}
+
+export async function importSubscribers(deps: ImportDeps, input: ImportInput): Promise<ImportReport> {
+  if (!(await deps.models.lists.exists({ slug: input.list }))) throw new ValidationError(`unknown list: ${input.list}`);
+  const run = new ImportRun(deps, input, await deps.policies.all());
+  const parser = parse({
+    bom: true,
+    delimiter: [',', ';'],
+    trim: true,
+    skip_empty_lines: true,
+    relax_column_count: true,
+    info: true,
+    columns: (header: string[]) => {
+      const fields = header.map((h) => COLUMNS[h.toLowerCase()] ?? false);
+      if (!fields.includes('email') || !fields.includes('consentDate')) {
+        throw new ValidationError('the first line must name the columns: email, name, locale, consent_date, source');
+      }
+      return fields;
+    },
+  });
+  // pipeline, not pipe: a failing source (an unreadable file) must end the iteration below.
+  pipeline(typeof input.csv === 'string' ? Readable.from([input.csv]) : input.csv, parser, () => undefined);
+  let chunk: Array<{ line: number; raw: RawRow }> = [];
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: RawRow; info: { lines: number } }>) {
+      chunk.push({ line: info.lines, raw: record });
+      if (chunk.length >= CHUNK_SIZE) {
+        await run.chunk(chunk);
+        chunk = [];
+      }
+    }
+  } catch (err) {
+    if (err instanceof ValidationError) throw err;
+    const e = err as { code?: string; message?: string };
+    if (e.code?.startsWith('CSV_')) throw new ValidationError(`the file is not valid CSV: ${e.message}`);
+    throw err;
+  }
+  await run.chunk(chunk);
+  return run.report;
+}
+
+class ImportRun {
+  readonly report: ImportReport;
+  private readonly seen = new Set<string>();
+
+  constructor(
+    private readonly deps: ImportDeps,
+    private readonly input: ImportInput,
+    private readonly policies: PolicyVersion[],
+  ) {
+    this.report = { list: input.list, rows: 0, added: 0, skipped: 0, reasons: {}, skippedRows: [] };
+  }
+
+  async chunk(raw: Array<{ line: number; raw: RawRow }>): Promise<void> {
+    if (raw.length === 0) return;
+    this.report.rows += raw.length;
+    const rows = raw.map((r) => this.validate(r.line, r.raw)).filter((r): r is Row => r !== undefined);
+    const eligible = await this.withoutSuppressed(rows);
+    const { created, existing } = await this.insertSubscribers(eligible);
+    const subscriptions = [...created, ...(await this.eligibleExisting(existing))];
+    const added = await this.insertSubscriptions(subscriptions);
+    const events = added.map(({ row, subscriberId }) => this.importedEvent(row, subscriberId));
+    await Promise.all(batches(events).map((batch) => this.deps.ledger.recordBulk(batch)));
+    this.report.added += added.length;
+  }
+
+  private validate(line: number, raw: RawRow): Row | undefined {
+    let email: string;
+    try {
+      email = normalizeEmail(raw.email ?? '');
+    } catch {
+      return this.skip(line, 'invalid-email');
+    }
+    const consentedAt = parseConsentDate(raw.consentDate ?? '');
+    if (!consentedAt || consentedAt > this.deps.clock.now()) return this.skip(line, 'invalid-consent-date');
+    const locale = (raw.locale || 'lv').toLowerCase();
+    if (locale !== 'lv' && locale !== 'en') return this.skip(line, 'invalid-locale');
+    const key = emailKey(email);
+    if (this.seen.has(key)) return this.skip(line, 'duplicate-in-file');
+    this.seen.add(key);
+    return {
+      line,
+      email,
+      key,
+      hash: hashEmail(email, this.deps.config.emailHashKey),
+      name: cleanText(raw.name ?? '').slice(0, MAX_NAME),
+      locale,
+      consentedAt,
+      source: cleanText(raw.source || this.input.defaultSource || 'import').slice(0, MAX_NAME),
+    };
+  }
+
+  /** Suppressed addresses, erasure tombstones included, are never imported. */
+  private async withoutSuppressed(rows: Row[]): Promise<Row[]> {
+    if (rows.length === 0) return rows;
+    const found = await this.deps.models.suppressions.find({ emailHash: { $in: rows.map((r) => r.hash) } }, { emailHash: 1, reason: 1 }).lean();
+    const reasons = new Map(found.map((s) => [s.emailHash, s.reason]));
+    return rows.filter((row) => {
+      const reason = reasons.get(row.hash);
+      if (reason) this.skip(row.line, reason === 'erasure' ? 'erased' : 'suppressed');
+      return !reason;
+    });
+  }
+
+  /** Inserts every row as a new subscriber; the unique emailKey index rejects the known ones. */
+  private async insertSubscribers(rows: Row[]): Promise<{ created: Array<{ row: Row; subscriberId: Types.ObjectId }>; existing: Row[] }> {
+    const now = this.deps.clock.now();
+    const docs = rows.map((row) => ({
+      _id: new Types.ObjectId(),
+      email: row.email,
+      emailKey: row.key,
+      emailHash: row.hash,
+      name: row.name,
+      locale: row.locale,
+      restricted: false,
+      createdAt: now,
+      updatedAt: now,
+    }));
+    const duplicates = await bulkInsert(this.deps.models.subscribers.collection, docs);
+    return {
+      created: rows.flatMap((row, i) => (duplicates.has(i) ? [] : [{ row, subscriberId: docs[i]!._id }])),
+      existing: rows.filter((_, i) => duplicates.has(i)),
+    };
+  }
+
+  /** Known subscribers get the list only if nothing speaks against it. */
+  private async eligibleExisting(rows: Row[]): Promise<Array<{ row: Row; subscriberId: Types.ObjectId }>> {
+    if (rows.length === 0) return [];
+    const { models } = this.deps;
+    const subscribers = await models.subscribers.find({ emailKey: { $in: rows.map((r) => r.key) } }, { emailKey: 1, restricted: 1 }).lean();
+    const byKey = new Map(subscribers.map((s) => [s.emailKey, s]));
+    const subscriptions = await models.subscriptions.find({ subscriberId: { $in: subscribers.map((s) => s._id) } }, { subscriberId: 1, list: 1, status: 1 }).lean();
+    const everUnsubscribed = new Set(subscriptions.filter((s) => s.status === 'unsubscribed').map((s) => String(s.subscriberId)));
+    const onList = new Map(subscriptions.filter((s) => s.list === this.input.list).map((s) => [String(s.subscriberId), s.status]));
+    const eligible: Array<{ row: Row; subscriberId: Types.ObjectId }> = [];
+    for (const row of rows) {
+      const subscriber = byKey.get(row.key);
+      const id = subscriber ? String(subscriber._id) : '';
+      const status = onList.get(id);
+      // Withdrawing consent from any list outweighs a consent date from an older list.
+      if (!subscriber) this.skip(row.line, 'changed-meanwhile');
+      else if (subscriber.restricted) this.skip(row.line, 'restricted');
+      else if (status === 'active') this.skip(row.line, 'already-active');
+      else if (status === 'pending') this.skip(row.line, 'pending');
+      else if (everUnsubscribed.has(id)) this.skip(row.line, 'unsubscribed');
+      else eligible.push({ row, subscriberId: subscriber._id });
+    }
+    return eligible;
+  }
+
+  private async insertSubscriptions(items: Array<{ row: Row; subscriberId: Types.ObjectId }>) {
+    const now = this.deps.clock.now();
+    const docs = items.map(({ row, subscriberId }) => ({
+      subscriberId,
+      list: this.input.list,
+      status: 'active',
+      confirmedAt: row.consentedAt,
+      policyVersion: this.policyAt(row.consentedAt)?.version,
+      createdAt: now,
+      updatedAt: now,
+    }));
+    // A sign-up for the same person and list that landed since the lookup wins.
+    const duplicates = await bulkInsert(this.deps.models.subscriptions.collection, docs);
+    return items.filter((item, i) => {
+      if (duplicates.has(i)) this.skip(item.row.line, 'changed-meanwhile');
+      return !duplicates.has(i);
+    });
+  }
+
+  private importedEvent(row: Row, subscriberId: Types.ObjectId): ConsentEventInput & { subscriberId: Types.ObjectId } {
+    return {
+      subscriberId,
+      emailHash: row.hash,
+      list: this.input.list,
+      type: 'imported',
+      channel: 'import',
+      policyVersion: this.policyAt(row.consentedAt)?.version,
+      consentedAt: row.consentedAt,
+      source: row.source,
+      actor: this.input.actor,
+    };
+  }
+
+  /** The policy version in force when the person consented (none before version 1 took effect). */
+  private policyAt(at: Date): PolicyVersion | undefined {
+    return this.policies.filter((p) => p.effectiveAt <= at).at(-1);
+  }
+
+  private skip(line: number, reason: SkipReason): undefined {
+    this.report.skipped++;
+    this.report.reasons[reason] = (this.report.reasons[reason] ?? 0) + 1;
+    if (this.report.skippedRows.length < MAX_LISTED_SKIPS) this.report.skippedRows.push({ line, reason });
+    return undefined;
+  }
+}
+
+type InsertableCollection = { insertMany(docs: object[], opts: { ordered: false; ignoreUndefined: true }): Promise<unknown> };
+
+/** Unordered bulk insert through the driver; returns the indexes of `docs` that hit a unique index. */
+async function bulkInsert(collection: InsertableCollection, docs: object[]): Promise<Set<number>> {
+  const rejected = await Promise.all(batches(docs).map((batch, b) => insertBatch(collection, batch, b * BATCH_SIZE)));
+  return new Set(rejected.flat());
+}
+
+async function insertBatch(collection: InsertableCollection, docs: object[], offset: number): Promise<number[]> {
+  try {
+    await collection.insertMany(docs, { ordered: false, ignoreUndefined: true });
+    return [];
+  } catch (err) {
+    const writeErrors = (err as { writeErrors?: unknown }).writeErrors;
+    const errors = (Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : []) as Array<{ index: number; code: number }>;
+    if (errors.length === 0 || errors.some((e) => e.code !== 11000)) throw err;
+    return errors.map((e) => offset + e.index);
+  }
+}
+
+function batches<T>(items: T[]): T[][] {
+  return Array.from({ length: Math.ceil(items.length / BATCH_SIZE) }, (_, i) => items.slice(i * BATCH_SIZE, (i + 1) * BATCH_SIZE));
+}
+
+/** ISO dates (2019-03-01, with or without time) or the Latvian day.month.year (01.03.2019). */
+export function parseConsentDate(text: string): Date | undefined {
+  const latvian = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(text);
+  const iso = latvian ? `${latvian[3]}-${latvian[2]!.padStart(2, '0')}-${latvian[1]!.padStart(2, '0')}` : text;
+  if (!/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(iso)) return undefined;
+  const dateOnly = iso.length === 10;
+  const date = new Date(dateOnly ? `${iso}T00:00:00Z` : iso.replace(' ', 'T'));
+  if (Number.isNaN(date.getTime())) return undefined;
+  // Date rolls 2019-02-30 over into March; a consent date that does not exist is a typo.
+  if (dateOnly && date.toISOString().slice(0, 10) !== iso) return undefined;
+  return date;
+}
+
+function cleanText(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+}

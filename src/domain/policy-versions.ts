@@ -1,0 +1,115 @@
+// Privacy-policy versions are data: every consent names the version in force and the exact consent
+// sentence shown, so a later policy change never rewrites what a person agreed to.
+import type { Models } from '../data/models';
+import { isDuplicateKeyError, NotFoundError, ValidationError } from '../errors';
+import { sha256 } from './seed';
+
+export type PolicyLocale = 'lv' | 'en';
+
+export interface PolicyVersion {
+  version: number;
+  effectiveAt: Date;
+  textHash: string;
+  consentText: { lv: string; en: string };
+}
+
+/** What a consent event records about the text a person was shown. */
+export interface ConsentProof {
+  policyVersion: number;
+  consentText: string;
+  consentTextHash: string;
+}
+
+export interface NewPolicyVersion {
+  text: string;
+  consentText: { lv: string; en: string };
+  /** Defaults to now; a future date registers the version ahead of time. */
+  effectiveAt?: Date;
+}
+
+const PROJECTION = { version: 1, effectiveAt: 1, textHash: 1, consentText: 1 } as const;
+
+export class PolicyVersions {
+  constructor(private readonly deps: { models: Models; now: () => Date }) {}
+
+  /** The newest version already in force at `at` (default now). */
+  async inForceAt(at: Date = this.deps.now()): Promise<PolicyVersion | undefined> {
+    const doc = await this.deps.models.policyVersions
+      .findOne({ effectiveAt: { $lte: at } }, PROJECTION)
+      .sort({ version: -1 })
+      .lean();
+    return doc ? toPolicyVersion(doc) : undefined;
+  }
+
+  async current(): Promise<PolicyVersion> {
+    const version = await this.inForceAt();
+    if (!version) throw new NotFoundError('privacy-policy version in force');
+    return version;
+  }
+
+  /** All versions, oldest first (few; imports resolve historical consent dates against them). */
+  async all(): Promise<PolicyVersion[]> {
+    const docs = await this.deps.models.policyVersions.find({}, PROJECTION).sort({ version: 1 }).lean();
+    return docs.map(toPolicyVersion);
+  }
+
+  /**
+   * Clause 7 (the policy may change): how many subscribers hold an active subscription under each
+   * version, so IMPRO can judge whether to ask for consent again. A subscriber active on two lists
+   * under different versions counts under both.
+   */
+  async coverage(): Promise<{ current?: number; versions: Array<PolicyVersion & { activeSubscribers: number }>; unknownVersion: number }> {
+    const grouped: Array<{ _id: number | null; subscribers: number }> = await this.deps.models.subscriptions.aggregate([
+      { $match: { status: 'active' } },
+      { $group: { _id: { version: '$policyVersion', subscriber: '$subscriberId' } } },
+      { $group: { _id: '$_id.version', subscribers: { $sum: 1 } } },
+    ]);
+    const counts = new Map(grouped.map((g) => [g._id ?? null, g.subscribers]));
+    const versions = await this.all();
+    return {
+      current: (await this.inForceAt())?.version,
+      versions: versions.map((v) => ({ ...v, activeSubscribers: counts.get(v.version) ?? 0 })),
+      unknownVersion: counts.get(null) ?? 0,
+    };
+  }
+
+  /**
+   * The next number is claimed through the unique index on `version`: two admins registering at
+   * once get two consecutive numbers instead of one overwriting the other.
+   */
+  async register(input: NewPolicyVersion): Promise<PolicyVersion> {
+    const effectiveAt = input.effectiveAt ?? this.deps.now();
+    const latest = await this.deps.models.policyVersions.findOne({}, PROJECTION).sort({ version: -1 }).lean();
+    if (latest && effectiveAt < latest.effectiveAt) {
+      throw new ValidationError(`effectiveAt must not be before version ${latest.version} (${latest.effectiveAt.toISOString()})`);
+    }
+    for (let version = (latest?.version ?? 0) + 1; ; version++) {
+      try {
+        const doc = await this.deps.models.policyVersions.create({
+          version,
+          effectiveAt,
+          text: input.text,
+          textHash: sha256(input.text),
+          consentText: input.consentText,
+        });
+        return toPolicyVersion(doc.toObject());
+      } catch (err) {
+        if (!isDuplicateKeyError(err)) throw err;
+      }
+    }
+  }
+}
+
+export function consentProof(policy: PolicyVersion, locale: PolicyLocale): ConsentProof {
+  const consentText = policy.consentText[locale];
+  return { policyVersion: policy.version, consentText, consentTextHash: sha256(consentText) };
+}
+
+function toPolicyVersion(doc: { version: number; effectiveAt: Date; textHash: string; consentText?: { lv: string; en: string } | null }): PolicyVersion {
+  return {
+    version: doc.version,
+    effectiveAt: doc.effectiveAt,
+    textHash: doc.textHash,
+    consentText: { lv: doc.consentText?.lv ?? '', en: doc.consentText?.en ?? '' },
+  };
+}

@@ -1,0 +1,401 @@
+// Data-subject requests (GDPR art. 15–21, privacy policy clause 5): registered by the mailbox poller
+// or the DPO, answered within one calendar month of receipt (art. 12(3)), extendable by two more
+// with a reason the requester is told. Access, rectification and erasure wait until the requester
+// proves control of the address (invariant 7); withdrawal and restriction only stop mail and
+// release nothing, so they take effect at once.
+import { Types } from 'mongoose';
+import type { ConsentChannel } from '../data/consent-event.model';
+import type { RequestState, RequestType } from '../data/data-subject-request.model';
+import { REQUEST_CHANNELS } from '../data/data-subject-request.model';
+import type { Models } from '../data/models';
+import { InvalidStateError, NotFoundError, isDuplicateKeyError } from '../errors';
+import type { Logger } from '../logger';
+import type { AccessExport } from './access-export';
+import { claimOnce } from './claims';
+import { hashEmail, normalizeEmail } from './email-address';
+import type { Erasure } from './erasure';
+import type { Rectifiable, Rectification } from './rectification';
+import type { MailLocale, RequesterMail } from './requester-mail';
+import type { Restrictions } from './restriction';
+import type { UnsubscribeService } from './unsubscribe';
+import type { RequestVerification } from './verification';
+
+export type RequestChannel = (typeof REQUEST_CHANNELS)[number];
+
+export interface NewRequest {
+  type: RequestType;
+  email: string;
+  channel: RequestChannel;
+  note?: string;
+  inboundMessageId?: string;
+  receivedAt?: Date;
+  /** Language of our mails when the address is not a subscriber's (the poller knows the mail's). */
+  locale?: MailLocale;
+  /** Who registered it; defaults to the channel. */
+  actor?: string;
+}
+
+export type RequestFilter = 'open' | 'overdue' | 'done';
+
+export type VerifyOutcome = 'exported' | 'erased' | 'rectified' | 'verified' | 'already-verified';
+
+const NEEDS_VERIFICATION: ReadonlySet<RequestType> = new Set(['access', 'rectification', 'erasure']);
+const OPEN_STATES: RequestState[] = ['awaiting-verification', 'open'];
+const CLOSED_STATES: RequestState[] = ['done', 'rejected'];
+const MAX_EXTENSION_MONTHS = 2;
+const DUE_SOON_MS = 7 * 86_400_000;
+// Claims only need to outlive a double click or a retried POST; the status guards after that.
+const CLAIM_LIFETIME_MS = 30 * 86_400_000;
+const NUMBER_ATTEMPTS = 50;
+
+type RequestDoc = Awaited<ReturnType<DataSubjectRequestService['load']>>;
+
+/** Calendar months in UTC; the 31st plus one month is the last day of the shorter month. */
+export function addCalendarMonths(date: Date, months: number): Date {
+  const result = new Date(date);
+  const day = result.getUTCDate();
+  result.setUTCDate(1);
+  result.setUTCMonth(result.getUTCMonth() + months);
+  const lastDay = new Date(Date.UTC(result.getUTCFullYear(), result.getUTCMonth() + 1, 0)).getUTCDate();
+  result.setUTCDate(Math.min(day, lastDay));
+  return result;
+}
+
+export class DataSubjectRequestService {
+  constructor(
+    private readonly deps: {
+      models: Models;
+      now: () => Date;
+      emailHashKey: string;
+      logger: Logger;
+      verification: RequestVerification;
+      requesterMail: RequesterMail;
+      accessExport: AccessExport;
+      erasure: Erasure;
+      restrictions: Restrictions;
+      rectification: Rectification;
+      unsubscribes: Pick<UnsubscribeService, 'unsubscribe'>;
+    },
+  ) {}
+
+  async create(input: NewRequest) {
+    const { models, now } = this.deps;
+    const email = normalizeEmail(input.email);
+    const emailHash = hashEmail(email, this.deps.emailHashKey);
+    const receivedAt = input.receivedAt ?? now();
+    const actor = input.actor ?? input.channel;
+    const subscriber = await models.subscribers.findOne({ emailHash }, { _id: 1, locale: 1 }).lean();
+    const needsVerification = NEEDS_VERIFICATION.has(input.type);
+    const doc = await this.insertNumbered({
+      type: input.type,
+      channel: input.channel,
+      email,
+      emailHash,
+      subscriberId: subscriber?._id,
+      receivedAt,
+      dueAt: addCalendarMonths(receivedAt, 1),
+      status: needsVerification ? 'awaiting-verification' : 'open',
+      note: input.note,
+      inboundMessageId: input.inboundMessageId,
+      locale: subscriber?.locale ?? input.locale ?? 'lv',
+      actions: [{ at: now(), actor, action: 'received' }],
+    });
+    if (needsVerification) {
+      await this.sendVerification(doc);
+    } else {
+      await this.applyAtOnce(doc, actor);
+    }
+    return this.view(await this.load(String(doc._id)));
+  }
+
+  /** Another verification mail, e.g. after the first one failed or expired. */
+  async resendVerification(id: string, actor: string) {
+    const doc = await this.load(id);
+    if (doc.status !== 'awaiting-verification') throw new InvalidStateError(`request ${doc.number} is not awaiting verification`);
+    await this.sendVerification(doc, actor);
+    return this.view(await this.load(id));
+  }
+
+  async get(id: string) {
+    return this.view(await this.load(id));
+  }
+
+  /** Open requests by due date, so overdue and due-within-7-days come first; closed ones newest first. */
+  async list(filter: RequestFilter, limit: number) {
+    const now = this.deps.now();
+    const query =
+      filter === 'done'
+        ? { status: { $in: CLOSED_STATES } }
+        : { status: { $in: OPEN_STATES }, ...(filter === 'overdue' ? { dueAt: { $lt: now } } : {}) };
+    const sort: Record<string, 1 | -1> = filter === 'done' ? { closedAt: -1, _id: -1 } : { dueAt: 1, _id: 1 };
+    const docs = await this.deps.models.requests.find(query).sort(sort).limit(limit).lean();
+    return docs.map((d) => this.view(d));
+  }
+
+  async metrics() {
+    const { models } = this.deps;
+    const now = this.deps.now();
+    const count = (filter: object) => models.requests.countDocuments(filter);
+    const [awaitingVerification, open, dueSoon, overdue, done, rejected] = await Promise.all([
+      count({ status: 'awaiting-verification' }),
+      count({ status: 'open' }),
+      count({ status: { $in: OPEN_STATES }, dueAt: { $gte: now, $lt: new Date(now.getTime() + DUE_SOON_MS) } }),
+      count({ status: { $in: OPEN_STATES }, dueAt: { $lt: now } }),
+      count({ status: 'done' }),
+      count({ status: 'rejected' }),
+    ]);
+    return { awaitingVerification, open, dueWithin7Days: dueSoon, overdue, done, rejected };
+  }
+
+  /** Art. 12(3): up to two further months, with the reason recorded and mailed to the requester. */
+  async extend(id: string, input: { reason: string; months?: number }, actor: string) {
+    const doc = await this.loadOpen(id);
+    const already = doc.extendedMonths ?? 0;
+    // Without a number, the whole extension the law still allows.
+    const total = already + (input.months ?? MAX_EXTENSION_MONTHS - already);
+    if (total > MAX_EXTENSION_MONTHS || total === already) {
+      throw new InvalidStateError(`request ${doc.number} can be extended by at most ${MAX_EXTENSION_MONTHS} months in total`);
+    }
+    // Two concurrent extensions must not both add their months on top of the same deadline.
+    if (!(await this.claim(`dsr-extend:${doc._id}:${total}`))) throw new InvalidStateError(`request ${doc.number} was just extended`);
+    const dueAt = addCalendarMonths(doc.receivedAt, 1 + total);
+    await this.update(doc, { $set: { dueAt, extendedMonths: total, extensionReason: input.reason } }, actor, 'extended', input.reason);
+    if (doc.email) {
+      await this.mailSafely(doc, 'extension-mail', () =>
+        this.deps.requesterMail.send({
+          to: doc.email!,
+          subscriberId: doc.subscriberId ? String(doc.subscriberId) : undefined,
+          locale: this.localeOf(doc),
+          template: 'request-extended',
+          vars: { number: doc.number, reason: input.reason, dueDate: formatDate(dueAt, this.localeOf(doc)), preheader: doc.number },
+        }),
+      );
+    }
+    return this.view(await this.load(id));
+  }
+
+  async reject(id: string, input: { reason: string }, actor: string) {
+    const doc = await this.loadOpen(id);
+    await this.update(doc, { $set: { status: 'rejected', rejectionReason: input.reason, closedAt: this.deps.now() } }, actor, 'rejected', input.reason);
+    return this.view(await this.load(id));
+  }
+
+  async complete(id: string, input: { note?: string }, actor: string) {
+    const doc = await this.loadOpen(id);
+    await this.close(doc, actor, 'completed', input.note);
+    return this.view(await this.load(id));
+  }
+
+  /** The DPO corrects name or language on the person's behalf (e.g. answering a paper letter). */
+  async rectify(id: string, changes: Rectifiable, actor: string) {
+    const doc = await this.loadOpen(id);
+    if (doc.type !== 'rectification') throw new InvalidStateError(`request ${doc.number} is not a rectification request`);
+    await this.applyRectification(doc, changes, actor, 'admin');
+    return this.view(await this.load(id));
+  }
+
+  /**
+   * What the page behind a verification link may show before the person confirms: the request's
+   * number, type and state, nothing about the person (invariant 7). Throws for a bad or expired link.
+   */
+  async forVerification(token: unknown) {
+    const doc = await this.load(this.deps.verification.requestIdOf(token));
+    return { number: doc.number, type: doc.type, status: doc.status };
+  }
+
+  /**
+   * The requester proved control of the address: the request proceeds. Runs once per request even
+   * on a double click; later calls report that it was already verified.
+   */
+  async verify(token: unknown, input: { locale?: MailLocale; rectification?: Rectifiable }): Promise<{ number: string; type: RequestType; outcome: VerifyOutcome }> {
+    const requestId = this.deps.verification.requestIdOf(token);
+    const doc = await this.load(requestId);
+    if (doc.status === 'rejected') throw new InvalidStateError(`request ${doc.number} was rejected`);
+    const already = { number: doc.number, type: doc.type, outcome: 'already-verified' as const };
+    if (doc.status !== 'awaiting-verification') return already;
+    if (!(await this.claim(`dsr-verified:${doc._id}`))) return already;
+    await this.update(doc, { $set: { status: 'open', verifiedAt: this.deps.now() } }, 'requester', 'verified');
+    const verified = await this.load(requestId);
+    const locale = input.locale ?? this.localeOf(verified);
+    return { number: doc.number, type: doc.type, outcome: await this.fulfilOrRecord(verified, locale, input.rectification) };
+  }
+
+  /** The DPO re-runs a verified request whose export or erasure failed (see its history). */
+  async retryFulfilment(id: string, actor: string) {
+    const doc = await this.loadOpen(id);
+    if (!doc.verifiedAt) throw new InvalidStateError(`request ${doc.number} is not verified yet`);
+    await this.appendAction(doc, actor, 'retried');
+    await this.fulfilOrRecord(doc, this.localeOf(doc));
+    return this.view(await this.load(id));
+  }
+
+  // The verification is spent once claimed, so a failure must stay visible to the DPO, who can retry.
+  private async fulfilOrRecord(doc: RequestDoc, locale: MailLocale, rectification?: Rectifiable): Promise<VerifyOutcome> {
+    try {
+      return await this.fulfil(doc, locale, rectification);
+    } catch (err) {
+      this.deps.logger.error({ err, request: doc.number }, 'fulfilment failed');
+      await this.appendAction(doc, 'system', 'fulfilment-failed', (err as Error).message);
+      throw err;
+    }
+  }
+
+  private async fulfil(doc: RequestDoc, locale: MailLocale, rectification?: Rectifiable): Promise<VerifyOutcome> {
+    switch (doc.type) {
+      case 'access':
+        await this.deps.accessExport.send({ number: doc.number, email: doc.email!, emailHash: doc.emailHash, locale });
+        await this.close(doc, 'system', 'exported');
+        return 'exported';
+      case 'erasure':
+        await this.deps.erasure.erase({ emailHash: doc.emailHash, email: doc.email ?? undefined, requestRef: doc.number, channel: consentChannelOf(doc) });
+        await this.close(doc, 'system', 'erased');
+        return 'erased';
+      case 'rectification':
+        if (!rectification || (rectification.name === undefined && rectification.locale === undefined)) return 'verified';
+        await this.applyRectification(doc, rectification, 'requester', 'web-form');
+        return 'rectified';
+      default:
+        return 'verified';
+    }
+  }
+
+  private async applyRectification(doc: RequestDoc, changes: Rectifiable, actor: string, channel: 'admin' | 'web-form') {
+    const subscriber = await this.deps.models.subscribers.findOne({ emailHash: doc.emailHash }, { _id: 1 }).lean();
+    const fields = subscriber
+      ? await this.deps.rectification.apply(subscriber._id, changes, { channel, actor, requestRef: doc.number })
+      : [];
+    await this.update(doc, { $set: { rectification: changes } }, actor, 'rectified', fields.length ? `changed: ${fields.join(', ')}` : 'nothing to change');
+    await this.close(doc, actor, 'completed');
+  }
+
+  private async applyAtOnce(doc: RequestDoc, actor: string) {
+    const channel = consentChannelOf(doc);
+    if (!doc.subscriberId) return this.close(doc, 'system', 'completed', 'no subscriber with this address');
+    if (doc.type === 'withdrawal') {
+      const { changed } = await this.deps.unsubscribes.unsubscribe({
+        subscriberId: doc.subscriberId,
+        lists: 'all',
+        channel,
+        actor,
+        messageId: doc.inboundMessageId ?? undefined,
+        receivedAt: doc.receivedAt,
+      });
+      return this.close(doc, 'system', 'withdrawn', changed.length ? `lists: ${changed.join(', ')}` : 'no active subscriptions');
+    }
+    await this.deps.restrictions.restrict(doc.subscriberId, { channel, actor, requestRef: doc.number });
+    return this.close(doc, 'system', 'restricted');
+  }
+
+  private async sendVerification(doc: RequestDoc, actor = 'system') {
+    await this.mailSafely(doc, 'verification-mail', () =>
+      this.deps.verification.sendLink({
+        id: String(doc._id),
+        number: doc.number,
+        email: doc.email!,
+        subscriberId: doc.subscriberId ? String(doc.subscriberId) : undefined,
+        locale: this.localeOf(doc),
+      }),
+    );
+    await this.appendAction(doc, actor, 'verification-sent');
+  }
+
+  /**
+   * A failed mail must not lose the request it belongs to (the poller would register it again):
+   * the failure goes into the history, where the DPO sees it and can resend.
+   */
+  private async mailSafely(doc: RequestDoc, what: string, send: () => Promise<void>) {
+    try {
+      await send();
+    } catch (err) {
+      this.deps.logger.error({ err, request: doc.number }, `${what} failed`);
+      await this.appendAction(doc, 'system', `${what}-failed`, (err as Error).message);
+    }
+  }
+
+  // The request number is claimed by the unique index: concurrent registrations never share one.
+  private async insertNumbered(fields: Record<string, unknown>) {
+    const { models } = this.deps;
+    const year = this.deps.now().getUTCFullYear();
+    const prefix = `DSR-${year}-`;
+    let next = (await models.requests.countDocuments({ number: { $regex: `^${prefix}` } })) + 1;
+    for (let attempt = 0; attempt < NUMBER_ATTEMPTS; attempt++, next++) {
+      try {
+        return await models.requests.create({ ...fields, number: `${prefix}${String(next).padStart(4, '0')}` });
+      } catch (err) {
+        if (!isDuplicateKeyError(err)) throw err;
+      }
+    }
+    throw new Error(`no free request number after ${NUMBER_ATTEMPTS} attempts`);
+  }
+
+  private async load(id: string) {
+    if (!Types.ObjectId.isValid(id)) throw new NotFoundError('request');
+    const doc = await this.deps.models.requests.findById(id).lean();
+    if (!doc) throw new NotFoundError('request');
+    return doc;
+  }
+
+  private async loadOpen(id: string) {
+    const doc = await this.load(id);
+    if (CLOSED_STATES.includes(doc.status as RequestState)) throw new InvalidStateError(`request ${doc.number} is already ${doc.status}`);
+    return doc;
+  }
+
+  private close(doc: RequestDoc, actor: string, action: string, note?: string) {
+    return this.update(doc, { $set: { status: 'done', closedAt: this.deps.now() } }, actor, action, note);
+  }
+
+  private appendAction(doc: RequestDoc, actor: string, action: string, note?: string) {
+    return this.update(doc, {}, actor, action, note);
+  }
+
+  private async update(doc: RequestDoc, change: { $set?: Record<string, unknown> }, actor: string, action: string, note?: string) {
+    await this.deps.models.requests.updateOne(
+      { _id: doc._id },
+      { ...change, $push: { actions: { at: this.deps.now(), actor, action, note } } },
+    );
+  }
+
+  private claim(key: string) {
+    return claimOnce(this.deps.models, key, new Date(this.deps.now().getTime() + CLAIM_LIFETIME_MS));
+  }
+
+  private localeOf(doc: RequestDoc): MailLocale {
+    return doc.locale === 'en' ? 'en' : 'lv';
+  }
+
+  private view(doc: RequestDoc) {
+    const now = this.deps.now().getTime();
+    const isOpen = OPEN_STATES.includes(doc.status as RequestState);
+    return {
+      id: String(doc._id),
+      number: doc.number,
+      type: doc.type,
+      channel: doc.channel,
+      status: doc.status,
+      email: doc.email ?? null,
+      subscriberId: doc.subscriberId ? String(doc.subscriberId) : null,
+      receivedAt: doc.receivedAt,
+      dueAt: doc.dueAt,
+      overdue: isOpen && doc.dueAt.getTime() < now,
+      // Due within 7 days or overdue: the DPO's first concern.
+      urgent: isOpen && doc.dueAt.getTime() < now + DUE_SOON_MS,
+      extendedMonths: doc.extendedMonths ?? 0,
+      extensionReason: doc.extensionReason ?? null,
+      verifiedAt: doc.verifiedAt ?? null,
+      closedAt: doc.closedAt ?? null,
+      rejectionReason: doc.rejectionReason ?? null,
+      note: doc.note ?? null,
+      inboundMessageId: doc.inboundMessageId ?? null,
+      actions: doc.actions.map((a) => ({ at: a.at, actor: a.actor, action: a.action, note: a.note ?? null })),
+    };
+  }
+}
+
+function consentChannelOf(doc: { channel: string }): Extract<ConsentChannel, 'admin' | 'mailbox'> {
+  return doc.channel === 'mailbox' ? 'mailbox' : 'admin';
+}
+
+function formatDate(date: Date, locale: MailLocale): string {
+  return new Intl.DateTimeFormat(locale === 'lv' ? 'lv-LV' : 'en-GB', { dateStyle: 'long', timeZone: 'Europe/Riga' }).format(date);
+}

@@ -1,0 +1,214 @@
+// Double opt-in sign-up with proof of consent (GDPR art. 7(1)).
+//
+// request(): whatever the address's state, the caller learns nothing (invariant 6); behind that, a
+// new, pending or unsubscribed address gets a confirmation mail, an active one a short "already
+// subscribed" mail, a bounced, complained or manually suppressed one nothing. Mails go through the
+// transactional queue; the per-address cooldown decides whether any mail goes at all.
+// confirm(): the POST behind the confirmation page activates the subscriptions of one request.
+import { randomBytes } from 'node:crypto';
+import { Types } from 'mongoose';
+import { DEFAULT_LIST } from '../data/list.model';
+import type { Models } from '../data/models';
+import { isDuplicateKeyError, ValidationError } from '../errors';
+import { TransactionalJobs, type SignupAlreadySubscribedJob, type SignupConfirmJob } from '../queues/transactional-jobs';
+import { claimOnce } from './claims';
+import type { ConsentLedger } from './consent-ledger';
+import { emailKey, hashEmail, normalizeEmail } from './email-address';
+import { InvalidTokenError, UsedTokenError, type LinkTokenSigner } from './link-token';
+import { consentProof, type PolicyLocale, type PolicyVersions } from './policy-versions';
+import type { SignupCooldown } from './signup-cooldown';
+import type { Suppressions } from './suppressions';
+
+export type SignupChannel = 'web-form' | 'api';
+
+export interface SignupInput {
+  email: string;
+  name?: string;
+  /** List slugs; default the e-jaunumi list. */
+  lists?: string[];
+  locale: PolicyLocale;
+  channel: SignupChannel;
+  ip?: string;
+  userAgent?: string;
+}
+
+/** What happened behind the identical answer; for tests and logs, never for the response. */
+export type SignupOutcome = 'confirmation-queued' | 'already-subscribed-queued' | 'suppressed' | 'restricted' | 'cooling-down';
+
+export interface ConfirmContext {
+  ip?: string;
+  userAgent?: string;
+}
+
+/** The port to the transactional mail queue (a BullMQ Queue fits). */
+export interface MailJobQueue {
+  add(name: string, data: SignupConfirmJob | SignupAlreadySubscribedJob, opts: { jobId: string }): Promise<unknown>;
+}
+
+interface Deps {
+  models: Models;
+  ledger: ConsentLedger;
+  suppressions: Suppressions;
+  policies: PolicyVersions;
+  cooldown: SignupCooldown;
+  signer: LinkTokenSigner;
+  mailJobs: MailJobQueue;
+  emailHashKey: string;
+  now: () => Date;
+}
+
+export class SignupService {
+  constructor(private readonly deps: Deps) {}
+
+  async request(input: SignupInput): Promise<SignupOutcome> {
+    const { models, suppressions, cooldown, emailHashKey } = this.deps;
+    const email = normalizeEmail(input.email);
+    const lists = await this.publicLists(input.lists);
+    const emailHash = hashEmail(email, emailHashKey);
+
+    // An erasure tombstone does not block a fresh sign-up: the person's own confirmation lifts it.
+    const suppression = await suppressions.reasonFor(emailHash);
+    if (suppression && suppression !== 'erasure') return 'suppressed';
+    const known = await models.subscribers.findOne({ emailKey: emailKey(email) }).lean();
+    if (known?.restricted) return 'restricted';
+    // Claimed before anything changes: a request inside the cooldown must not void the link that
+    // the mail already sent carries.
+    if (!(await cooldown.claim(emailHash))) return 'cooling-down';
+
+    const subscriber = known ?? (await this.createSubscriber(email, emailHash, input));
+    const subscriberId = String(subscriber._id);
+    const active = new Set(
+      (await models.subscriptions.find({ subscriberId: subscriber._id, list: { $in: lists }, status: 'active' }, { list: 1 }).lean()).map((s) => s.list),
+    );
+    const toConfirm = lists.filter((list) => !active.has(list));
+    if (toConfirm.length === 0) {
+      await this.deps.mailJobs.add(TransactionalJobs.signupAlreadySubscribed, { subscriberId }, { jobId: `${TransactionalJobs.signupAlreadySubscribed}-${nonce()}` });
+      return 'already-subscribed-queued';
+    }
+
+    const ref = nonce();
+    const proof = consentProof(await this.deps.policies.current(), input.locale);
+    const requestedAt = this.deps.now();
+    for (const list of toConfirm) {
+      await this.markPending(subscriber._id, list, { pendingRef: ref, requestedAt, policyVersion: proof.policyVersion });
+    }
+    // The mail goes out in the language of the page the person used now.
+    if (known && known.locale !== input.locale) await models.subscribers.updateOne({ _id: subscriber._id }, { $set: { locale: input.locale } });
+    await this.deps.ledger.recordMany(
+      toConfirm.map((list) => ({
+        subscriberId: subscriber._id,
+        emailHash,
+        list,
+        type: 'requested' as const,
+        channel: input.channel,
+        ip: input.ip,
+        userAgent: input.userAgent,
+        ...proof,
+        requestRef: ref,
+      })),
+    );
+    await this.deps.mailJobs.add(TransactionalJobs.signupConfirm, { subscriberId, ref }, { jobId: `${TransactionalJobs.signupConfirm}-${ref}` });
+    return 'confirmation-queued';
+  }
+
+  /** Read-only check behind GET /confirm/:token (link scanners fetch it): throws what POST would. */
+  async inspect(token: string): Promise<void> {
+    const { subscriberId, ref } = this.verify(token);
+    if ((await this.pendingOf(subscriberId, ref)).length === 0) throw new UsedTokenError();
+  }
+
+  async confirm(token: string, ctx: ConfirmContext): Promise<void> {
+    const { models, ledger, suppressions, now } = this.deps;
+    const { subscriberId, ref, expiresAt } = this.verify(token);
+    const pending = await this.pendingOf(subscriberId, ref);
+    const subscriber = await models.subscribers.findById(subscriberId, { emailHash: 1 }).lean();
+    if (pending.length === 0 || !subscriber) throw new UsedTokenError();
+    // Two clicks at once both see `pending`; the claim makes the link work once.
+    if (!(await claimOnce(models, `confirm:${ref}`, expiresAt))) throw new UsedTokenError();
+
+    const confirmedAt = now();
+    await models.subscriptions.updateMany(
+      { subscriberId: subscriber._id, pendingRef: ref, status: 'pending' },
+      { $set: { status: 'active', confirmedAt }, $unset: { pendingRef: 1 } },
+    );
+    const liftsTombstone = (await suppressions.reasonFor(subscriber.emailHash)) === 'erasure';
+    if (liftsTombstone) await suppressions.liftForFreshConsent(subscriber.emailHash);
+
+    // The confirmation names the same policy version and text as the request it confirms.
+    const requested = await models.consentEvents
+      .find({ subscriberId: subscriber._id, requestRef: ref, type: 'requested' }, { list: 1, policyVersion: 1, consentText: 1, consentTextHash: 1 })
+      .lean();
+    const proofOf = new Map(requested.map((e) => [e.list, e]));
+    await ledger.recordMany(
+      pending.map((s) => {
+        const proof = proofOf.get(s.list);
+        return {
+          subscriberId: subscriber._id,
+          emailHash: subscriber.emailHash,
+          list: s.list,
+          type: 'confirmed' as const,
+          channel: 'web-form' as const,
+          ip: ctx.ip,
+          userAgent: ctx.userAgent,
+          policyVersion: proof?.policyVersion ?? s.policyVersion ?? undefined,
+          consentText: proof?.consentText ?? undefined,
+          consentTextHash: proof?.consentTextHash ?? undefined,
+          requestRef: ref,
+          note: liftsTombstone ? 'double opt-in after erasure: tombstone lifted' : undefined,
+        };
+      }),
+    );
+  }
+
+  private verify(token: string): { subscriberId: string; ref: string; expiresAt: Date } {
+    const claims = this.deps.signer.verify(token, 'confirm');
+    if (!claims.ref || claims.exp === undefined) throw new InvalidTokenError('confirmation link without a request reference or expiry');
+    return { subscriberId: claims.subject, ref: claims.ref, expiresAt: new Date(claims.exp * 1000) };
+  }
+
+  private pendingOf(subscriberId: string, ref: string) {
+    return this.deps.models.subscriptions
+      .find({ subscriberId: new Types.ObjectId(subscriberId), pendingRef: ref, status: 'pending' }, { list: 1, policyVersion: 1 })
+      .lean();
+  }
+
+  /** Requested lists, deduplicated; each must exist and be public, or the request is a 400. */
+  private async publicLists(requested: string[] | undefined): Promise<string[]> {
+    const wanted = [...new Set(requested?.length ? requested : [DEFAULT_LIST])];
+    const found = await this.deps.models.lists.find({ slug: { $in: wanted }, public: true }, { slug: 1 }).lean();
+    const known = new Set(found.map((l) => l.slug));
+    const unknown = wanted.filter((slug) => !known.has(slug));
+    if (unknown.length) throw new ValidationError(`unknown list: ${unknown.join(', ')}`, { fields: [{ field: 'lists', message: 'unknown list' }] });
+    return wanted;
+  }
+
+  private async createSubscriber(email: string, emailHash: string, input: SignupInput) {
+    const { subscribers } = this.deps.models;
+    try {
+      return (await subscribers.create({ email, emailKey: emailKey(email), emailHash, name: input.name?.trim() ?? '', locale: input.locale })).toObject();
+    } catch (err) {
+      // An import or admin created the same address a moment ago.
+      if (!isDuplicateKeyError(err)) throw err;
+      const existing = await subscribers.findOne({ emailKey: emailKey(email) }).lean();
+      if (!existing) throw err;
+      return existing;
+    }
+  }
+
+  private async markPending(subscriberId: Types.ObjectId, list: string, fields: { pendingRef: string; requestedAt: Date; policyVersion: number }) {
+    const { subscriptions } = this.deps.models;
+    const update = { $set: { status: 'pending', ...fields }, $unset: { unsubscribedAt: 1 } };
+    const result = await subscriptions.updateOne({ subscriberId, list, status: { $ne: 'active' } }, update);
+    if (result.matchedCount > 0) return;
+    try {
+      await subscriptions.create({ subscriberId, list, status: 'pending', ...fields });
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+    }
+  }
+}
+
+/** 96 random bits, URL-safe: a sign-up request reference. */
+function nonce(): string {
+  return randomBytes(12).toString('base64url');
+}

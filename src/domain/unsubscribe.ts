@@ -1,0 +1,117 @@
+// Withdrawing consent: every channel (one-click, unsubscribe page, mailbox, bounce, complaint,
+// admin, data-subject requests) ends subscriptions through this one service, so each change is
+// committed the same way and leaves exactly one consent event.
+import { Types } from 'mongoose';
+import type { ConsentChannel } from '../data/consent-event.model';
+import type { Models } from '../data/models';
+import type { SubscriptionState } from '../data/subscription.model';
+import { claimOnce } from './claims';
+import type { ConsentLedger } from './consent-ledger';
+
+export type UnsubscribeChannel = Extract<ConsentChannel, 'one-click' | 'unsubscribe-page' | 'mailbox' | 'bounce' | 'complaint' | 'admin'>;
+
+export interface UnsubscribeInput {
+  subscriberId: Types.ObjectId | string;
+  lists: string[] | 'all';
+  channel: UnsubscribeChannel;
+  ip?: string;
+  userAgent?: string;
+  campaignId?: Types.ObjectId | string;
+  messageId?: string;
+  actor?: string;
+  /** When the request reached us (HTTP receipt, mail arrival): the ledger keeps the delay to commit. */
+  receivedAt?: Date;
+}
+
+export interface Preferences {
+  email: string;
+  subscriptions: Array<{ list: string; name: { lv: string; en: string }; status: SubscriptionState }>;
+}
+
+// A claim only has to outlive the race between two requests that read the same subscription.
+const CLAIM_LIFETIME_MS = 24 * 3_600_000;
+
+export class UnsubscribeService {
+  constructor(private readonly deps: { models: Models; ledger: ConsentLedger; now: () => Date }) {}
+
+  /** Idempotent: ends the pending or active subscriptions named; unknown or erased subscribers are a no-op. */
+  async unsubscribe(input: UnsubscribeInput): Promise<{ changed: string[] }> {
+    const { models } = this.deps;
+    if (!Types.ObjectId.isValid(input.subscriberId)) return { changed: [] };
+    const subscriber = await models.subscribers.findById(input.subscriberId, { emailHash: 1 }).lean();
+    if (!subscriber) return { changed: [] };
+    if (Array.isArray(input.lists) && input.lists.length === 0) return { changed: [] };
+
+    const open = await models.subscriptions
+      .find(
+        {
+          subscriberId: subscriber._id,
+          status: { $in: ['pending', 'active'] },
+          ...(input.lists === 'all' ? {} : { list: { $in: input.lists } }),
+        },
+        { list: 1, updatedAt: 1 },
+      )
+      .sort({ list: 1 })
+      .lean();
+
+    const changed: string[] = [];
+    for (const subscription of open) {
+      if (await this.end(subscription, subscriber.emailHash, input)) changed.push(subscription.list);
+    }
+    return { changed };
+  }
+
+  /** What the unsubscribe page shows: the person's lists and their states; undefined if unknown or erased. */
+  async preferences(subscriberId: string): Promise<Preferences | undefined> {
+    const { models } = this.deps;
+    if (!Types.ObjectId.isValid(subscriberId)) return undefined;
+    const subscriber = await models.subscribers.findById(subscriberId, { email: 1 }).lean();
+    if (!subscriber) return undefined;
+    const subscriptions = await models.subscriptions.find({ subscriberId: subscriber._id }, { list: 1, status: 1 }).sort({ list: 1 }).lean();
+    const lists = await models.lists.find({ slug: { $in: subscriptions.map((s) => s.list) } }, { slug: 1, name: 1 }).lean();
+    const names = new Map(lists.map((l) => [l.slug, l.name]));
+    return {
+      email: subscriber.email,
+      subscriptions: subscriptions.map((s) => ({
+        list: s.list,
+        // A list deleted since the mail was sent is still shown, under its slug.
+        name: names.get(s.list) ?? { lv: s.list, en: s.list },
+        status: s.status as SubscriptionState,
+      })),
+    };
+  }
+
+  private async end(
+    subscription: { _id: Types.ObjectId; list: string; updatedAt?: Date },
+    emailHash: string,
+    input: UnsubscribeInput,
+  ): Promise<boolean> {
+    const { models, ledger, now } = this.deps;
+    const unsubscribedAt = now();
+    // The state change goes first: a crash before the claim must not leave a subscription that a
+    // retry can never end. The filter is the bare _id because FerretDB's SQLite backend pushes down
+    // nothing else (any other filter scans the whole collection), and a status guard would not be
+    // atomic there anyway: the claim below is what makes the change count once.
+    await models.subscriptions.updateOne({ _id: subscription._id }, { $set: { status: 'unsubscribed', unsubscribedAt }, $unset: { pendingRef: 1 } });
+    const committedAt = now();
+    // Two concurrent requests that read the same open subscription both get here; the one that
+    // inserts the claim for the state both of them read writes the event.
+    const claimKey = `withdrawn:${subscription._id}:${subscription.updatedAt?.getTime() ?? 0}`;
+    const claimed = await claimOnce(models, claimKey, new Date(unsubscribedAt.getTime() + CLAIM_LIFETIME_MS));
+    if (!claimed) return false;
+    await ledger.record({
+      subscriberId: input.subscriberId,
+      emailHash,
+      list: subscription.list,
+      type: 'withdrawn',
+      channel: input.channel,
+      ip: input.ip,
+      userAgent: input.userAgent,
+      campaignId: input.campaignId,
+      messageId: input.messageId,
+      actor: input.actor,
+      effectDelayMs: input.receivedAt ? Math.max(0, committedAt.getTime() - input.receivedAt.getTime()) : undefined,
+    });
+    return true;
+  }
+}

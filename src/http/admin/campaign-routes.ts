@@ -1,0 +1,85 @@
+// Campaigns for marketers (and admins): drafts, preview, test send, send now or at a time, pause,
+// resume, cancel, stats. Every change is audited.
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Container } from '../../container';
+import { CAMPAIGN_STATES } from '../../data/campaign.model';
+import { LIST_SLUG } from '../../data/list.model';
+import { actorOf, requireRole } from '../admin-auth';
+import { parseOr400 } from '../validate';
+
+const draftFields = {
+  name: z.string().trim().min(1).max(200),
+  list: z.string().regex(LIST_SLUG),
+  subject: z.string().trim().min(1).max(300),
+  preheader: z.string().max(300),
+  mjml: z.string().min(1).max(500_000),
+};
+const createBody = z.strictObject({ ...draftFields, preheader: draftFields.preheader.default('') });
+const updateBody = z.strictObject(draftFields).partial();
+const sendBody = z.strictObject({ at: z.string().max(40).optional(), timeZone: z.string().max(64).optional() });
+const testBody = z.strictObject({ to: z.array(z.string().max(254)).min(1).max(20) });
+const listQuery = z.strictObject({ status: z.enum(CAMPAIGN_STATES).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
+const idParam = z.strictObject({ id: z.string().regex(/^[0-9a-f]{24}$/, 'not a campaign id') });
+
+// A preview is marketer-authored HTML: no scripts, but its images may come from anywhere.
+const PREVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src https: http: data:; font-src https:";
+
+export function campaignRoutes(c: Pick<Container, 'campaigns' | 'audit'>): Router {
+  const router = Router();
+  router.use('/campaigns', requireRole('marketer'));
+  const id = (params: unknown) => parseOr400(idParam, params).id;
+
+  router.get('/campaigns', async (req, res) => {
+    const { status, limit } = parseOr400(listQuery, req.query);
+    res.json({ items: await c.campaigns.list({ status, limit }) });
+  });
+
+  router.post('/campaigns', async (req, res) => {
+    const body = parseOr400(createBody, req.body);
+    const campaign = await c.campaigns.create(body, req.principal!.sub);
+    await c.audit.record(actorOf(req), 'campaign.create', campaign.id);
+    res.status(201).json(campaign);
+  });
+
+  router.get('/campaigns/:id', async (req, res) => {
+    res.json(await c.campaigns.get(id(req.params)));
+  });
+
+  router.patch('/campaigns/:id', async (req, res) => {
+    const campaignId = id(req.params);
+    const campaign = await c.campaigns.update(campaignId, parseOr400(updateBody, req.body));
+    await c.audit.record(actorOf(req), 'campaign.update', campaignId);
+    res.json(campaign);
+  });
+
+  router.get('/campaigns/:id/preview', async (req, res) => {
+    const html = await c.campaigns.preview(id(req.params));
+    res.set({ 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': PREVIEW_CSP, 'Cache-Control': 'no-store' }).send(html);
+  });
+
+  router.post('/campaigns/:id/test', async (req, res) => {
+    const campaignId = id(req.params);
+    const { to } = parseOr400(testBody, req.body);
+    const results = await c.campaigns.sendTest(campaignId, to);
+    await c.audit.record(actorOf(req), 'campaign.test-send', campaignId, { recipients: results.length });
+    res.status(202).json({ results });
+  });
+
+  router.post('/campaigns/:id/send', async (req, res) => {
+    const campaignId = id(req.params);
+    const campaign = await c.campaigns.send(campaignId, parseOr400(sendBody, req.body ?? {}));
+    await c.audit.record(actorOf(req), campaign.status === 'scheduled' ? 'campaign.schedule' : 'campaign.send', campaignId);
+    res.status(202).json(campaign);
+  });
+
+  for (const action of ['pause', 'resume', 'cancel'] as const) {
+    router.post(`/campaigns/:id/${action}`, async (req, res) => {
+      const campaignId = id(req.params);
+      const campaign = await c.campaigns[action](campaignId);
+      await c.audit.record(actorOf(req), `campaign.${action}`, campaignId);
+      res.json(campaign);
+    });
+  }
+  return router;
+}

@@ -1,0 +1,40 @@
+// Lists for marketers (and admins): the public ones are offered on the sign-up page.
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Container } from '../../container';
+import { LIST_SLUG } from '../../data/list.model';
+import { actorOf, requireRole } from '../admin-auth';
+import { parseOr400 } from '../validate';
+
+const localized = z.strictObject({ lv: z.string().trim().min(1).max(200), en: z.string().trim().min(1).max(200) });
+const description = z.strictObject({ lv: z.string().trim().max(1000), en: z.string().trim().max(1000) });
+const createBody = z.strictObject({ slug: z.string().regex(LIST_SLUG), name: localized, description: description.optional(), public: z.boolean().optional() });
+const updateBody = z.strictObject({ name: localized.optional(), description: description.optional(), public: z.boolean().optional() });
+const slugParam = z.strictObject({ slug: z.string().regex(LIST_SLUG, 'not a list name') });
+
+export function listRoutes(c: Pick<Container, 'lists' | 'audit'>): Router {
+  const router = Router();
+  router.use('/lists', requireRole('marketer'));
+
+  router.get('/lists', async (_req, res) => {
+    res.json({ items: await c.lists.list() });
+  });
+
+  router.get('/lists/:slug', async (req, res) => {
+    res.json(await c.lists.get(parseOr400(slugParam, req.params).slug));
+  });
+
+  router.post('/lists', async (req, res) => {
+    const list = await c.lists.create(parseOr400(createBody, req.body));
+    await c.audit.record(actorOf(req), 'list.create', list.slug);
+    res.status(201).json(list);
+  });
+
+  router.patch('/lists/:slug', async (req, res) => {
+    const { slug } = parseOr400(slugParam, req.params);
+    const list = await c.lists.update(slug, parseOr400(updateBody, req.body));
+    await c.audit.record(actorOf(req), 'list.update', slug);
+    res.json(list);
+  });
+  return router;
+}

@@ -1,0 +1,135 @@
+// The DPO's desk: data-subject requests, their deadlines and actions, and restriction (art. 18).
+// Every call reads or changes personal data, so every call leaves an audit entry.
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Container } from '../../container';
+import { REQUEST_CHANNELS, REQUEST_TYPES } from '../../data/data-subject-request.model';
+import { actorOf, requireRole } from '../admin-auth';
+import { parseOr400 } from '../validate';
+
+const newRequest = z.strictObject({
+  type: z.enum(REQUEST_TYPES),
+  email: z.string().max(320),
+  channel: z.enum(REQUEST_CHANNELS).default('admin'),
+  note: z.string().max(2000).optional(),
+  // A paper letter registered days later still runs from the day it arrived.
+  receivedAt: z.coerce.date().optional(),
+  locale: z.enum(['lv', 'en']).optional(),
+});
+const listQuery = z.strictObject({
+  status: z.enum(['open', 'overdue', 'done']).default('open'),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+const reason = z.string().trim().min(1).max(2000);
+const extendBody = z.strictObject({ reason, months: z.number().int().min(1).max(2).optional() });
+const rejectBody = z.strictObject({ reason });
+const completeBody = z.strictObject({ note: z.string().max(2000).optional() });
+const rectifyBody = z
+  .strictObject({ name: z.string().trim().max(200).optional(), locale: z.enum(['lv', 'en']).optional() })
+  .refine((b) => b.name !== undefined || b.locale !== undefined, 'name or locale is required');
+const restrictionBody = z.strictObject({ note: z.string().max(2000).optional() });
+const idParam = z.strictObject({ id: z.string().regex(/^[0-9a-f]{24}$/, 'not an id') });
+
+export function requestRoutes(c: Pick<Container, 'requests' | 'restrictions' | 'audit'>): Router {
+  const router = Router();
+  const dpo = requireRole('dpo');
+
+  router.post('/requests', dpo, async (req, res) => {
+    const body = parseOr400(newRequest, req.body ?? {});
+    const actor = actorOf(req);
+    const request = await c.requests.create({ ...body, actor: actor.sub });
+    await c.audit.record(actor, 'request.create', request.id, { type: request.type, number: request.number });
+    res.status(201).json(request);
+  });
+
+  router.get('/requests', dpo, async (req, res) => {
+    const { status, limit } = parseOr400(listQuery, req.query);
+    const items = await c.requests.list(status, limit);
+    await c.audit.record(actorOf(req), 'request.list', undefined, { status, count: items.length });
+    res.json({ items });
+  });
+
+  router.get('/requests/:id', dpo, async (req, res) => {
+    const { id } = parseOr400(idParam, req.params);
+    const request = await c.requests.get(id);
+    await c.audit.record(actorOf(req), 'request.read', id);
+    res.json(request);
+  });
+
+  router.post('/requests/:id/extend', dpo, async (req, res) => {
+    const { id } = parseOr400(idParam, req.params);
+    const body = parseOr400(extendBody, req.body ?? {});
+    const actor = actorOf(req);
+    const request = await c.requests.extend(id, body, actor.sub);
+    await c.audit.record(actor, 'request.extend', id, { months: request.extendedMonths });
+    res.json(request);
+  });
+
+  router.post('/requests/:id/reject', dpo, async (req, res) => {
+    const { id } = parseOr400(idParam, req.params);
+    const body = parseOr400(rejectBody, req.body ?? {});
+    const actor = actorOf(req);
+    const request = await c.requests.reject(id, body, actor.sub);
+    await c.audit.record(actor, 'request.reject', id);
+    res.json(request);
+  });
+
+  router.post('/requests/:id/complete', dpo, async (req, res) => {
+    const { id } = parseOr400(idParam, req.params);
+    const body = parseOr400(completeBody, req.body ?? {});
+    const actor = actorOf(req);
+    const request = await c.requests.complete(id, body, actor.sub);
+    await c.audit.record(actor, 'request.complete', id);
+    res.json(request);
+  });
+
+  router.post('/requests/:id/rectify', dpo, async (req, res) => {
+    const { id } = parseOr400(idParam, req.params);
+    const body = parseOr400(rectifyBody, req.body ?? {});
+    const actor = actorOf(req);
+    const request = await c.requests.rectify(id, body, actor.sub);
+    await c.audit.record(actor, 'request.rectify', id, { fields: Object.keys(body) });
+    res.json(request);
+  });
+
+  router.post('/requests/:id/resend-verification', dpo, async (req, res) => {
+    const { id } = parseOr400(idParam, req.params);
+    const actor = actorOf(req);
+    const request = await c.requests.resendVerification(id, actor.sub);
+    await c.audit.record(actor, 'request.resend-verification', id);
+    res.json(request);
+  });
+
+  router.post('/requests/:id/retry', dpo, async (req, res) => {
+    const { id } = parseOr400(idParam, req.params);
+    const actor = actorOf(req);
+    const request = await c.requests.retryFulfilment(id, actor.sub);
+    await c.audit.record(actor, 'request.retry', id);
+    res.json(request);
+  });
+
+  router.get('/metrics/requests', dpo, async (req, res) => {
+    const metrics = await c.requests.metrics();
+    await c.audit.record(actorOf(req), 'request.metrics');
+    res.json(metrics);
+  });
+
+  router.post('/subscribers/:id/restriction', dpo, async (req, res) => {
+    const { id } = parseOr400(idParam, req.params);
+    const { note } = parseOr400(restrictionBody, req.body ?? {});
+    const actor = actorOf(req);
+    const changed = await c.restrictions.restrict(id, { channel: 'admin', actor: actor.sub });
+    await c.audit.record(actor, 'subscriber.restrict', id, { changed, note });
+    res.json({ id, restricted: true, changed });
+  });
+
+  router.delete('/subscribers/:id/restriction', dpo, async (req, res) => {
+    const { id } = parseOr400(idParam, req.params);
+    const actor = actorOf(req);
+    const changed = await c.restrictions.lift(id, { channel: 'admin', actor: actor.sub });
+    await c.audit.record(actor, 'subscriber.restriction-lift', id, { changed });
+    res.json({ id, restricted: false, changed });
+  });
+
+  return router;
+}

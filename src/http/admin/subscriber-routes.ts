@@ -1,0 +1,88 @@
+// The DPO's view of one person: find a subscriber by address, read their consent history (the
+// proof of consent, GDPR art. 7(1)); and the import of an existing list. Every read of personal
+// data is audited (privacy policy clause 3).
+import express, { Router } from 'express';
+import { Types } from 'mongoose';
+import { z } from 'zod';
+import type { Container } from '../../container';
+import { DEFAULT_LIST, LIST_SLUG } from '../../data/list.model';
+import { emailKey, normalizeEmail } from '../../domain/email-address';
+import { importSubscribers } from '../../domain/import';
+import { NotFoundError, ValidationError } from '../../errors';
+import { actorOf, requireRole } from '../admin-auth';
+import { parseOr400 } from '../validate';
+
+// 100,000 rows of address, name, locale, date and source stay well under this.
+const IMPORT_BODY_LIMIT = '25mb';
+
+const searchQuery = z.strictObject({ email: z.string().min(1).max(512) });
+const importQuery = z.strictObject({
+  list: z.string().regex(LIST_SLUG).default(DEFAULT_LIST),
+  source: z.string().trim().min(1).max(200).optional(),
+});
+
+type Deps = Pick<Container, 'models' | 'audit' | 'ledger' | 'policies' | 'config' | 'clock'>;
+
+export function subscriberRoutes(c: Deps): Router {
+  const router = Router();
+
+  router.get('/subscribers', requireRole('dpo'), async (req, res) => {
+    const { email } = parseOr400(searchQuery, req.query);
+    const key = emailKey(normalizeEmail(email));
+    const subscribers = await c.models.subscribers.find({ emailKey: key }).lean();
+    const subscriptions = await c.models.subscriptions
+      .find({ subscriberId: { $in: subscribers.map((s) => s._id) } }, { subscriberId: 1, list: 1, status: 1 })
+      .lean();
+    await c.audit.record(actorOf(req), 'subscriber.search', subscribers.map((s) => String(s._id)).join(',') || undefined, { found: subscribers.length });
+    res.json({
+      items: subscribers.map((s) => ({
+        id: String(s._id),
+        email: s.email,
+        name: s.name,
+        locale: s.locale,
+        restricted: s.restricted,
+        lists: Object.fromEntries(subscriptions.filter((x) => x.subscriberId.equals(s._id)).map((x) => [x.list, x.status])),
+      })),
+    });
+  });
+
+  router.get('/subscribers/:id/consent', requireRole('dpo'), async (req, res) => {
+    const id = String(req.params.id);
+    if (!/^[0-9a-f]{24}$/i.test(id)) throw new ValidationError('id must be a 24-character hex subscriber id');
+    const subscriberId = new Types.ObjectId(id);
+    const [exists, events] = await Promise.all([c.models.subscribers.exists({ _id: subscriberId }), c.ledger.history(subscriberId)]);
+    if (!exists && events.length === 0) throw new NotFoundError('subscriber');
+    await c.audit.record(actorOf(req), 'subscriber.consent.read', id, { events: events.length });
+    res.json({
+      events: events.map((e) => ({
+        type: e.type,
+        list: e.list,
+        channel: e.channel,
+        at: e.at,
+        policyVersion: e.policyVersion,
+        consentTextHash: e.consentTextHash,
+        consentText: e.consentText,
+        ip: e.ip,
+        userAgent: e.userAgent,
+        requestRef: e.requestRef,
+        campaignId: e.campaignId ? String(e.campaignId) : undefined,
+        messageId: e.messageId,
+        consentedAt: e.consentedAt,
+        source: e.source,
+        actor: e.actor,
+        note: e.note,
+      })),
+    });
+  });
+
+  // The CSV travels as the body (text/csv): `address,name,locale,consent_date,source` per row.
+  router.post('/import', requireRole('dpo'), express.text({ type: 'text/csv', limit: IMPORT_BODY_LIMIT }), async (req, res) => {
+    const { list, source } = parseOr400(importQuery, req.query);
+    if (typeof req.body !== 'string' || req.body.length === 0) throw new ValidationError('send the CSV as the request body with Content-Type: text/csv');
+    const report = await importSubscribers(c, { csv: req.body, list, defaultSource: source, actor: req.principal!.sub });
+    await c.audit.record(actorOf(req), 'subscribers.import', list, { added: report.added, skipped: report.skipped });
+    res.json(report);
+  });
+
+  return router;
+}

@@ -1,0 +1,103 @@
+// Newsletters: the marketer's MJML inside templates/email/newsletter-layout.mjml (IMPRO's header and
+// the mandatory footer), compiled by MJML once per campaign. Per recipient only the merge fields are
+// substituted — escaped for HTML, plain in text, header-safe in the subject — so sending 20,000
+// copies never runs MJML again and a subscriber's name can never become markup or a header.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import mjml2html from 'mjml';
+import { AppError, ErrorCodes, ValidationError } from '../errors';
+import { escapeHtml, headerSafe, substitute } from '../html';
+import { TEMPLATES_DIR } from '../paths';
+import { htmlToText } from './html-text';
+
+export const MERGE_FIELDS = ['name', 'unsubscribeUrl', 'preferencesUrl'] as const;
+export type MergeVars = Record<(typeof MERGE_FIELDS)[number], string>;
+
+export interface CampaignSource {
+  subject: string;
+  preheader: string;
+  mjml: string;
+}
+
+export interface CompiledCampaign {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export interface MjmlProblem {
+  line: number;
+  tag?: string;
+  message: string;
+}
+
+const LAYOUT_FILE = path.join(TEMPLATES_DIR, 'email', 'newsletter-layout.mjml');
+const CONTENT_SLOT = '<!-- content -->';
+const PLACEHOLDER = /\{\{(\{?)\s*([^{}]*?)\s*\}?\}\}/g;
+
+let layoutText: Promise<string> | undefined;
+const layout = () => (layoutText ??= readFile(LAYOUT_FILE, 'utf8'));
+
+/**
+ * Validates and compiles; throws INVALID_MJML (details.errors: line numbers of the marketer's own
+ * source) or a validation error for a merge field we do not know.
+ */
+export async function compileCampaign(source: CampaignSource): Promise<CompiledCampaign> {
+  checkMergeFields('subject', source.subject);
+  checkMergeFields('preheader', source.preheader);
+  checkMergeFields('mjml', source.mjml);
+  // mj-include would read files from this server into a mail.
+  if (/<mj-include\b/i.test(source.mjml)) throw invalidMjml([{ line: lineOf(source.mjml, /<mj-include\b/i), message: 'mj-include is not allowed' }]);
+
+  const { content, firstLine } = bodyContent(source.mjml);
+  const template = await layout();
+  const slotLine = template.slice(0, template.indexOf(CONTENT_SLOT)).split('\n').length;
+  const document = template
+    .replace('{{layout.preheader}}', escapeHtml(headerSafe(source.preheader)))
+    .replace(CONTENT_SLOT, () => content);
+  const result = await mjml2html(document, { validationLevel: 'soft', ignoreIncludes: true, keepComments: false });
+  // Layout line `slotLine` holds the marketer's line `firstLine`; map MJML's lines back to theirs.
+  const problems = result.errors.map((e) => ({ line: Math.max(1, e.line - slotLine + firstLine), tag: e.tagName, message: e.message }));
+  if (problems.length) throw invalidMjml(problems);
+  return { subject: headerSafe(source.subject), html: result.html, text: htmlToText(result.html) };
+}
+
+/** One recipient's copy: the only per-message work on the sending path. */
+export function personalise(compiled: CompiledCampaign, vars: MergeVars): CompiledCampaign {
+  return {
+    subject: headerSafe(substitute(compiled.subject, vars, String)),
+    html: substitute(compiled.html, vars, escapeHtml),
+    text: substitute(compiled.text, vars, (v) => String(v ?? '')),
+  };
+}
+
+/** The marketer writes body-level MJML (mj-section, mj-wrapper, mj-hero…) or a whole <mjml> document. */
+function bodyContent(mjml: string): { content: string; firstLine: number } {
+  if (!/<mjml[\s>]/i.test(mjml)) return { content: mjml, firstLine: 1 };
+  const open = /<mj-body[^>]*>/i.exec(mjml);
+  const close = mjml.lastIndexOf('</mj-body>');
+  if (!open || close < open.index) throw invalidMjml([{ line: 1, message: 'an <mjml> document needs an <mj-body>' }]);
+  const start = open.index + open[0].length;
+  return { content: mjml.slice(start, close), firstLine: mjml.slice(0, start).split('\n').length };
+}
+
+function checkMergeFields(field: keyof CampaignSource, text: string): void {
+  for (const match of text.matchAll(PLACEHOLDER)) {
+    const [whole, raw, name] = match as unknown as [string, string, string];
+    if (raw || !(MERGE_FIELDS as readonly string[]).includes(name)) {
+      const message = `${field}: ${whole} is not a merge field; use ${MERGE_FIELDS.map((f) => `{{${f}}}`).join(', ')}`;
+      if (field === 'mjml') throw invalidMjml([{ line: lineOf(text, whole), message }]);
+      throw new ValidationError(message);
+    }
+  }
+}
+
+function lineOf(text: string, needle: string | RegExp): number {
+  const index = typeof needle === 'string' ? text.indexOf(needle) : text.search(needle);
+  return text.slice(0, Math.max(0, index)).split('\n').length;
+}
+
+function invalidMjml(errors: MjmlProblem[]): AppError {
+  const summary = errors.map((e) => `line ${e.line}${e.tag ? ` (${e.tag})` : ''}: ${e.message}`).join('; ');
+  return new AppError(ErrorCodes.INVALID_MJML, `MJML is not valid: ${summary}`, { errors });
+}

@@ -1,0 +1,288 @@
+// What a classified inbound message does. Each effect is keyed and recorded on the inbound message
+// after it ran, and is itself idempotent, so a poller killed anywhere between the first effect and
+// the move to Processed applies nothing twice when it sees the message again.
+import type { Models } from '../data/models';
+import { REQUEST_TYPES, type RequestType } from '../data/data-subject-request.model';
+import type { SuppressionReason } from '../data/suppression.model';
+import { claimOnce } from '../domain/claims';
+import type { ConsentLedger } from '../domain/consent-ledger';
+import { emailKey, hashEmail, normalizeEmail } from '../domain/email-address';
+import type { LinkTokenSigner } from '../domain/link-token';
+import type { DataSubjectRequestService } from '../domain/requests';
+import type { Suppressions } from '../domain/suppressions';
+import type { UnsubscribeService } from '../domain/unsubscribe';
+import { headerSafe } from '../html';
+import type { Logger } from '../logger';
+import type { EmailTemplates } from '../mail/email-templates';
+import type { ListHeaderBuilder } from '../mail/list-headers';
+import type { Mailer } from '../mail/mailer';
+import type { Classification } from './classification';
+import { reasonNotToAnswer, topHeaders, type AckQuota, type OwnAddresses } from './loop-guard';
+import { campaignOf } from './mail-origin';
+
+export type EffectOutcome = 'applied' | 'review' | 'ignored';
+
+export interface EffectResult {
+  outcome: EffectOutcome;
+  /** Why a message went to review or was ignored: shown in the review queue. */
+  note?: string;
+}
+
+export interface InboundForEffects {
+  id: string;
+  raw: Buffer;
+  classification: Classification;
+  receivedAt: Date;
+  /** Keys of the effects that already ran (a previous, interrupted attempt). */
+  effectsDone: readonly string[];
+}
+
+export interface EffectSettings {
+  emailHashKey: string;
+  mailDomain: string;
+  publicBaseUrl: string;
+  softBounceLimit: number;
+  softBounceWindowMs: number;
+  /** How long "this campaign already counted this address" is remembered. */
+  campaignCountMemoryMs: number;
+}
+
+export interface EffectDeps {
+  models: Models;
+  unsubscribes: Pick<UnsubscribeService, 'unsubscribe'>;
+  requests: Pick<DataSubjectRequestService, 'create'>;
+  suppressions: Suppressions;
+  ledger: ConsentLedger;
+  signer: LinkTokenSigner;
+  listHeaders: ListHeaderBuilder;
+  emails: EmailTemplates;
+  mailer: Mailer;
+  ackQuota: AckQuota;
+  own: OwnAddresses;
+  settings: EffectSettings;
+  now: () => Date;
+  logger: Logger;
+}
+
+interface Subscriber {
+  _id: { toString(): string };
+  email: string;
+  emailHash: string;
+  locale?: string | null;
+  restricted?: boolean | null;
+}
+
+export class MailboxEffects {
+  constructor(private readonly deps: EffectDeps) {}
+
+  async apply(message: InboundForEffects): Promise<EffectResult> {
+    const kind = message.classification.kind;
+    if (kind === 'unsubscribe') return this.unsubscribe(message);
+    if (kind === 'bounce') return this.bounce(message);
+    if (kind === 'complaint') return this.complaint(message);
+    if ((REQUEST_TYPES as readonly string[]).includes(kind)) return this.request(message, kind as RequestType);
+    if (kind === 'auto-reply') return { outcome: 'ignored', note: 'auto-reply: recorded, never answered' };
+    return { outcome: 'review', note: message.classification.error ?? message.classification.reason ?? 'not understood' };
+  }
+
+  // --- unsubscribe -----------------------------------------------------------------------------
+
+  private async unsubscribe(message: InboundForEffects): Promise<EffectResult> {
+    const c = message.classification;
+    // The List-Unsubscribe mailto token names the subscriber and list whatever the sender's address.
+    const claims = c.unsubscribeToken ? this.tokenClaims(c.unsubscribeToken) : undefined;
+    const subscriber = claims
+      ? await this.deps.models.subscribers.findById(claims.subject).lean<Subscriber>()
+      : await this.subscriberByAddress(c.from);
+    if (!subscriber) return { outcome: 'review', note: 'unsubscribe request from an address that is not subscribed' };
+
+    await this.once(message, 'unsubscribe', () =>
+      this.deps.unsubscribes.unsubscribe({
+        subscriberId: String(subscriber._id),
+        lists: claims?.list ? [claims.list] : 'all',
+        channel: 'mailbox',
+        messageId: c.messageId,
+        campaignId: claims?.campaign,
+        receivedAt: message.receivedAt,
+      }),
+    );
+    await this.once(message, 'ack', () => this.acknowledgeUnsubscribe(message, subscriber));
+    return { outcome: 'applied' };
+  }
+
+  private tokenClaims(token: string) {
+    try {
+      return this.deps.signer.verify(token, 'unsubscribe');
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async acknowledgeUnsubscribe(message: InboundForEffects, subscriber: Subscriber): Promise<void> {
+    const { deps } = this;
+    const refusal = reasonNotToAnswer(topHeaders(message.raw), message.classification, deps.own);
+    if (refusal) {
+      deps.logger.info({ inbound: message.id, refusal }, 'unsubscribe not acknowledged');
+      return;
+    }
+    // Invariant 2 and art. 18: suppressed or restricted people are never mailed, not even this.
+    if (subscriber.restricted || (await deps.suppressions.isSuppressed(subscriber.emailHash))) return;
+    // Claimed before sending: a crash after the claim loses one acknowledgement, never doubles it.
+    if (!(await deps.ackQuota.claim(subscriber.emailHash))) return;
+    const locale = replyLocale(message.classification.language, subscriber.locale);
+    const links = deps.listHeaders.build({ subscriberId: String(subscriber._id) });
+    const mail = await deps.emails.render('mailbox-ack-unsubscribe', locale, {
+      unsubscribeUrl: links.unsubscribeUrl,
+      subscribeUrl: `${deps.settings.publicBaseUrl}/subscribe${locale === 'en' ? '?lang=en' : ''}`,
+    });
+    const original = replyReference(message.classification.messageId);
+    await deps.mailer.send({
+      to: subscriber.email,
+      ...mail,
+      headers: {
+        ...links.headers,
+        // RFC 3834: marks our answer as automatic, so well-behaved responders do not answer it.
+        'Auto-Submitted': 'auto-replied',
+        ...(original ? { 'In-Reply-To': original, References: original } : {}),
+      },
+    });
+  }
+
+  // --- bounces and complaints ------------------------------------------------------------------
+
+  private async bounce(message: InboundForEffects): Promise<EffectResult> {
+    const c = message.classification;
+    const target = this.addressed(c.recipient);
+    if (!target) return { outcome: 'review', note: 'bounce without a recognisable recipient' };
+    const campaignId = campaignOf(message.raw, this.deps.settings.mailDomain);
+    const detail = [c.status, c.reason].filter(Boolean).join(' ');
+
+    if (c.permanent) {
+      await this.once(message, 'suppress', () => this.suppress(target.hash, 'hard-bounce', detail, campaignId, c.messageId));
+      if (campaignId) await this.once(message, 'campaign-count', () => this.countOnCampaign(campaignId, target.hash, 'bounced'));
+      return { outcome: 'applied' };
+    }
+    await this.once(message, 'soft-bounce', () => this.countSoftBounce(message, target.hash, detail, campaignId));
+    return { outcome: 'applied' };
+  }
+
+  /** Soft bounces are records (claims that expire with the window), counted, never a racy counter. */
+  private async countSoftBounce(message: InboundForEffects, hash: string, detail: string, campaignId?: string): Promise<void> {
+    const { models, settings, now } = this.deps;
+    const at = now();
+    await claimOnce(models, `soft-bounce:${hash}:${message.id}`, new Date(at.getTime() + settings.softBounceWindowMs));
+    const recent = await models.claims.countDocuments({ key: { $regex: `^soft-bounce:${hash}:` }, expiresAt: { $gt: at } });
+    if (recent >= settings.softBounceLimit) {
+      await this.suppress(hash, 'soft-bounce', `${recent} soft bounces, last: ${detail}`.trim(), campaignId, message.classification.messageId);
+    }
+  }
+
+  private async complaint(message: InboundForEffects): Promise<EffectResult> {
+    const c = message.classification;
+    const feedbackType = (c.feedbackType ?? 'abuse').toLowerCase();
+    // ARF: only abuse reports act; fraud, virus, not-spam and the rest are recorded.
+    if (feedbackType !== 'abuse') return { outcome: 'ignored', note: `feedback type ${feedbackType}: recorded only` };
+    const target = this.addressed(c.recipient);
+    if (!target) return { outcome: 'review', note: 'complaint without a recognisable recipient' };
+    const campaignId = campaignOf(message.raw, this.deps.settings.mailDomain);
+
+    const subscriber = await this.deps.models.subscribers.findOne({ emailKey: target.key }).lean<Subscriber>();
+    if (subscriber) {
+      await this.once(message, 'unsubscribe', () =>
+        this.deps.unsubscribes.unsubscribe({
+          subscriberId: String(subscriber._id),
+          lists: 'all',
+          channel: 'complaint',
+          messageId: c.messageId,
+          campaignId,
+          receivedAt: message.receivedAt,
+        }),
+      );
+    }
+    await this.once(message, 'suppress', () => this.suppress(target.hash, 'complaint', feedbackType, campaignId, c.messageId));
+    if (campaignId) await this.once(message, 'campaign-count', () => this.countOnCampaign(campaignId, target.hash, 'complained'));
+    return { outcome: 'applied' };
+  }
+
+  /** Suppresses, and writes a ledger event only when this call made the change (re-runs stay silent). */
+  private async suppress(hash: string, reason: SuppressionReason, detail: string, campaignId?: string, messageId?: string): Promise<void> {
+    const { suppressions, models, ledger } = this.deps;
+    if (await suppressions.isSuppressed(hash)) return;
+    await suppressions.suppress(hash, reason, detail, campaignId);
+    const subscriber = await models.subscribers.findOne({ emailHash: hash }, { _id: 1 }).lean();
+    await ledger.record({
+      subscriberId: subscriber?._id,
+      emailHash: hash,
+      type: 'suppressed',
+      channel: reason === 'complaint' ? 'complaint' : 'bounce',
+      campaignId,
+      messageId,
+      note: `${reason}: ${detail}`.slice(0, 500),
+    });
+  }
+
+  /** Each address counts once per campaign: the claim decides, the increment follows. */
+  private async countOnCampaign(campaignId: string, hash: string, counter: 'bounced' | 'complained'): Promise<void> {
+    const { models, settings, now } = this.deps;
+    const first = await claimOnce(models, `campaign-${counter}:${campaignId}:${hash}`, new Date(now().getTime() + settings.campaignCountMemoryMs));
+    if (first) await models.campaigns.updateOne({ _id: campaignId }, { $inc: { [`stats.${counter}`]: 1 } });
+  }
+
+  // --- data-subject requests -------------------------------------------------------------------
+
+  /** A request record only; the request service asks the sender to verify before anything is disclosed or deleted. */
+  private async request(message: InboundForEffects, type: RequestType): Promise<EffectResult> {
+    const c = message.classification;
+    const sender = this.addressed(c.from);
+    if (!sender || this.deps.own.has(sender.email)) return { outcome: 'review', note: `${type} request without a usable sender address` };
+    await this.once(message, 'request', async () => {
+      // Not the effects list alone: a crash right after create() must not open a second request.
+      if (await this.deps.models.requests.exists({ inboundMessageId: message.id })) return;
+      await this.deps.requests.create({
+        type,
+        email: sender.email,
+        channel: 'mailbox',
+        note: c.subject ? `Subject: ${c.subject}`.slice(0, 500) : undefined,
+        inboundMessageId: message.id,
+        receivedAt: message.receivedAt,
+        locale: replyLocale(c.language, undefined),
+      });
+    });
+    return { outcome: 'applied' };
+  }
+
+  // --- helpers ---------------------------------------------------------------------------------
+
+  private async once(message: InboundForEffects, key: string, effect: () => Promise<unknown>): Promise<void> {
+    if (message.effectsDone.includes(key)) return;
+    await effect();
+    await this.deps.models.inboundMessages.updateOne({ _id: message.id }, { $addToSet: { effects: key } });
+  }
+
+  private addressed(address: string | undefined): { email: string; key: string; hash: string } | undefined {
+    if (!address) return undefined;
+    try {
+      const email = normalizeEmail(address);
+      return { email, key: emailKey(email), hash: hashEmail(email, this.deps.settings.emailHashKey) };
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async subscriberByAddress(address: string | undefined): Promise<Subscriber | null> {
+    const sender = this.addressed(address);
+    if (!sender) return null;
+    return this.deps.models.subscribers.findOne({ emailKey: sender.key }).lean<Subscriber>();
+  }
+}
+
+/** Latvian unless the person wrote in English; Russian writers get their subscription's language. */
+function replyLocale(language: Classification['language'], subscriberLocale: string | null | undefined): 'lv' | 'en' {
+  if (language === 'en' || language === 'lv') return language;
+  return subscriberLocale === 'en' ? 'en' : 'lv';
+}
+
+function replyReference(messageId: string | undefined): string | undefined {
+  const safe = headerSafe(messageId);
+  return /^<[^<>\s]{1,250}>$/.test(safe) ? safe : undefined;
+}

@@ -1,0 +1,77 @@
+// What the mailbox poller shows the DPO: the last poll's counts per kind, the review queue, and how
+// long the oldest message has waited. The last poll lives in Redis so the API process can read what
+// the worker process saw.
+import type { Redis } from 'ioredis';
+import type { Models } from '../data/models';
+
+export interface PollSummary {
+  mailbox: string;
+  at: Date;
+  /** Newly recorded messages of this poll, per kind. */
+  counts: Record<string, number>;
+  /** Messages recorded before (UIDVALIDITY change, re-delivery, a move that failed last time). */
+  duplicates: number;
+  /** Messages whose recording or effects failed; they went to Review with the error. */
+  failed: number;
+  /** Messages whose effects are recorded but which could not be moved; the next poll moves them. */
+  notMoved: number;
+  /** Messages still in the folder after the poll. */
+  waiting: number;
+  oldestWaitingAt?: Date;
+}
+
+const REVIEW_OUTCOMES: Array<'review' | 'failed'> = ['review', 'failed'];
+
+export class MailboxReport {
+  constructor(private readonly deps: { models: Models; redis: Redis; prefix: string; now: () => Date }) {}
+
+  private get lastPollKey(): string {
+    return `${this.deps.prefix}:mailbox:last-poll`;
+  }
+
+  async saveLastPoll(summary: PollSummary): Promise<void> {
+    await this.deps.redis.set(this.lastPollKey, JSON.stringify(summary));
+  }
+
+  async metrics() {
+    const { models, redis, now } = this.deps;
+    const [stored, reviewSize, stuck, byKind] = await Promise.all([
+      redis.get(this.lastPollKey),
+      models.inboundMessages.countDocuments({ outcome: { $in: REVIEW_OUTCOMES } }),
+      // Recorded but never finished: a poller died in the middle of its effects.
+      models.inboundMessages.findOne({ outcome: 'received' }, { receivedAt: 1 }).sort({ receivedAt: 1 }).lean(),
+      models.inboundMessages.aggregate<{ _id: string | null; count: number }>([{ $group: { _id: '$kind', count: { $sum: 1 } } }]),
+    ]);
+    const lastPoll = stored ? (JSON.parse(stored) as PollSummary) : undefined;
+    const waitingSince = [lastPoll?.oldestWaitingAt, stuck?.receivedAt].filter(Boolean).map((d) => new Date(d!).getTime());
+    return {
+      lastPoll: lastPoll ?? null,
+      reviewSize,
+      // null: never polled; 0: nothing waits.
+      oldestUnprocessedAgeMs: waitingSince.length > 0 ? Math.max(0, now().getTime() - Math.min(...waitingSince)) : lastPoll ? 0 : null,
+      totalsByKind: Object.fromEntries(byKind.map((k) => [k._id ?? 'unknown', k.count])),
+    };
+  }
+
+  /** Oldest first: a queue someone works through. */
+  async reviewQueue(opts: { limit: number; after?: Date }) {
+    const filter = { outcome: { $in: REVIEW_OUTCOMES }, ...(opts.after ? { receivedAt: { $gt: opts.after } } : {}) };
+    const items = await this.deps.models.inboundMessages
+      .find(filter, { raw: 0, classification: 0 })
+      .sort({ receivedAt: 1, _id: 1 })
+      .limit(opts.limit)
+      .lean();
+    return items.map((m) => ({
+      id: String(m._id),
+      receivedAt: m.receivedAt,
+      from: m.from,
+      subject: m.subject,
+      kind: m.kind,
+      outcome: m.outcome,
+      note: m.note,
+      error: m.error,
+      authentication: m.authentication,
+      movedTo: m.movedTo,
+    }));
+  }
+}

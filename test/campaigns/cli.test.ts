@@ -1,0 +1,39 @@
+// `npm run cli -- campaign …` against the test context's services: create from an MJML file, list,
+// send, and a bad MJML file reported with its line number.
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { expect } from 'chai';
+import { ROOT_DIR } from '../../src/paths';
+import { createTestContext, type TestContext } from '../helpers/context';
+import { NEWSLETTER } from './helpers';
+
+const run = promisify(execFile);
+
+describe('campaign CLI', function () {
+  this.timeout(120_000);
+  let t: TestContext;
+  before(async () => {
+    t = await createTestContext();
+  });
+  after(async () => t.close());
+
+  const cli = (...args: string[]) =>
+    run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'campaign', ...args], { cwd: ROOT_DIR, env: { ...process.env, ...t.env } });
+
+  it('creates a campaign from an MJML file and schedules it; invalid MJML exits 1 with the line', async () => {
+    const file = path.join(t.config.varDir, 'vasara.mjml');
+    await writeFile(file, NEWSLETTER);
+    const created = JSON.parse((await cli('create', '--name', 'Vasara', '--subject', 'Sveiki, {{name}}!', '--mjml', file)).stdout);
+    expect(created).to.include({ status: 'draft', list: 'e-jaunumi' });
+    const scheduled = JSON.parse((await cli('send', created.id, '--at', '2099-03-10T10:00')).stdout);
+    expect(scheduled).to.include({ status: 'scheduled', scheduledAt: '2099-03-10T08:00:00.000Z' });
+    expect((await t.c.models.campaigns.findById(created.id).lean())?.status).to.equal('scheduled');
+
+    await writeFile(file, NEWSLETTER.replace('<mj-text>Labdien', '<mj-text bogus="1">Labdien'));
+    const failed = await cli('create', '--name', 'Slikts', '--subject', 's', '--mjml', file).catch((e: { code: number; stderr: string }) => e);
+    expect(failed).to.have.property('code', 1);
+    expect((failed as { stderr: string }).stderr).to.contain('line 3 (mj-text)');
+  });
+});
