@@ -3,24 +3,12 @@
 import type { AddressInfo } from 'node:net';
 import { startWorkers } from '../workers/start';
 import { createApp } from './app';
-import { loadConfig } from './config';
-import { createContainer } from './container';
-import { startEmbeddedServices } from './embedded';
-import { createLogger } from './logger';
+import { boot } from './boot';
 import { onShutdown } from './shutdown';
 
-let baseConfig;
-try {
-  baseConfig = loadConfig();
-} catch (err) {
-  console.error((err as Error).message);
-  process.exit(78);
-}
-const logger = createLogger(baseConfig.logLevel);
-const embedded = await startEmbeddedServices(baseConfig, logger);
-const container = await createContainer(embedded.config, logger);
+const { baseConfig, logger, embedded, container } = await boot();
 const workers = await startWorkers(container);
-const server = createApp(container).listen(baseConfig.port, '0.0.0.0', () => {
+const server = createApp(container).listen(baseConfig.port, () => {
   const port = (server.address() as AddressInfo).port;
   const base = embedded.config.publicBaseUrl;
   console.log(

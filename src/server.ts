@@ -1,22 +1,10 @@
 // Web entry: container + createApp + listen. `npm start` (production: every service named by env).
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
-import { loadConfig } from './config';
-import { createContainer } from './container';
-import { startEmbeddedServices } from './embedded';
-import { createLogger } from './logger';
+import { boot } from './boot';
 import { onShutdown } from './shutdown';
 
-let baseConfig;
-try {
-  baseConfig = loadConfig();
-} catch (err) {
-  console.error((err as Error).message);
-  process.exit(78);
-}
-const logger = createLogger(baseConfig.logLevel);
-const embedded = await startEmbeddedServices(baseConfig, logger);
-const container = await createContainer(embedded.config, logger);
+const { baseConfig, logger, embedded, container } = await boot();
 const server = createApp(container).listen(baseConfig.port, () => {
   logger.info({ port: (server.address() as AddressInfo).port }, 'listening');
 });

@@ -1,0 +1,28 @@
+// What every process entry does first: read config (exit 78 with the message when it is wrong),
+// start whatever embedded services the environment leaves unnamed, build the container.
+import { loadConfig, type Config } from './config';
+import { createContainer, type Container } from './container';
+import { startEmbeddedServices, type EmbeddedServices } from './embedded';
+import { createLogger, type Logger } from './logger';
+
+export interface Booted {
+  /** The configuration as given, before embedded services filled in their URLs. */
+  baseConfig: Config;
+  logger: Logger;
+  embedded: EmbeddedServices;
+  container: Container;
+}
+
+export async function boot(): Promise<Booted> {
+  let baseConfig: Config;
+  try {
+    baseConfig = loadConfig();
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(78);
+  }
+  const logger = createLogger(baseConfig.logLevel);
+  const embedded = await startEmbeddedServices(baseConfig, logger);
+  const container = await createContainer(embedded.config, logger);
+  return { baseConfig, logger, embedded, container };
+}
