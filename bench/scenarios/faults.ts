@@ -22,6 +22,8 @@ const UNSUBSCRIBE_TO = 0.85;
 // A killed worker's jobs go to another run after this long (the lock is not renewed any more).
 const WORKER_ENV = { JOB_LOCK_DURATION: '5s' };
 const TIMEOUT_MS = 15 * 60_000;
+// No new message for this long (outside a restart) means the campaign is stuck, not slow.
+const STALL_MS = 120_000;
 
 export interface FaultFigures {
   expected: number;
@@ -104,21 +106,26 @@ export async function benchFaults(services: BenchServices, settings: BenchSettin
     let fired = 0;
     let status = 'sending';
     let checkedAt = 0;
+    let [lastProgress, movedAt] = [-1, Date.now()];
     while (status === 'sending') {
       if (Date.now() - started > TIMEOUT_MS) throw new Error(`faults: campaign not sent after ${TIMEOUT_MS / 60_000} min; see ${services.dir}/logs`);
       const p = await progress();
+      if (p !== lastProgress) [lastProgress, movedAt] = [p, Date.now()];
+      if (Date.now() - movedAt > STALL_MS) throw new Error(`faults: stuck at ${Math.round(p * 100)}% for ${STALL_MS / 1000} s; see ${services.dir}/logs`);
       if (kills.length > 0 && p >= kills[0]!) {
         kills.shift();
         await workers.stop('SIGKILL');
         note(p, 'workers SIGKILLed');
         workers = await stage.startWorkers({ env: WORKER_ENV });
         note(await progress(), 'workers restarted');
+        movedAt = Date.now();
       }
       if (!redisRestarted && p >= REDIS_RESTART_AT) {
         redisRestarted = true;
         note(p, 'redis stopping');
         await services.restartRedis();
         note(await progress(), 'redis restarted');
+        movedAt = Date.now();
       }
       const due = Math.min(leaving.length, Math.floor(((p - UNSUBSCRIBE_FROM) / (UNSUBSCRIBE_TO - UNSUBSCRIBE_FROM)) * leaving.length));
       while (fired < due && inFlight.size < 8) withdraw(fired++);

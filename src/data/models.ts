@@ -5,6 +5,7 @@ import { campaignModel } from './campaign.model';
 import { claimModel } from './claim.model';
 import { consentEventModel } from './consent-event.model';
 import { dataSubjectRequestModel } from './data-subject-request.model';
+import { deliveryOutcomeModel } from './delivery-outcome.model';
 import { deliveryModel } from './delivery.model';
 import { inboundMessageModel } from './inbound-message.model';
 import { listModel } from './list.model';
@@ -21,6 +22,7 @@ export function createModels(conn: Connection) {
     consentEvents: consentEventModel(conn),
     requests: dataSubjectRequestModel(conn),
     deliveries: deliveryModel(conn),
+    deliveryOutcomes: deliveryOutcomeModel(conn),
     inboundMessages: inboundMessageModel(conn),
     lists: listModel(conn),
     policyVersions: policyVersionModel(conn),

@@ -4,12 +4,17 @@
 // campaign's list, the subscriber (restriction, address) and suppressions (invariants 1, 2). Each
 // delivery is then claimed by inserting (campaign, subscriber) into the unique index before SMTP;
 // only the inserter sends, so neither a retry, a stalled job run twice nor a second worker sends a
-// copy (invariant 3; FerretDB's updates are not isolated, its unique index is). A claim whose worker
-// died is never resent: we cannot know whether it went out, and for a newsletter at most once is the
-// promise. It is recorded as ambiguous.
-import { Types, type AnyBulkWriteOperation } from 'mongoose';
+// copy (invariant 3; FerretDB's updates are not isolated, its unique index is).
+//
+// The hot path only inserts (FerretDB v1 updates cost tens of ms each and are not isolated): per
+// chunk one insertMany of claims, then one insertMany of outcomes into delivery_outcomes. A
+// temporary failure deletes its claim instead (one deleteMany by _id), so the job's retry claims
+// it again; a sent, failed, skipped or ambiguous delivery keeps its claim and is never resent. A
+// claim whose worker died keeps no outcome: we cannot know whether it went out, and for a
+// newsletter at most once is the promise; the stats count it as ambiguous once the campaign is done.
+import { Types, type Model } from 'mongoose';
 import type { Container } from '../container';
-import type { DeliveryState } from '../data/delivery.model';
+import type { OutcomeState } from '../data/delivery-outcome.model';
 import { isDuplicateKeyError } from '../errors';
 import { campaignMail, type CampaignMailSettings, type CampaignRecipient } from '../mail/campaign-mail';
 import type { CompiledCampaign } from '../mail/campaign-renderer';
@@ -26,7 +31,7 @@ export type SendDeps = Pick<Container, 'models' | 'mailer' | 'listHeaders' | 'su
 
 export interface SendRun {
   batchJobId: string;
-  /** Unique per run of the job (the BullMQ lock token): tells this run's claims from a dead run's. */
+  /** Unique per run of the job (the BullMQ lock token), recorded on its claims. */
   runId: string;
   /** The last attempt records temporary failures as failed instead of asking for a retry. */
   finalAttempt: boolean;
@@ -45,7 +50,13 @@ interface Recipient extends CampaignRecipient {
 }
 
 interface ClaimedRecipient extends Recipient {
+  /** The claim's _id: a temporary failure deletes the claim by it. */
   deliveryId: Types.ObjectId;
+}
+
+interface Skip {
+  subscriberId: string;
+  reason: SkipReason;
 }
 
 type Attempt =
@@ -65,7 +76,7 @@ export async function sendBatch(deps: SendDeps, job: SendBatchJob, run: SendRun)
   const compiled: CompiledCampaign = { subject: campaign.subject, html: campaign.html, text: campaign.text };
 
   const { eligible, skipped } = await readRecipients(deps, campaign.list, job.subscriberIds);
-  await recordSkips(deps, campaignId, skipped);
+  await recordSkips(deps, campaignId, skipped, run.runId);
 
   const tally = { sent: 0, skipped: skipped.length, failed: 0, ambiguous: 0 };
   let temporaryFailures = 0;
@@ -92,7 +103,6 @@ export async function sendBatch(deps: SendDeps, job: SendBatchJob, run: SendRun)
       else tally.failed++;
     }
   }
-  tally.ambiguous += await abandonOrphanedClaims(deps, campaignId, job.subscriberIds, run.runId);
   if (temporaryFailures > 0) return { state: 'retry', temporaryFailures };
   await markBatchDone(deps, run.batchJobId);
   await completeIfDone(deps, job.campaignId);
@@ -111,7 +121,7 @@ async function readRecipients(deps: SendDeps, list: string, subscriberIds: strin
   const byId = new Map(subscribers.map((s) => [String(s._id), s]));
 
   const eligible: Recipient[] = [];
-  const skipped: Array<{ subscriberId: string; reason: SkipReason }> = [];
+  const skipped: Skip[] = [];
   for (const subscriberId of subscriberIds) {
     const s = byId.get(subscriberId);
     const reason: SkipReason | undefined = !s
@@ -129,31 +139,37 @@ async function readRecipients(deps: SendDeps, list: string, subscriberIds: strin
   return { eligible, skipped };
 }
 
-async function recordSkips(deps: SendDeps, campaignId: Types.ObjectId, skipped: Array<{ subscriberId: string; reason: SkipReason }>) {
+/**
+ * A skip is a claim and a skipped outcome, each one insertMany for the whole batch. Only skips whose
+ * claim this run won get the outcome: a lost claim belongs to an earlier run (which recorded the
+ * skip, or sent before consent changed) or to a run still sending it.
+ */
+async function recordSkips(deps: SendDeps, campaignId: Types.ObjectId, skipped: Skip[], runId: string): Promise<void> {
+  if (skipped.length === 0) return;
   const at = deps.now();
-  const docs = skipped.map((s) => ({ campaignId, subscriberId: new Types.ObjectId(s.subscriberId), status: 'skipped' as DeliveryState, reason: s.reason, at }));
-  // A re-run finds its earlier skips already recorded; the duplicates change nothing.
-  await insertIgnoringDuplicates(deps, docs);
+  const docs = skipped.map((s) => ({ campaignId, subscriberId: new Types.ObjectId(s.subscriberId), claimedBy: runId, at }));
+  const lost = await insertIgnoringDuplicates(deps.models.deliveries, docs);
+  const outcomes = docs.flatMap((d, i) =>
+    lost.has(i) ? [] : [{ campaignId, subscriberId: d.subscriberId, status: 'skipped' as OutcomeState, reason: skipped[i]!.reason, at }],
+  );
+  await insertIgnoringDuplicates(deps.models.deliveryOutcomes, outcomes);
 }
 
-/**
- * Inserts the claims; returns the recipients whose claim this run won, with the delivery _id the
- * outcome is written to (a primary-key update: FerretDB scans the collection for any other filter).
- */
+/** Inserts the claims; returns the recipients whose claim this run won, with the claim's _id. */
 async function claim(deps: SendDeps, campaignId: Types.ObjectId, recipients: Recipient[], runId: string): Promise<ClaimedRecipient[]> {
   if (recipients.length === 0) return [];
   const at = deps.now();
   const claimed = recipients.map((r) => ({ ...r, deliveryId: new Types.ObjectId() }));
-  const docs = claimed.map((r) => ({ _id: r.deliveryId, campaignId, subscriberId: new Types.ObjectId(r.subscriberId), status: 'claimed' as DeliveryState, claimedBy: runId, at }));
-  const lost = await insertIgnoringDuplicates(deps, docs);
+  const docs = claimed.map((r) => ({ _id: r.deliveryId, campaignId, subscriberId: new Types.ObjectId(r.subscriberId), claimedBy: runId, at }));
+  const lost = await insertIgnoringDuplicates(deps.models.deliveries, docs);
   return claimed.filter((_r, i) => !lost.has(i));
 }
 
 /** insertMany, unordered; returns the indexes that already existed. Any other error is thrown. */
-async function insertIgnoringDuplicates(deps: SendDeps, docs: object[]): Promise<Set<number>> {
+async function insertIgnoringDuplicates(model: Model<never>, docs: object[]): Promise<Set<number>> {
   if (docs.length === 0) return new Set();
   try {
-    await deps.models.deliveries.collection.insertMany(docs, { ordered: false });
+    await model.collection.insertMany(docs, { ordered: false });
     return new Set();
   } catch (err) {
     const writeErrors = ([] as Array<{ index: number; code?: number }>).concat((err as { writeErrors?: never }).writeErrors ?? []);
@@ -181,19 +197,29 @@ async function attemptSend(
   }
 }
 
+/**
+ * One insertMany of this chunk's outcomes, then one deleteMany of the claims that failed temporarily
+ * (by _id; they get no outcome, so the job's retry claims and sends them). On the last attempt a
+ * temporary failure is final: failed, retries-exhausted.
+ */
 async function recordAttempts(deps: SendDeps, campaignId: Types.ObjectId, list: string, attempts: Attempt[], run: SendRun): Promise<void> {
   if (attempts.length === 0) return;
   const at = deps.now();
-  const ops: AnyBulkWriteOperation[] = attempts.map((a) => {
-    // Only this run's own claim is touched: a stale run can never overwrite another run's outcome.
-    const filter = { _id: a.recipient.deliveryId, claimedBy: run.runId };
-    if (a.kind === 'sent') return { updateOne: { filter, update: { $set: { status: 'sent', messageId: a.messageId, smtpResponse: a.response, at } } } };
-    if (a.kind === 'temporary' && !run.finalAttempt) return { deleteOne: { filter: { ...filter, status: 'claimed' } } };
-    const [status, reason] =
-      a.kind === 'ambiguous' ? ['ambiguous', 'connection-lost'] : a.kind === 'temporary' ? ['failed', 'retries-exhausted'] : ['failed', 'rejected'];
-    return { updateOne: { filter, update: { $set: { status, reason, smtpResponse: a.response, at } } } };
-  });
-  await deps.models.deliveries.collection.bulkWrite(ops as never, { ordered: false });
+  const outcomes: object[] = [];
+  const retryable: Types.ObjectId[] = [];
+  for (const a of attempts) {
+    const ids = { campaignId, subscriberId: new Types.ObjectId(a.recipient.subscriberId) };
+    if (a.kind === 'sent') outcomes.push({ ...ids, status: 'sent' as OutcomeState, messageId: a.messageId, smtpResponse: a.response, at });
+    else if (a.kind === 'temporary' && !run.finalAttempt) retryable.push(a.recipient.deliveryId);
+    else {
+      const [status, reason]: [OutcomeState, string] =
+        a.kind === 'ambiguous' ? ['ambiguous', 'connection-lost'] : a.kind === 'temporary' ? ['failed', 'retries-exhausted'] : ['failed', 'rejected'];
+      outcomes.push({ ...ids, status, reason, smtpResponse: a.response, at });
+    }
+  }
+  // A duplicate cannot come from this run (it held the claim); were it there, the first outcome stands.
+  await insertIgnoringDuplicates(deps.models.deliveryOutcomes, outcomes);
+  if (retryable.length) await deps.models.deliveries.collection.deleteMany({ _id: { $in: retryable } });
 
   // A permanent refusal of the address itself (5xx at RCPT) means it is dead: suppress it. A 5xx for
   // the content (after DATA) says nothing about the address.
@@ -212,19 +238,6 @@ async function recordAttempts(deps: SendDeps, campaignId: Types.ObjectId, list: 
       note: `SMTP: ${a.response}`,
     })),
   );
-}
-
-/**
- * Claims of this batch still held by an earlier run of the job: that run died (or froze past its
- * lock) between claiming and recording. Marked ambiguous and never resent; should the frozen run
- * wake up and finish, its own outcome overwrites this.
- */
-async function abandonOrphanedClaims(deps: SendDeps, campaignId: Types.ObjectId, subscriberIds: string[], runId: string): Promise<number> {
-  const result = await deps.models.deliveries.collection.updateMany(
-    { campaignId, subscriberId: { $in: subscriberIds.map((id) => new Types.ObjectId(id)) }, status: 'claimed', claimedBy: { $ne: runId } },
-    { $set: { status: 'ambiguous', reason: 'worker-lost' } },
-  );
-  return result.modifiedCount;
 }
 
 async function mapConcurrently<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
