@@ -159,8 +159,13 @@ async function count(
   const bySubscriber = new Map<string, SinkCopy[]>();
   for (const copy of copies) bySubscriber.set(copy.subscriberId, [...(bySubscriber.get(copy.subscriberId) ?? []), copy]);
 
-  const deliveries = await stage.c.models.deliveries.find({ campaignId: run.campaignId }, { subscriberId: 1, status: 1 }).lean();
-  const statusOf = new Map(deliveries.map((d) => [String(d.subscriberId), d.status]));
+  // A claim without an outcome is 'claimed' (ambiguous once the campaign is over).
+  const [claims, outcomes] = await Promise.all([
+    stage.c.models.deliveries.find({ campaignId: run.campaignId }, { subscriberId: 1 }).lean(),
+    stage.c.models.deliveryOutcomes.find({ campaignId: run.campaignId }, { subscriberId: 1, status: 1 }).lean(),
+  ]);
+  const statusOf = new Map<string, string>(claims.map((d) => [String(d.subscriberId), 'claimed']));
+  for (const o of outcomes) statusOf.set(String(o.subscriberId), o.status);
   const withStatus = (...states: string[]) => run.audience.filter((p) => states.includes(statusOf.get(p.id) ?? 'none'));
   const skipped = withStatus('skipped');
   const ambiguous = withStatus('ambiguous', 'claimed');

@@ -26,14 +26,23 @@ export class AccessExport {
     const { models } = this.deps;
     const subscriber = await models.subscribers.findOne({ emailHash }).lean();
     const subscriberId = subscriber?._id;
-    const [subscriptions, consentEvents, deliveries, requests, suppressions, inboundMessages] = await Promise.all([
+    const [subscriptions, consentEvents, claims, outcomes, requests, suppressions, inboundMessages] = await Promise.all([
       subscriberId ? models.subscriptions.find({ subscriberId }).sort({ _id: 1 }).lean() : [],
       models.consentEvents.find({ emailHash }).sort({ at: 1, _id: 1 }).lean(),
-      subscriberId ? models.deliveries.find({ subscriberId }).sort({ at: 1 }).lean() : [],
+      subscriberId ? models.deliveries.find({ subscriberId }, { campaignId: 1, at: 1 }).lean() : [],
+      subscriberId ? models.deliveryOutcomes.find({ subscriberId }, { campaignId: 1, status: 1, reason: 1, at: 1 }).lean() : [],
       models.requests.find({ emailHash }).sort({ receivedAt: 1 }).lean(),
       models.suppressions.find({ emailHash }).lean(),
       models.inboundMessages.find({ fromHash: emailHash }).sort({ receivedAt: 1 }).lean(),
     ]);
+    // One entry per campaign: its outcome, or for a claim without one, ambiguous (outcome unknown).
+    const outcomeOf = new Map(outcomes.map((o) => [String(o.campaignId), o]));
+    const deliveries = [
+      ...outcomes.map((o) => ({ campaignId: o.campaignId, at: o.at, outcome: o.status as string, reason: o.reason ?? undefined })),
+      ...claims
+        .filter((c) => !outcomeOf.has(String(c.campaignId)))
+        .map((c) => ({ campaignId: c.campaignId, at: c.at, outcome: 'ambiguous', reason: undefined })),
+    ].sort((a, b) => a.at.getTime() - b.at.getTime());
     const campaigns = await models.campaigns
       .find({ _id: { $in: deliveries.map((d) => d.campaignId) } }, { name: 1, subject: 1, list: 1 })
       .lean();
@@ -59,7 +68,7 @@ export class AccessExport {
       policyVersions: policyVersions.map((p) => ({ version: p.version, effectiveAt: p.effectiveAt, textHash: p.textHash })),
       deliveries: deliveries.map((d) => {
         const campaign = campaignById.get(String(d.campaignId));
-        return { campaign: { id: String(d.campaignId), name: campaign?.name, subject: campaign?.subject, list: campaign?.list }, at: d.at, outcome: d.status, reason: d.reason };
+        return { campaign: { id: String(d.campaignId), name: campaign?.name, subject: campaign?.subject, list: campaign?.list }, at: d.at, outcome: d.outcome, reason: d.reason };
       }),
       requests: requests.map((r) => ({
         number: r.number,

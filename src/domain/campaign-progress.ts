@@ -1,6 +1,6 @@
-// How far a campaign is. Counters are derived from the delivery records (one per recipient, written
-// once) instead of $inc on the campaign: FerretDB applies updates without isolation, and retries or
-// a second worker would make incremented counters drift.
+// How far a campaign is. Counters are derived from the delivery outcomes (one per recipient, inserted
+// once) and claims instead of $inc on the campaign: FerretDB applies updates without isolation, and
+// retries or a second worker would make incremented counters drift.
 import { Types } from 'mongoose';
 import type { Models } from '../data/models';
 import { claimOnce } from './claims';
@@ -10,7 +10,10 @@ export interface CampaignStats {
   sent: number;
   skipped: number;
   failed: number;
-  /** The outcome is unknown (connection lost after DATA, or a worker died mid-send); never resent. */
+  /**
+   * The outcome is unknown (connection lost after DATA, or a worker died mid-send: a claim without an
+   * outcome once the campaign is over); never resent.
+   */
   ambiguous: number;
   /** Queued and not yet finished (waiting, in flight, or waiting for a retry). */
   remaining: number;
@@ -41,17 +44,25 @@ export async function completeIfDone(deps: { models: Models; now: () => Date }, 
 
 export async function campaignStats(
   models: Models,
-  campaign: { _id: Types.ObjectId; stats?: { queued?: number | null; bounced?: number | null; complained?: number | null } | null },
+  campaign: { _id: Types.ObjectId; status?: string | null; stats?: { queued?: number | null; bounced?: number | null; complained?: number | null } | null },
 ): Promise<CampaignStats> {
-  const rows: Array<{ _id: { status: string; reason?: string }; n: number }> = await models.deliveries.aggregate([
-    { $match: { campaignId: campaign._id } },
-    { $group: { _id: { status: '$status', reason: '$reason' }, n: { $sum: 1 } } },
+  const [rows, claims]: [Array<{ _id: { status: string; reason?: string }; n: number }>, number] = await Promise.all([
+    models.deliveryOutcomes.aggregate([
+      { $match: { campaignId: campaign._id } },
+      { $group: { _id: { status: '$status', reason: '$reason' }, n: { $sum: 1 } } },
+    ]),
+    models.deliveries.countDocuments({ campaignId: campaign._id }),
   ]);
   const count = (status: string) => rows.filter((r) => r._id.status === status).reduce((sum, r) => sum + r.n, 0);
   const skipReasons: Record<string, number> = {};
   for (const row of rows) if (row._id.status === 'skipped') skipReasons[row._id.reason ?? 'unknown'] = row.n;
   const queued = campaign.stats?.queued ?? 0;
-  const [sent, skipped, failed, ambiguous] = [count('sent'), count('skipped'), count('failed'), count('ambiguous')];
+  const [sent, skipped, failed] = [count('sent'), count('skipped'), count('failed')];
+  // Claims without an outcome: in flight while the campaign runs; once it is over, their worker died
+  // between claiming and recording, and they stay ambiguous (a late outcome from a frozen run still counts).
+  const unresolved = Math.max(0, claims - rows.reduce((sum, r) => sum + r.n, 0));
+  const over = campaign.status === 'sent' || campaign.status === 'cancelled';
+  const ambiguous = count('ambiguous') + (over ? unresolved : 0);
   return {
     queued,
     sent,

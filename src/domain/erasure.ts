@@ -55,7 +55,14 @@ export class Erasure {
     const counts: ErasureCounts = { subscribers: 0, subscriptions: 0, deliveries: 0, inboundMessages: 0, requests: 0, consentEvents: 0, jobs: 0 };
 
     counts.jobs = await this.removeJobs([...(subscriber ? [String(subscriber._id)] : []), ...addresses]);
-    if (subscriber) counts.deliveries = (await models.deliveries.deleteMany({ subscriberId: subscriber._id })).deletedCount;
+    if (subscriber) {
+      // Claims and their outcomes; a delivery counts once.
+      const [claims, outcomes] = await Promise.all([
+        models.deliveries.deleteMany({ subscriberId: subscriber._id }),
+        models.deliveryOutcomes.deleteMany({ subscriberId: subscriber._id }),
+      ]);
+      counts.deliveries = Math.max(claims.deletedCount, outcomes.deletedCount);
+    }
     if (subscriber) counts.subscriptions = (await models.subscriptions.deleteMany({ subscriberId: subscriber._id })).deletedCount;
     if (subscriber) counts.subscribers = (await models.subscribers.deleteOne({ _id: subscriber._id })).deletedCount;
 

@@ -47,9 +47,10 @@ export class Retention {
       return { rawRemoved: result.modifiedCount };
     },
     'delivery-details': async () => {
-      const result = await this.deps.models.deliveries.updateMany(
+      // The outcome keeps campaign, person, status and reason; the SMTP details go.
+      const result = await this.deps.models.deliveryOutcomes.updateMany(
         { at: { $lt: this.cutoff(this.deps.periods.deliveryDetailsMs) }, pseudonymised: { $ne: true } },
-        { $unset: { smtpResponse: 1, messageId: 1, claimedBy: 1 }, $set: { pseudonymised: true } },
+        { $unset: { smtpResponse: 1, messageId: 1 }, $set: { pseudonymised: true } },
       );
       return { pseudonymised: result.modifiedCount };
     },

@@ -12,7 +12,7 @@
 // it again; a sent, failed, skipped or ambiguous delivery keeps its claim and is never resent. A
 // claim whose worker died keeps no outcome: we cannot know whether it went out, and for a
 // newsletter at most once is the promise; the stats count it as ambiguous once the campaign is done.
-import { Types, type Model } from 'mongoose';
+import { Types, type Collection } from 'mongoose';
 import type { Container } from '../container';
 import type { OutcomeState } from '../data/delivery-outcome.model';
 import { isDuplicateKeyError } from '../errors';
@@ -148,11 +148,11 @@ async function recordSkips(deps: SendDeps, campaignId: Types.ObjectId, skipped: 
   if (skipped.length === 0) return;
   const at = deps.now();
   const docs = skipped.map((s) => ({ campaignId, subscriberId: new Types.ObjectId(s.subscriberId), claimedBy: runId, at }));
-  const lost = await insertIgnoringDuplicates(deps.models.deliveries, docs);
+  const lost = await insertIgnoringDuplicates(deps.models.deliveries.collection, docs);
   const outcomes = docs.flatMap((d, i) =>
     lost.has(i) ? [] : [{ campaignId, subscriberId: d.subscriberId, status: 'skipped' as OutcomeState, reason: skipped[i]!.reason, at }],
   );
-  await insertIgnoringDuplicates(deps.models.deliveryOutcomes, outcomes);
+  await insertIgnoringDuplicates(deps.models.deliveryOutcomes.collection, outcomes);
 }
 
 /** Inserts the claims; returns the recipients whose claim this run won, with the claim's _id. */
@@ -161,15 +161,15 @@ async function claim(deps: SendDeps, campaignId: Types.ObjectId, recipients: Rec
   const at = deps.now();
   const claimed = recipients.map((r) => ({ ...r, deliveryId: new Types.ObjectId() }));
   const docs = claimed.map((r) => ({ _id: r.deliveryId, campaignId, subscriberId: new Types.ObjectId(r.subscriberId), claimedBy: runId, at }));
-  const lost = await insertIgnoringDuplicates(deps.models.deliveries, docs);
+  const lost = await insertIgnoringDuplicates(deps.models.deliveries.collection, docs);
   return claimed.filter((_r, i) => !lost.has(i));
 }
 
 /** insertMany, unordered; returns the indexes that already existed. Any other error is thrown. */
-async function insertIgnoringDuplicates(model: Model<never>, docs: object[]): Promise<Set<number>> {
+async function insertIgnoringDuplicates(collection: Collection, docs: object[]): Promise<Set<number>> {
   if (docs.length === 0) return new Set();
   try {
-    await model.collection.insertMany(docs, { ordered: false });
+    await collection.insertMany(docs, { ordered: false });
     return new Set();
   } catch (err) {
     const writeErrors = ([] as Array<{ index: number; code?: number }>).concat((err as { writeErrors?: never }).writeErrors ?? []);
@@ -218,7 +218,7 @@ async function recordAttempts(deps: SendDeps, campaignId: Types.ObjectId, list: 
     }
   }
   // A duplicate cannot come from this run (it held the claim); were it there, the first outcome stands.
-  await insertIgnoringDuplicates(deps.models.deliveryOutcomes, outcomes);
+  await insertIgnoringDuplicates(deps.models.deliveryOutcomes.collection, outcomes);
   if (retryable.length) await deps.models.deliveries.collection.deleteMany({ _id: { $in: retryable } });
 
   // A permanent refusal of the address itself (5xx at RCPT) means it is dead: suppress it. A 5xx for

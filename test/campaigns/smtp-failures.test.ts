@@ -38,7 +38,7 @@ describe('campaign sending: SMTP failures', () => {
     // The good address was not sent again when the batch was retried for the busy one.
     expect(refusals.get(fine.email)).to.equal(1);
 
-    const failed = await t.c.models.deliveries.findOne({ campaignId: id, subscriberId: gone._id }).lean();
+    const failed = await t.c.models.deliveryOutcomes.findOne({ campaignId: id, subscriberId: gone._id }).lean();
     expect(failed).to.include({ status: 'failed', reason: 'rejected' });
     expect(failed?.smtpResponse).to.contain('550');
     expect(await t.c.suppressions.reasonFor(gone.emailHash)).to.equal('hard-bounce');

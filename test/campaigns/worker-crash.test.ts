@@ -1,8 +1,8 @@
 // A send worker killed or frozen mid-campaign. The workers run as a child process (`npm run
 // workers`), as in production; the lock is short (JOB_LOCK_DURATION) so the job is taken over fast.
 // What must hold: nobody gets two copies; everyone else gets one. A recipient whose claim was in
-// flight at the moment of the kill may get none — that claim is recorded as ambiguous, never resent
-// (at most once), and counted.
+// flight at the moment of the kill may get none — that claim keeps no outcome (or an ambiguous one),
+// is never resent (at most once), and is counted as ambiguous.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { expect } from 'chai';
 import { ROOT_DIR } from '../../src/paths';
@@ -53,9 +53,14 @@ describe('campaign sending: worker killed or frozen mid-campaign', function () {
     const copies = await campaignMails(id);
     expect([...copies.values()].filter((n) => n > 1), 'duplicates').to.deep.equal([]);
     const missing = audience.filter((p) => !copies.has(p.email));
-    const deliveries = await t.c.models.deliveries.find({ campaignId: id }).lean();
-    const byId = new Map(deliveries.map((d) => [String(d.subscriberId), d.status]));
-    for (const person of missing) expect(byId.get(person.id), `${person.email} has no mail`).to.equal('ambiguous');
+    const claims = await t.c.models.deliveries.find({ campaignId: id }).lean();
+    const outcomes = await t.c.models.deliveryOutcomes.find({ campaignId: id }).lean();
+    const claimed = new Set(claims.map((d) => String(d.subscriberId)));
+    const outcomeOf = new Map(outcomes.map((d) => [String(d.subscriberId), d.status]));
+    for (const person of missing) {
+      expect(claimed.has(person.id), `${person.email} has no mail and no claim`).to.equal(true);
+      expect(outcomeOf.get(person.id) ?? 'ambiguous', `${person.email} has no mail`).to.equal('ambiguous');
+    }
     expect(missing.length, 'recipients lost with the killed worker').to.be.at.most(10);
     const stats = (await api(t, 'GET', `/campaigns/${id}`)).json.stats;
     expect(stats.queued).to.equal(RECIPIENTS);

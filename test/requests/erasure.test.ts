@@ -60,7 +60,8 @@ describe('requests: erasure that keeps the proof', function () {
     const subscriber = await createSubscriber(t.c, { email: EMAIL, name: 'Marta Kalniņa', lists: { [DEFAULT_LIST]: 'active', 'celojumi-2027': 'unsubscribed' } });
     await t.c.ledger.record({ subscriberId: subscriber._id, emailHash, list: DEFAULT_LIST, type: 'confirmed', channel: 'web-form', ip: '203.0.113.9', userAgent: 'Safari', policyVersion: 1 });
     const campaign = await t.c.models.campaigns.create({ name: 'Ziema', list: DEFAULT_LIST, subject: 'Ziemas ceļojumi', mjml: '<mjml/>', author: 'marketer@impro.lv' });
-    await t.c.models.deliveries.create({ campaignId: campaign._id, subscriberId: subscriber._id, status: 'sent', at: new Date(), messageId: '<d1@impro.lv>', smtpResponse: '250 OK' });
+    await t.c.models.deliveries.create({ campaignId: campaign._id, subscriberId: subscriber._id, claimedBy: 'run-1', at: new Date() });
+    await t.c.models.deliveryOutcomes.create({ campaignId: campaign._id, subscriberId: subscriber._id, status: 'sent', at: new Date(), messageId: '<d1@impro.lv>', smtpResponse: '250 OK' });
     await t.c.models.inboundMessages.create({ dedupeKey: 'erase-1', mailbox: 'INBOX', uidKey: '1:1', from: NORMALISED.toLowerCase(), fromHash: emailHash, subject: 'Dzēsiet manus datus', kind: 'erasure', classification: { kind: 'erasure', from: NORMALISED.toLowerCase() }, raw: `From: ${NORMALISED}\r\n\r\nDzēsiet manus datus, Marta`, receivedAt: new Date() });
     await t.c.models.inboundMessages.create({ dedupeKey: 'bounce-1', mailbox: 'INBOX', uidKey: '1:2', from: 'mailer-daemon@example.lv', fromHash: 'other', kind: 'bounce', classification: { kind: 'bounce', recipient: NORMALISED.toLowerCase(), status: '5.2.2' }, raw: `Final-Recipient: rfc822; ${NORMALISED}`, receivedAt: new Date() });
     // A mail job still waiting for this person: its delay keeps the worker from taking it.
@@ -84,6 +85,7 @@ describe('requests: erasure that keeps the proof', function () {
     expect(await t.c.models.subscribers.countDocuments({ emailHash })).to.equal(0);
     expect(await t.c.models.subscriptions.countDocuments({ subscriberId: subscriber._id })).to.equal(0);
     expect(await t.c.models.deliveries.countDocuments({ subscriberId: subscriber._id })).to.equal(0);
+    expect(await t.c.models.deliveryOutcomes.countDocuments({ subscriberId: subscriber._id })).to.equal(0);
     const inbound = await t.c.models.inboundMessages.find({}).sort({ dedupeKey: 1 }).lean();
     expect(inbound.map((m) => [m.kind, m.raw, m.classification?.kind])).to.deep.equal([
       ['bounce', undefined, 'bounce'],

@@ -59,13 +59,13 @@ describe('requests: retention', () => {
   it('pseudonymises delivery details after 24 months', async () => {
     const campaignId = new Types.ObjectId();
     const at = (days: number) => new Date(clock.now().getTime() - days * DAY);
-    const details = { campaignId, status: 'sent' as const, messageId: '<x@impro.lv>', smtpResponse: '250 2.0.0 OK', claimedBy: 'w1' };
-    await t.c.models.deliveries.create({ ...details, subscriberId: new Types.ObjectId(), at: at(731) });
-    await t.c.models.deliveries.create({ ...details, subscriberId: new Types.ObjectId(), at: at(700) });
+    const details = { campaignId, status: 'sent' as const, messageId: '<x@impro.lv>', smtpResponse: '250 2.0.0 OK' };
+    await t.c.models.deliveryOutcomes.create({ ...details, subscriberId: new Types.ObjectId(), at: at(731) });
+    await t.c.models.deliveryOutcomes.create({ ...details, subscriberId: new Types.ObjectId(), at: at(700) });
     expect(await t.c.retention.sweep('delivery-details')).to.deep.equal({ pseudonymised: 1 });
-    const [old, recent] = await t.c.models.deliveries.find({ campaignId }).sort({ at: 1 }).lean();
+    const [old, recent] = await t.c.models.deliveryOutcomes.find({ campaignId }).sort({ at: 1 }).lean();
     expect(old).to.include({ pseudonymised: true, status: 'sent' });
-    expect(old).not.to.have.any.keys('messageId', 'smtpResponse', 'claimedBy');
+    expect(old).not.to.have.any.keys('messageId', 'smtpResponse');
     expect(recent).to.include({ messageId: '<x@impro.lv>' });
   });
 

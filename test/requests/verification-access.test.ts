@@ -20,7 +20,8 @@ describe('requests: verification and access export', () => {
     await t.c.ledger.record({ subscriberId: subscriber._id, emailHash, list: DEFAULT_LIST, type: 'requested', channel: 'web-form', ip: '198.51.100.7', userAgent: 'Firefox', policyVersion: 1 });
     await t.c.ledger.record({ subscriberId: subscriber._id, emailHash, list: DEFAULT_LIST, type: 'confirmed', channel: 'web-form', ip: '198.51.100.7', policyVersion: 1 });
     const campaign = await t.c.models.campaigns.create({ name: 'Rudens piedāvājumi', list: DEFAULT_LIST, subject: 'Rudens ceļojumi', mjml: '<mjml/>', author: 'marketer@impro.lv' });
-    await t.c.models.deliveries.create({ campaignId: campaign._id, subscriberId: subscriber._id, status: 'sent', at: new Date(), messageId: '<m1@impro.lv>' });
+    await t.c.models.deliveries.create({ campaignId: campaign._id, subscriberId: subscriber._id, claimedBy: 'run-1', at: new Date() });
+    await t.c.models.deliveryOutcomes.create({ campaignId: campaign._id, subscriberId: subscriber._id, status: 'sent', at: new Date(), messageId: '<m1@impro.lv>' });
     await t.c.models.inboundMessages.create({
       dedupeKey: `dk-${email}`,
       mailbox: 'INBOX',
