@@ -17,6 +17,8 @@ export const ErrorCodes = {
   SUPPRESSED: 'suppressed',
   PAYLOAD_TOO_LARGE: 'payload_too_large',
   UNSUPPORTED_MEDIA_TYPE: 'unsupported_media_type',
+  /** Our failure, never the client's: logged, shown without details. */
+  INTERNAL: 'internal_error',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -21,6 +21,7 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCodes.SUPPRESSED]: 409,
   [ErrorCodes.PAYLOAD_TOO_LARGE]: 413,
   [ErrorCodes.UNSUPPORTED_MEDIA_TYPE]: 415,
+  [ErrorCodes.INTERNAL]: 500,
 };
 
 export function statusOf(err: AppError): number {
@@ -50,7 +51,9 @@ export function errorHandler(logger: Logger, renderPage?: ErrorPageRenderer) {
     }
     if (!appError) {
       logger.error({ err, method: req.method, url: req.originalUrl }, 'unhandled error');
-      res.status(500).json({ error: { code: 'internal_error', message: 'Internal error' } });
+      const internal = new AppError(ErrorCodes.INTERNAL, 'Internal error');
+      if (renderPage?.(req, res, internal, 500)) return;
+      res.status(500).json({ error: { code: internal.code, message: internal.message } });
       return;
     }
     const status = statusOf(appError);

@@ -22,6 +22,10 @@ const MESSAGES: Record<string, { lv: [string, string]; en: [string, string] }> =
     lv: ['Lapa nav atrasta', 'Meklētā lapa neeksistē.'],
     en: ['Page not found', 'The page you are looking for does not exist.'],
   },
+  [ErrorCodes.INTERNAL]: {
+    lv: ['Radās kļūda mūsu pusē', 'Lūdzu, mēģiniet vēlreiz vēlāk. Ja kļūda atkārtojas, rakstiet uz impro@impro.lv.'],
+    en: ['Something went wrong on our side', 'Please try again later. If it keeps happening, write to impro@impro.lv.'],
+  },
   [ErrorCodes.RATE_LIMITED]: {
     lv: ['Pārāk daudz pieprasījumu', 'Lūdzu, pamēģiniet vēlreiz pēc brīža.'],
     en: ['Too many requests', 'Please try again in a moment.'],

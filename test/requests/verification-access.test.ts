@@ -186,6 +186,8 @@ describe('requests: a failed export after verification', () => {
     const token = verifyTokenIn((await t.waitForMails(1, (m) => m.to.includes('retry.me@example.lv')))[0]!);
     const failed = await postForm(t, `/r/${token}`);
     expect(failed.status).to.equal(500);
+    // Our failure, shown as a page in the person's language with a way to reach us, no details.
+    expect(failed.html).to.contain('<!doctype html>').and.contain('impro@impro.lv').and.not.contain('Error:');
     const view = (await api(t, 'dpo', 'GET', `/requests/${created.body.id}`)).body;
     expect(view.status).to.equal('open');
     expect(view.actions.map((a: { action: string }) => a.action)).to.include('fulfilment-failed');
