@@ -36,10 +36,13 @@ export async function httpLoad(opts: LoadOptions): Promise<LoadResult> {
       },
     ],
   });
+  // autocannon's latencies cover completed requests only; with none completed there is no latency
+  // to report (NaN, written as null), never a reassuring 0.
+  const none = result.requests.total === 0;
   return {
     rps: round(result.requests.average),
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
+    p50Ms: none ? NaN : result.latency.p50,
+    p99Ms: none ? NaN : result.latency.p99,
     requests: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors,
