@@ -16,6 +16,7 @@ import { Restrictions } from './domain/restriction';
 import { Retention } from './domain/retention';
 import { RequestVerification } from './domain/verification';
 import { UnsubscribeService } from './domain/unsubscribe';
+import { RecentWithdrawals } from './domain/recent-withdrawals';
 import { PolicyVersions } from './domain/policy-versions';
 import { SignupService } from './domain/signup';
 import { SignupCooldown } from './domain/signup-cooldown';
@@ -55,6 +56,7 @@ export interface Container {
   restrictions: Restrictions;
   retention: Retention;
   unsubscribes: UnsubscribeService;
+  withdrawals: RecentWithdrawals;
   policies: PolicyVersions;
   signup: SignupService;
   signupMails: SignupMails;
@@ -94,7 +96,8 @@ export async function createContainer(config: Config, logger: Logger, opts: Cont
   const audit = new AuditLog({ models, now });
   const ledger = new ConsentLedger({ models, now });
   const suppressions = new Suppressions({ models });
-  const unsubscribes = new UnsubscribeService({ models, ledger, now });
+  const withdrawals = new RecentWithdrawals({ redis, prefix: config.queuePrefix });
+  const unsubscribes = new UnsubscribeService({ models, ledger, withdrawals, now });
   const listHeaders = new ListHeaderBuilder({ signer, settings: config });
   const emails = new EmailTemplates();
   const pages = new PageRenderer();
@@ -147,6 +150,7 @@ export async function createContainer(config: Config, logger: Logger, opts: Cont
     restrictions,
     retention,
     unsubscribes,
+    withdrawals,
     policies,
     signup,
     signupMails,

@@ -17,6 +17,7 @@ export function sendWorker(c: Container): Worker {
     listHeaders: c.listHeaders,
     suppressions: c.suppressions,
     ledger: c.ledger,
+    withdrawals: c.withdrawals,
     now: () => c.clock.now(),
     pacer: new SendPacer(c.config.sendRatePerSec),
     settings: c.config,

@@ -23,7 +23,7 @@ import type { SendPacer } from '../mail/send-pacer';
 import type { SendBatchJob } from '../queues/campaign-jobs';
 import { completeIfDone, markBatchDone } from './campaign-progress';
 
-export type SendDeps = Pick<Container, 'models' | 'mailer' | 'listHeaders' | 'suppressions' | 'ledger'> & {
+export type SendDeps = Pick<Container, 'models' | 'mailer' | 'listHeaders' | 'suppressions' | 'ledger' | 'withdrawals'> & {
   now: () => Date;
   pacer: SendPacer;
   settings: CampaignMailSettings & { smtpPoolSize: number };
@@ -91,7 +91,13 @@ export async function sendBatch(deps: SendDeps, job: SendBatchJob, run: SendRun)
     }
     const chunk = eligible.slice(i, i + chunkSize);
     await deps.pacer.take(chunk.length);
-    const mine = await claim(deps, campaignId, chunk, run.runId);
+    // The batch's consent read may be seconds old: drop whoever withdrew since, just before claiming.
+    const withdrawn = await deps.withdrawals.among(chunk.map((r) => r.subscriberId), campaign.list);
+    if (withdrawn.size > 0) {
+      await recordSkips(deps, campaignId, [...withdrawn].map((subscriberId) => ({ subscriberId, reason: 'not-active' as const })), run.runId);
+      tally.skipped += withdrawn.size;
+    }
+    const mine = await claim(deps, campaignId, chunk.filter((r) => !withdrawn.has(r.subscriberId)), run.runId);
     const attempts = await mapConcurrently(mine, deps.settings.smtpPoolSize * 2, (recipient) =>
       attemptSend(deps, { campaignId: job.campaignId, list: campaign.list, compiled, recipient }),
     );

@@ -7,6 +7,7 @@ import type { Models } from '../data/models';
 import type { SubscriptionState } from '../data/subscription.model';
 import { claimOnce } from './claims';
 import type { ConsentLedger } from './consent-ledger';
+import type { RecentWithdrawals } from './recent-withdrawals';
 
 export type UnsubscribeChannel = Extract<ConsentChannel, 'one-click' | 'unsubscribe-page' | 'mailbox' | 'bounce' | 'complaint' | 'admin'>;
 
@@ -32,7 +33,7 @@ export interface Preferences {
 const CLAIM_LIFETIME_MS = 24 * 3_600_000;
 
 export class UnsubscribeService {
-  constructor(private readonly deps: { models: Models; ledger: ConsentLedger; now: () => Date }) {}
+  constructor(private readonly deps: { models: Models; ledger: ConsentLedger; withdrawals: RecentWithdrawals; now: () => Date }) {}
 
   /** Idempotent: ends the pending or active subscriptions named; unknown or erased subscribers are a no-op. */
   async unsubscribe(input: UnsubscribeInput): Promise<{ changed: string[] }> {
@@ -86,7 +87,9 @@ export class UnsubscribeService {
     emailHash: string,
     input: UnsubscribeInput,
   ): Promise<boolean> {
-    const { models, ledger, now } = this.deps;
+    const { models, ledger, withdrawals, now } = this.deps;
+    // The flag goes up before the commit, so no send that starts after the commit can miss it.
+    await withdrawals.mark(String(input.subscriberId), subscription.list);
     const unsubscribedAt = now();
     // The state change goes first: a crash before the claim must not leave a subscription that a
     // retry can never end. The filter is the bare _id because FerretDB's SQLite backend pushes down
