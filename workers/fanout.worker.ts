@@ -3,19 +3,11 @@ import { Worker } from 'bullmq';
 import type { Container } from '../src/container';
 import { restoreCampaignJobs } from '../src/domain/campaign-scheduler';
 import { fanOutCampaign } from '../src/domain/fanout';
-import type { FanoutJob } from '../src/queues/campaign-jobs';
+import { campaignWorkerOptions, type FanoutJob } from '../src/queues/campaign-jobs';
 import { QueueNames } from '../src/queues/names';
 
 export async function fanoutWorker(c: Container): Promise<Worker> {
   const deps = { models: c.models, queues: c.queues, now: () => c.clock.now() };
   await restoreCampaignJobs(deps);
-  return new Worker<FanoutJob>(QueueNames.fanout, (job) => fanOutCampaign(deps, job.data.campaignId), {
-    connection: c.redis,
-    prefix: c.config.queuePrefix,
-    concurrency: 2,
-    lockDuration: c.config.jobLockDurationMs,
-    stalledInterval: c.config.jobLockDurationMs,
-    // A re-run continues from the checkpoint, so a job that stalls again is still safe to run.
-    maxStalledCount: 10,
-  });
+  return new Worker<FanoutJob>(QueueNames.fanout, (job) => fanOutCampaign(deps, job.data.campaignId), campaignWorkerOptions(c));
 }

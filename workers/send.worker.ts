@@ -4,7 +4,7 @@ import { DelayedError, Worker } from 'bullmq';
 import type { Container } from '../src/container';
 import { sendBatch, type SendDeps } from '../src/domain/send-batch';
 import { SendPacer } from '../src/mail/send-pacer';
-import type { SendBatchJob } from '../src/queues/campaign-jobs';
+import { campaignWorkerOptions, type SendBatchJob } from '../src/queues/campaign-jobs';
 import { QueueNames } from '../src/queues/names';
 
 // A paused batch looks again this often, in case the resume's release missed it.
@@ -37,15 +37,7 @@ export function sendWorker(c: Container): Worker {
       if (outcome.state === 'retry') throw new Error(`${outcome.temporaryFailures} temporary SMTP failures; the batch will be retried`);
       return outcome;
     },
-    {
-      connection: c.redis,
-      prefix: c.config.queuePrefix,
-      // Two batches in flight: one reads its recipients while the other sends.
-      concurrency: 2,
-      lockDuration: c.config.jobLockDurationMs,
-      stalledInterval: c.config.jobLockDurationMs,
-      // Re-running a batch is safe (claims), so a job that stalls repeatedly must not be given up.
-      maxStalledCount: 10,
-    },
+    // Two batches in flight: one reads its recipients while the other sends.
+    campaignWorkerOptions(c),
   );
 }
