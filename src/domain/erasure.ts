@@ -6,6 +6,7 @@ import type { Queue } from 'bullmq';
 import type { Models } from '../data/models';
 import type { Logger } from '../logger';
 import type { ConsentLedger } from './consent-ledger';
+import type { RecentWithdrawals } from './recent-withdrawals';
 import { emailKey } from './email-address';
 import type { Suppressions } from './suppressions';
 
@@ -40,6 +41,7 @@ export class Erasure {
       suppressions: Suppressions;
       /** Queues whose jobs concern one person each (never shared campaign batches). */
       personalQueues: Queue[];
+      withdrawals: RecentWithdrawals;
       logger: Logger;
     },
   ) {}
@@ -55,6 +57,7 @@ export class Erasure {
     const counts: ErasureCounts = { subscribers: 0, subscriptions: 0, deliveries: 0, inboundMessages: 0, requests: 0, consentEvents: 0, jobs: 0 };
 
     counts.jobs = await this.removeJobs([...(subscriber ? [String(subscriber._id)] : []), ...addresses]);
+    if (subscriber) await this.deps.withdrawals.forget(String(subscriber._id));
     if (subscriber) {
       // Claims and their outcomes; a delivery counts once.
       const [claims, outcomes] = await Promise.all([

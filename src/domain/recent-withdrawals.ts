@@ -24,4 +24,17 @@ export class RecentWithdrawals {
     const flags = await this.deps.redis.mget(subscriberIds.map((id) => this.key(id, list)));
     return new Set(subscriberIds.filter((_id, i) => flags[i] !== null));
   }
+
+  /** Erasure: the flags name a subscriber id, which must not outlive the person. */
+  async forget(subscriberId: string): Promise<number> {
+    const { redis, prefix } = this.deps;
+    let removed = 0;
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:withdrawn:${subscriberId}:*`, 'COUNT', 1000);
+      if (keys.length > 0) removed += await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+    return removed;
+  }
 }
