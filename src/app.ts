@@ -35,17 +35,8 @@ export function createApp(c: Container): Express {
   );
   app.use(requestLog(log));
   app.use(healthRoutes(c));
-  // Public routes (forms, one-click POSTs, the JSON sign-up API): small bodies only.
-  const publicRouter = express.Router();
-  publicRouter.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 50 }));
-  publicRouter.use(express.json({ limit: BODY_LIMIT, strict: true }));
-  // RFC 8058 allows one-click bodies as multipart/form-data too.
-  publicRouter.use(multipartFields(BODY_LIMIT));
-  publicRouter.use(unsubscribeRoutes(c));
-  publicRouter.use(signupRoutes(c));
-  publicRouter.use(verifyRoutes(c));
-  app.use(publicRouter);
 
+  // Admin first: its own 2 MB JSON limit (campaign MJML) must parse before the public 10 kB one.
   const admin = express.Router();
   admin.use(express.json({ limit: '2mb', strict: true }));
   admin.use(authenticate(c.config.adminJwt));
@@ -58,6 +49,17 @@ export function createApp(c: Container): Express {
   admin.use(policyRoutes(c));
   admin.use(unsubscribeMetricsRoutes(c));
   app.use('/api/v1/admin', admin);
+
+  // Public routes (forms, one-click POSTs, the JSON sign-up API): small bodies only.
+  const publicRouter = express.Router();
+  publicRouter.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 50 }));
+  publicRouter.use(express.json({ limit: BODY_LIMIT, strict: true }));
+  // RFC 8058 allows one-click bodies as multipart/form-data too.
+  publicRouter.use(multipartFields(BODY_LIMIT));
+  publicRouter.use(unsubscribeRoutes(c));
+  publicRouter.use(signupRoutes(c));
+  publicRouter.use(verifyRoutes(c));
+  app.use(publicRouter);
 
   app.use((req, _res, next) => next(new NotFoundError(`${req.method} ${req.path}`)));
   app.use(errorHandler(log, errorPages(c.pages)));

@@ -32,6 +32,14 @@ describe('campaigns admin API', () => {
     expect(audit?.actor).to.equal('marketer@impro.lv');
   });
 
+  it('takes a newsletter far larger than the public 10 kB body limit', async () => {
+    const offers = Array.from({ length: 300 }, (_, i) => `<mj-text>Piedāvājums ${i}: nedēļa Romā, viesnīca un lidojums.</mj-text>`).join('\n');
+    const mjml = `<mj-section><mj-column>${offers}</mj-column></mj-section>`;
+    expect(mjml.length).to.be.greaterThan(20_000);
+    const res = await api(t, 'POST', '/campaigns', { name: 'Liels', list: 'e-jaunumi', subject: 'Liels', mjml });
+    expect(res.status, res.text).to.equal(201);
+  });
+
   it('answers invalid MJML with 400 and MJML line numbers; bad input with 400, never 500', async () => {
     const mjml = `<mj-section>\n  <mj-column>\n    <mj-text>ok</mj-text>\n    <mj-txt>typo</mj-txt>\n  </mj-column>\n</mj-section>`;
     const res = await api(t, 'POST', '/campaigns', { name: 'x', list: 'e-jaunumi', subject: 's', mjml });
