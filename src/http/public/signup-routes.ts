@@ -65,7 +65,9 @@ export function signupRoutes(c: Deps): Router {
   const limitPerIp = signupRateLimit(c.config.signupIpLimitPerMinute);
 
   router.get('/subscribe', async (req, res) => {
-    await sendForm(c, req, res, 200, {});
+    // The unsubscribe page's "way back in" links here with ?list=SLUG: preselect that list.
+    const list = typeof req.query.list === 'string' && LIST_SLUG.test(req.query.list) ? req.query.list : undefined;
+    await sendForm(c, req, res, 200, list ? { values: { lists: list } } : {});
   });
 
   router.post('/subscribe', limitPerIp, async (req, res) => {
