@@ -28,6 +28,8 @@ const rectifyBody = z
   .strictObject({ name: z.string().trim().max(200).optional(), locale: z.enum(['lv', 'en']).optional() })
   .refine((b) => b.name !== undefined || b.locale !== undefined, 'name or locale is required');
 const restrictionBody = z.strictObject({ note: z.string().max(2000).optional() });
+// Actions without input (resend-verification, retry) ignore whatever body comes.
+const noBody = z.unknown();
 const idParam = z.strictObject({ id: z.string().regex(/^[0-9a-f]{24}$/, 'not an id') });
 
 export function requestRoutes(c: Pick<Container, 'requests' | 'restrictions' | 'audit'>): Router {
@@ -56,57 +58,29 @@ export function requestRoutes(c: Pick<Container, 'requests' | 'restrictions' | '
     res.json(request);
   });
 
-  router.post('/requests/:id/extend', dpo, async (req, res) => {
-    const { id } = parseOr400(idParam, req.params);
-    const body = parseOr400(extendBody, req.body ?? {});
-    const actor = actorOf(req);
-    const request = await c.requests.extend(id, body, actor.sub);
-    await c.audit.record(actor, 'request.extend', id, { months: request.extendedMonths });
-    res.json(request);
-  });
+  /** A DPO action on one request: validate, act in the DPO's name, audit, answer with the request. */
+  function action<S extends z.ZodTypeAny, R>(
+    name: string,
+    body: S,
+    run: (id: string, body: z.infer<S>, actor: string) => Promise<R>,
+    details?: (request: R, body: z.infer<S>) => Record<string, unknown>,
+  ) {
+    router.post(`/requests/:id/${name}`, dpo, async (req, res) => {
+      const { id } = parseOr400(idParam, req.params);
+      const input = parseOr400(body, req.body ?? {});
+      const actor = actorOf(req);
+      const request = await run(id, input, actor.sub);
+      await c.audit.record(actor, `request.${name}`, id, details?.(request, input));
+      res.json(request);
+    });
+  }
 
-  router.post('/requests/:id/reject', dpo, async (req, res) => {
-    const { id } = parseOr400(idParam, req.params);
-    const body = parseOr400(rejectBody, req.body ?? {});
-    const actor = actorOf(req);
-    const request = await c.requests.reject(id, body, actor.sub);
-    await c.audit.record(actor, 'request.reject', id);
-    res.json(request);
-  });
-
-  router.post('/requests/:id/complete', dpo, async (req, res) => {
-    const { id } = parseOr400(idParam, req.params);
-    const body = parseOr400(completeBody, req.body ?? {});
-    const actor = actorOf(req);
-    const request = await c.requests.complete(id, body, actor.sub);
-    await c.audit.record(actor, 'request.complete', id);
-    res.json(request);
-  });
-
-  router.post('/requests/:id/rectify', dpo, async (req, res) => {
-    const { id } = parseOr400(idParam, req.params);
-    const body = parseOr400(rectifyBody, req.body ?? {});
-    const actor = actorOf(req);
-    const request = await c.requests.rectify(id, body, actor.sub);
-    await c.audit.record(actor, 'request.rectify', id, { fields: Object.keys(body) });
-    res.json(request);
-  });
-
-  router.post('/requests/:id/resend-verification', dpo, async (req, res) => {
-    const { id } = parseOr400(idParam, req.params);
-    const actor = actorOf(req);
-    const request = await c.requests.resendVerification(id, actor.sub);
-    await c.audit.record(actor, 'request.resend-verification', id);
-    res.json(request);
-  });
-
-  router.post('/requests/:id/retry', dpo, async (req, res) => {
-    const { id } = parseOr400(idParam, req.params);
-    const actor = actorOf(req);
-    const request = await c.requests.retryFulfilment(id, actor.sub);
-    await c.audit.record(actor, 'request.retry', id);
-    res.json(request);
-  });
+  action('extend', extendBody, (id, body, actor) => c.requests.extend(id, body, actor), (request) => ({ months: request.extendedMonths }));
+  action('reject', rejectBody, (id, body, actor) => c.requests.reject(id, body, actor));
+  action('complete', completeBody, (id, body, actor) => c.requests.complete(id, body, actor));
+  action('rectify', rectifyBody, (id, body, actor) => c.requests.rectify(id, body, actor), (_request, body) => ({ fields: Object.keys(body) }));
+  action('resend-verification', noBody, (id, _body, actor) => c.requests.resendVerification(id, actor));
+  action('retry', noBody, (id, _body, actor) => c.requests.retryFulfilment(id, actor));
 
   router.get('/metrics/requests', dpo, async (req, res) => {
     const metrics = await c.requests.metrics();
