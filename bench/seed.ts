@@ -9,6 +9,7 @@ const CHUNK = 1000;
 export interface Seeded {
   id: string;
   email: string;
+  subscriptionId: string;
 }
 
 export async function seedActiveSubscribers(c: Container, opts: { count: number; prefix: string; list: string }): Promise<Seeded[]> {
@@ -21,15 +22,23 @@ export async function seedActiveSubscribers(c: Container, opts: { count: number;
       return { _id: new Types.ObjectId(), email, emailKey: emailKey(email), emailHash: hashEmail(email, c.config.emailHashKey), name: `Lasītājs ${start + i}`, locale: 'lv', restricted: false, createdAt: now, updatedAt: now };
     });
     await c.models.subscribers.collection.insertMany(subscribers);
-    await c.models.subscriptions.collection.insertMany(
-      subscribers.map((s) => ({ subscriberId: s._id, list, status: 'active', confirmedAt: now, policyVersion: 1, createdAt: now, updatedAt: now })),
-    );
-    for (const s of subscribers) seeded.push({ id: String(s._id), email: s.email });
+    const subscriptions = subscribers.map((s) => ({
+      _id: new Types.ObjectId(),
+      subscriberId: s._id,
+      list,
+      status: 'active',
+      confirmedAt: now,
+      policyVersion: 1,
+      createdAt: now,
+      updatedAt: now,
+    }));
+    await c.models.subscriptions.collection.insertMany(subscriptions);
+    subscribers.forEach((s, i) => seeded.push({ id: String(s._id), email: s.email, subscriptionId: String(subscriptions[i]!._id) }));
   }
   return seeded;
 }
 
 /** The one-click link token a campaign mail on `list` carries for each of them. */
 export function unsubscribeTokens(c: Container, people: Seeded[], list: string, campaignId = String(new Types.ObjectId())): string[] {
-  return people.map((p) => c.listHeaders.unsubscribeToken({ subscriberId: p.id, list, campaignId }));
+  return people.map((p) => c.listHeaders.unsubscribeToken({ subscriberId: p.id, subscriptionId: p.subscriptionId, list, campaignId }));
 }

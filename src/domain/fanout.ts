@@ -53,7 +53,7 @@ export async function fanOutCampaign(deps: FanoutDeps, campaignId: string): Prom
       await deps.queues.send.addBulk(
         pending.map((p) => ({
           name: CampaignJobs.sendBatch,
-          data: { campaignId, subscriberIds: p.map((s) => String(s.subscriberId)) } satisfies SendBatchJob,
+          data: { campaignId, recipients: p.map((s) => [String(s._id), String(s.subscriberId)]) } satisfies SendBatchJob,
           opts: { jobId: sendBatchJobId(campaignId, String(p[0]!._id)) },
         })),
       );

@@ -21,6 +21,11 @@ export interface LinkClaims {
   ref?: string;
   /** Expiry, unix seconds; absent for unsubscribe links, which must work for years. */
   exp?: number;
+  /**
+   * The subscription (24 hex) a newsletter's unsubscribe link ends: one-click then finds it by _id
+   * instead of searching the person's subscriptions. Links without it (older ones) still work.
+   */
+  subscription?: string;
 }
 
 export interface SigningKey {
@@ -35,6 +40,7 @@ const FLAG_LIST = 1;
 const FLAG_CAMPAIGN = 2;
 const FLAG_REF = 4;
 const FLAG_EXP = 8;
+const FLAG_SUBSCRIPTION = 16;
 const HEX24 = /^[0-9a-f]{24}$/;
 
 export class InvalidTokenError extends AppError {
@@ -102,12 +108,13 @@ function mac(secret: Buffer, data: string): string {
 function encode(c: LinkClaims): Buffer {
   if (!HEX24.test(c.subject)) throw new Error('subject must be a 24-hex id');
   if (c.campaign !== undefined && !HEX24.test(c.campaign)) throw new Error('campaign must be a 24-hex id');
+  if (c.subscription !== undefined && !HEX24.test(c.subscription)) throw new Error('subscription must be a 24-hex id');
   const list = c.list === undefined ? undefined : Buffer.from(c.list, 'utf8');
   if (list && list.length > 255) throw new Error('list name too long');
   const ref = c.ref === undefined ? undefined : Buffer.from(c.ref, 'utf8');
   if (ref && ref.length > 255) throw new Error('ref too long');
   const flags =
-    (list ? FLAG_LIST : 0) | (c.campaign ? FLAG_CAMPAIGN : 0) | (ref ? FLAG_REF : 0) | (c.exp !== undefined ? FLAG_EXP : 0);
+    (list ? FLAG_LIST : 0) | (c.campaign ? FLAG_CAMPAIGN : 0) | (ref ? FLAG_REF : 0) | (c.exp !== undefined ? FLAG_EXP : 0) | (c.subscription ? FLAG_SUBSCRIPTION : 0);
   const chunks: Buffer[] = [Buffer.from([VERSION, PURPOSES.indexOf(c.purpose), flags]), Buffer.from(c.subject, 'hex')];
   if (list) chunks.push(Buffer.from([list.length]), list);
   if (c.campaign) chunks.push(Buffer.from(c.campaign, 'hex'));
@@ -117,6 +124,7 @@ function encode(c: LinkClaims): Buffer {
     exp.writeUInt32BE(c.exp);
     chunks.push(exp);
   }
+  if (c.subscription) chunks.push(Buffer.from(c.subscription, 'hex'));
   return Buffer.concat(chunks);
 }
 
@@ -136,6 +144,7 @@ function decode(buf: Buffer): LinkClaims {
   if (flags! & FLAG_CAMPAIGN) claims.campaign = take(12).toString('hex');
   if (flags! & FLAG_REF) claims.ref = take(take(1)[0]!).toString('utf8');
   if (flags! & FLAG_EXP) claims.exp = take(4).readUInt32BE();
+  if (flags! & FLAG_SUBSCRIPTION) claims.subscription = take(12).toString('hex');
   if (at !== buf.length) throw new InvalidTokenError('malformed link');
   return claims;
 }

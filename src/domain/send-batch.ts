@@ -1,7 +1,7 @@
 // The send worker's domain: one batch of a campaign's recipients.
 //
-// Consent is read at send time, for the whole batch in three queries: subscription state on the
-// campaign's list, the subscriber (restriction, address) and suppressions (invariants 1, 2). Each
+// Consent is read at send time, for the whole batch at once: subscription state on the campaign's
+// list, the subscriber (restriction, address) and suppressions (invariants 1, 2). Each
 // delivery is then claimed by inserting (campaign, subscriber) into the unique index before SMTP;
 // only the inserter sends, so neither a retry, a stalled job run twice nor a second worker sends a
 // copy (invariant 3; FerretDB's updates are not isolated, its unique index is).
@@ -20,10 +20,11 @@ import { campaignMail, type CampaignMailSettings, type CampaignRecipient } from 
 import type { CompiledCampaign } from '../mail/campaign-renderer';
 import { classifySmtpError } from '../mail/mailer';
 import type { SendPacer } from '../mail/send-pacer';
-import type { SendBatchJob } from '../queues/campaign-jobs';
+import { mapConcurrently } from '../map-concurrently';
+import type { BatchRecipient, SendBatchJob } from '../queues/campaign-jobs';
 import { completeIfDone, markBatchDone } from './campaign-progress';
 
-export type SendDeps = Pick<Container, 'models' | 'mailer' | 'listHeaders' | 'suppressions' | 'ledger' | 'withdrawals'> & {
+export type SendDeps = Pick<Container, 'models' | 'byId' | 'mailer' | 'listHeaders' | 'suppressions' | 'ledger' | 'withdrawals'> & {
   now: () => Date;
   pacer: SendPacer;
   settings: CampaignMailSettings & { smtpPoolSize: number };
@@ -75,7 +76,7 @@ export async function sendBatch(deps: SendDeps, job: SendBatchJob, run: SendRun)
   if (campaign.status === 'paused') return { state: 'paused' };
   const compiled: CompiledCampaign = { subject: campaign.subject, html: campaign.html, text: campaign.text };
 
-  const { eligible, skipped } = await readRecipients(deps, campaign.list, job.subscriberIds);
+  const { eligible, skipped } = await readRecipients(deps, campaign.list, job.recipients);
   await recordSkips(deps, campaignId, skipped, run.runId);
 
   const tally = { sent: 0, skipped: skipped.length, failed: 0, ambiguous: 0 };
@@ -115,20 +116,23 @@ export async function sendBatch(deps: SendDeps, job: SendBatchJob, run: SendRun)
   return { state: 'done', ...tally };
 }
 
-/** Three queries for the whole batch, never one per recipient. */
-async function readRecipients(deps: SendDeps, list: string, subscriberIds: string[]) {
-  const ids = subscriberIds.map((id) => new Types.ObjectId(id));
+/**
+ * The batch's subscriptions and subscribers, read by _id (see src/data/by-id.ts), and one query for
+ * the suppressions among them. A subscription counts only while it is still the active one of this
+ * subscriber on this list.
+ */
+async function readRecipients(deps: SendDeps, list: string, recipients: BatchRecipient[]) {
   const [subscriptions, subscribers] = await Promise.all([
-    deps.models.subscriptions.find({ list, subscriberId: { $in: ids } }, { subscriberId: 1, status: 1 }).lean(),
-    deps.models.subscribers.find({ _id: { $in: ids } }, { email: 1, name: 1, restricted: 1, emailHash: 1 }).lean(),
+    deps.byId.find(deps.models.subscriptions, recipients.map(([subscriptionId]) => new Types.ObjectId(subscriptionId)), { subscriberId: 1, list: 1, status: 1 }),
+    deps.byId.find(deps.models.subscribers, recipients.map(([, subscriberId]) => new Types.ObjectId(subscriberId)), { email: 1, name: 1, restricted: 1, emailHash: 1 }),
   ]);
   const suppressed = await deps.suppressions.suppressedAmong(subscribers.map((s) => s.emailHash));
-  const active = new Set(subscriptions.filter((s) => s.status === 'active').map((s) => String(s.subscriberId)));
+  const active = new Set(subscriptions.filter((s) => s.status === 'active' && s.list === list).map((s) => `${s._id}/${s.subscriberId}`));
   const byId = new Map(subscribers.map((s) => [String(s._id), s]));
 
   const eligible: Recipient[] = [];
   const skipped: Skip[] = [];
-  for (const subscriberId of subscriberIds) {
+  for (const [subscriptionId, subscriberId] of recipients) {
     const s = byId.get(subscriberId);
     const reason: SkipReason | undefined = !s
       ? 'unknown'
@@ -136,11 +140,11 @@ async function readRecipients(deps: SendDeps, list: string, subscriberIds: strin
         ? 'suppressed'
         : s.restricted
           ? 'restricted'
-          : !active.has(subscriberId)
+          : !active.has(`${subscriptionId}/${subscriberId}`)
             ? 'not-active'
             : undefined;
     if (reason || !s) skipped.push({ subscriberId, reason: reason ?? 'unknown' });
-    else eligible.push({ subscriberId, email: s.email, name: s.name ?? '', emailHash: s.emailHash });
+    else eligible.push({ subscriberId, subscriptionId, email: s.email, name: s.name ?? '', emailHash: s.emailHash });
   }
   return { eligible, skipped };
 }
@@ -244,17 +248,4 @@ async function recordAttempts(deps: SendDeps, campaignId: Types.ObjectId, list: 
       note: `SMTP: ${a.response}`,
     })),
   );
-}
-
-async function mapConcurrently<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
-  });
-  await Promise.all(lanes);
-  return results;
 }

@@ -14,6 +14,8 @@ export type UnsubscribeChannel = Extract<ConsentChannel, 'one-click' | 'unsubscr
 export interface UnsubscribeInput {
   subscriberId: Types.ObjectId | string;
   lists: string[] | 'all';
+  /** The subscription a newsletter's link names (see LinkClaims.subscription): found by _id. */
+  subscriptionId?: string;
   channel: UnsubscribeChannel;
   ip?: string;
   userAgent?: string;
@@ -29,6 +31,8 @@ export interface Preferences {
   subscriptions: Array<{ list: string; name: { lv: string; en: string }; status: SubscriptionState }>;
 }
 
+type OpenSubscription = { _id: Types.ObjectId; list: string; updatedAt?: Date };
+
 // A claim only has to outlive the race between two requests that read the same subscription.
 const CLAIM_LIFETIME_MS = 24 * 3_600_000;
 
@@ -43,23 +47,31 @@ export class UnsubscribeService {
     if (!subscriber) return { changed: [] };
     if (Array.isArray(input.lists) && input.lists.length === 0) return { changed: [] };
 
-    const open = await models.subscriptions
-      .find(
-        {
-          subscriberId: subscriber._id,
-          status: { $in: ['pending', 'active'] },
-          ...(input.lists === 'all' ? {} : { list: { $in: input.lists } }),
-        },
-        { list: 1, updatedAt: 1 },
-      )
-      .sort({ list: 1 })
-      .lean();
-
+    const open = (await this.namedSubscription(subscriber._id, input)) ?? (await this.openSubscriptions(subscriber._id, input.lists));
     const changed: string[] = [];
     for (const subscription of open) {
       if (await this.end(subscription, subscriber.emailHash, input)) changed.push(subscription.list);
     }
     return { changed };
+  }
+
+  /**
+   * The one open subscription a newsletter's link names, if it is this person's on the one list asked
+   * for: [] when it is no longer open, undefined when the link names none (or one not theirs).
+   */
+  private async namedSubscription(subscriberId: Types.ObjectId, input: UnsubscribeInput): Promise<OpenSubscription[] | undefined> {
+    if (!input.subscriptionId || !Types.ObjectId.isValid(input.subscriptionId) || !Array.isArray(input.lists) || input.lists.length !== 1) return undefined;
+    const found = await this.deps.models.subscriptions.findById(input.subscriptionId, { subscriberId: 1, list: 1, status: 1, updatedAt: 1 }).lean();
+    if (!found || !found.subscriberId.equals(subscriberId) || found.list !== input.lists[0]) return undefined;
+    return found.status === 'pending' || found.status === 'active' ? [found] : [];
+  }
+
+  /** A search of the person's subscriptions (a scan on FerretDB; an index on MongoDB). */
+  private async openSubscriptions(subscriberId: Types.ObjectId, lists: string[] | 'all'): Promise<OpenSubscription[]> {
+    return this.deps.models.subscriptions
+      .find({ subscriberId, status: { $in: ['pending', 'active'] }, ...(lists === 'all' ? {} : { list: { $in: lists } }) }, { list: 1, updatedAt: 1 })
+      .sort({ list: 1 })
+      .lean();
   }
 
   /** What the unsubscribe page shows: the person's lists and their states; undefined if unknown or erased. */
@@ -83,7 +95,7 @@ export class UnsubscribeService {
   }
 
   private async end(
-    subscription: { _id: Types.ObjectId; list: string; updatedAt?: Date },
+    subscription: OpenSubscription,
     emailHash: string,
     input: UnsubscribeInput,
   ): Promise<boolean> {

@@ -19,6 +19,8 @@ export interface CampaignMailDeps {
 
 export interface CampaignRecipient {
   subscriberId: string;
+  /** Absent for a test send to colleagues. */
+  subscriptionId?: string;
   email: string;
   name: string;
 }
@@ -34,7 +36,7 @@ export interface CampaignMailInput {
 
 export function campaignMail(deps: CampaignMailDeps, input: CampaignMailInput): OutgoingMail {
   const { campaignId, list, recipient } = input;
-  const links = deps.listHeaders.build({ subscriberId: recipient.subscriberId, list, campaignId });
+  const links = deps.listHeaders.build({ subscriberId: recipient.subscriberId, subscriptionId: recipient.subscriptionId, list, campaignId });
   const copy = personalise(input.compiled, {
     name: recipient.name,
     unsubscribeUrl: links.unsubscribeUrl,

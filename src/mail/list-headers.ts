@@ -6,6 +6,8 @@ export interface UnsubscribeTarget {
   subscriberId: string;
   /** The list the mail was sent for; omitted means "every list". */
   list?: string;
+  /** The subscription to that list, when the sender knows it (a newsletter's send batch does). */
+  subscriptionId?: string;
   campaignId?: string;
 }
 
@@ -27,7 +29,13 @@ export class ListHeaderBuilder {
   constructor(private readonly deps: { signer: LinkTokenSigner; settings: ListHeaderSettings }) {}
 
   unsubscribeToken(target: UnsubscribeTarget): string {
-    return this.deps.signer.sign({ purpose: 'unsubscribe', subject: target.subscriberId, list: target.list, campaign: target.campaignId });
+    return this.deps.signer.sign({
+      purpose: 'unsubscribe',
+      subject: target.subscriberId,
+      list: target.list,
+      campaign: target.campaignId,
+      subscription: target.list ? target.subscriptionId : undefined,
+    });
   }
 
   build(target: UnsubscribeTarget): ListLinks {

@@ -100,6 +100,7 @@ export class MailboxEffects {
       this.deps.unsubscribes.unsubscribe({
         subscriberId: String(subscriber._id),
         lists: claims?.list ? [claims.list] : 'all',
+        subscriptionId: claims?.subscription,
         channel: 'mailbox',
         messageId: c.messageId,
         campaignId: claims?.campaign,

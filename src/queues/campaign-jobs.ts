@@ -13,9 +13,12 @@ export interface FanoutJob {
   campaignId: string;
 }
 
+/** One recipient of a batch: the subscription the fan-out found, and its subscriber. */
+export type BatchRecipient = [subscriptionId: string, subscriberId: string];
+
 export interface SendBatchJob {
   campaignId: string;
-  subscriberIds: string[];
+  recipients: BatchRecipient[];
 }
 
 // BullMQ refuses ':' in custom ids.

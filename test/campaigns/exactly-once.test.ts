@@ -5,7 +5,7 @@ import { Types } from 'mongoose';
 import { sendBatch, type SendDeps } from '../../src/domain/send-batch';
 import { SendPacer } from '../../src/mail/send-pacer';
 import { createTestContext, type TestContext } from '../helpers/context';
-import { api, copiesPerRecipient, createCampaign, seedAudience, waitForStatus } from './helpers';
+import { api, batchOf, copiesPerRecipient, createCampaign, seedAudience, waitForStatus } from './helpers';
 
 describe('campaign sending: exactly once', function () {
   this.timeout(60_000);
@@ -22,7 +22,7 @@ describe('campaign sending: exactly once', function () {
       const id = await createCampaign(t);
       await t.c.models.campaigns.updateOne({ _id: id }, { $set: { status: 'sending' } });
       const deps: SendDeps = { ...t.c, now: () => new Date(), pacer: new SendPacer(0), settings: t.c.config };
-      const job = { campaignId: id, subscriberIds: audience.map((p) => p.id) };
+      const job = { campaignId: id, recipients: batchOf(audience) };
       const outcomes = await Promise.all(
         ['run-a', 'run-b', 'run-c'].map((runId) => sendBatch(deps, job, { batchJobId: `${id}-x`, runId, finalAttempt: false })),
       );

@@ -2,6 +2,7 @@
 import { expect } from 'chai';
 import type { Container } from '../../src/container';
 import type { SubscriptionState } from '../../src/data/subscription.model';
+import type { BatchRecipient } from '../../src/queues/campaign-jobs';
 import { emailKey, hashEmail, normalizeEmail } from '../../src/domain/email-address';
 import type { TestContext } from '../helpers/context';
 
@@ -34,17 +35,17 @@ export async function seedAudience(
   c: Container,
   count: number,
   opts: { prefix?: string; list?: string; status?: SubscriptionState; name?: (i: number) => string } = {},
-): Promise<Array<{ id: string; email: string }>> {
+): Promise<Array<{ id: string; email: string; subscriptionId: string }>> {
   const prefix = opts.prefix ?? 'reader';
   const people = Array.from({ length: count }, (_, i) => {
     const email = normalizeEmail(`${prefix}${i}@example.lv`);
     return { email, emailKey: emailKey(email), emailHash: hashEmail(email, c.config.emailHashKey), name: opts.name?.(i) ?? `Lasītājs ${i}`, locale: 'lv', restricted: false };
   });
   const inserted = await c.models.subscribers.insertMany(people);
-  await c.models.subscriptions.insertMany(
+  const subscriptions = await c.models.subscriptions.insertMany(
     inserted.map((s) => ({ subscriberId: s._id, list: opts.list ?? 'e-jaunumi', status: opts.status ?? 'active', confirmedAt: new Date(), policyVersion: 1 })),
   );
-  return inserted.map((s) => ({ id: String(s._id), email: s.email }));
+  return inserted.map((s, i) => ({ id: String(s._id), email: s.email, subscriptionId: String(subscriptions[i]!._id) }));
 }
 
 export async function waitForStatus(t: TestContext, id: string, status: string, timeoutMs = 30_000) {
@@ -71,4 +72,9 @@ export function copiesPerRecipient(mails: Array<{ to: string[]; parsed: { header
 export function rawHeader(raw: string, name: string): string | undefined {
   const head = raw.split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ');
   return new RegExp(`^${name}: (.*)$`, 'im').exec(head)?.[1]?.trim();
+}
+
+/** A send batch of these people, as the fan-out would queue it. */
+export function batchOf(people: Array<{ id: string; subscriptionId: string }>): BatchRecipient[] {
+  return people.map((p) => [p.subscriptionId, p.id]);
 }

@@ -5,7 +5,7 @@ import { Types } from 'mongoose';
 import { sendBatch, type SendDeps } from '../../src/domain/send-batch';
 import { SendPacer } from '../../src/mail/send-pacer';
 import { createTestContext, type TestContext } from '../helpers/context';
-import { copiesPerRecipient, createCampaign, seedAudience } from './helpers';
+import { batchOf, copiesPerRecipient, createCampaign, seedAudience } from './helpers';
 
 /** Claims ten at a time and runs `beforeChunk` before each chunk, where a real pacer would wait. */
 class HookedPacer extends SendPacer {
@@ -42,7 +42,7 @@ describe('campaign sending: an unsubscribe in the middle of a batch', function (
       }
     });
     const deps: SendDeps = { ...t.c, now: () => new Date(), pacer, settings: t.c.config };
-    const outcome = await sendBatch(deps, { campaignId: id, subscriberIds: audience.map((p) => p.id) }, { batchJobId: `${id}-late`, runId: 'late', finalAttempt: false });
+    const outcome = await sendBatch(deps, { campaignId: id, recipients: batchOf(audience) }, { batchJobId: `${id}-late`, runId: 'late', finalAttempt: false });
     expect(outcome).to.deep.include({ state: 'done', sent: 20, skipped: 20 });
 
     const mails = await t.waitForMails(20, (m) => m.parsed.headers.get('x-ejaunumi-campaign') === id);

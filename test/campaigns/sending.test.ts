@@ -55,11 +55,13 @@ describe('campaign sending', () => {
     expect(mail!.parsed.html).to.contain(`href="${url}"`);
     expect(mail!.parsed.text).to.contain(url);
     expect(mail!.parsed.subject).to.equal('Sveiki, Ģirts!');
-    // The link works: one-click POST unsubscribes from this list.
+    // The link names the subscription it ends (one-click finds it by _id), and it works.
+    const sub = await t.c.models.subscriptions.findOne({ subscriberId: person._id, list: 'galvenes' }).lean();
+    const claims = t.c.signer.verify(url.split('/u/')[1], 'unsubscribe');
+    expect(claims).to.include({ subject: String(person._id), list: 'galvenes', campaign: id, subscription: String(sub!._id) });
     const res = await fetch(url, { method: 'POST', body: new URLSearchParams({ 'List-Unsubscribe': 'One-Click' }) });
     expect(res.status).to.equal(200);
-    const sub = await t.c.models.subscriptions.findOne({ subscriberId: person._id, list: 'galvenes' }).lean();
-    expect(sub?.status).to.equal('unsubscribed');
+    expect((await t.c.models.subscriptions.findById(sub!._id).lean())?.status).to.equal('unsubscribed');
   });
 
   it('escapes script and strips CR/LF from a subscriber name in html, text and subject', async () => {

@@ -17,6 +17,13 @@ describe('link tokens', () => {
     expect(signer.verify(signer.sign({ purpose: 'unsubscribe', subject: SUBSCRIBER }), 'unsubscribe')).to.deep.equal({ purpose: 'unsubscribe', subject: SUBSCRIBER });
   });
 
+  it('round-trips the subscription a newsletter link ends, and stays under 200 characters with it', () => {
+    const claims: LinkClaims = { purpose: 'unsubscribe', subject: SUBSCRIBER, list: 'celojumi-pec-pieprasijuma-un-citi-piedavajumi', campaign: CAMPAIGN, subscription: '65f0c0ffee0000000000beef' };
+    const token = signer.sign(claims);
+    expect(signer.verify(token, 'unsubscribe')).to.deep.equal(claims);
+    expect(token.length).to.be.below(200);
+  });
+
   it('stays under 200 characters, URL-safe, with a long list name and a campaign', () => {
     const token = signer.sign({ purpose: 'unsubscribe', subject: SUBSCRIBER, list: 'celojumi-pec-pieprasijuma-un-citi-piedavajumi', campaign: CAMPAIGN });
     expect(token.length).to.be.below(200);

@@ -45,6 +45,28 @@ describe('unsubscribe: UnsubscribeService', () => {
     expect(await withdrawals(t.c, subscriberId)).to.have.length(0);
   });
 
+  it('ends the subscription a newsletter link names, found by _id; a name that is not theirs falls back to a search', async () => {
+    const { subscriberId } = await subscriberWithLink(t.c);
+    const other = await subscriberWithLink(t.c);
+    const own = await t.c.models.subscriptions.findOne({ subscriberId, list: DEFAULT_LIST }).lean();
+    const others = await t.c.models.subscriptions.findOne({ subscriberId: other.subscriberId, list: DEFAULT_LIST }).lean();
+    const ownSecond = await t.c.models.subscriptions.findOne({ subscriberId, list: SECOND_LIST }).lean();
+
+    // Another person's subscription, or one on another list: the person's own on the list asked is ended.
+    for (const named of [others!._id, ownSecond!._id]) {
+      const person = await subscriberWithLink(t.c);
+      const result = await t.c.unsubscribes.unsubscribe({ subscriberId: person.subscriberId, lists: [DEFAULT_LIST], subscriptionId: String(named), channel: 'one-click' });
+      expect(result.changed).to.deep.equal([DEFAULT_LIST]);
+    }
+    expect(await statesOf(t.c, other.subscriberId)).to.deep.equal({ [DEFAULT_LIST]: 'active', [SECOND_LIST]: 'pending' });
+
+    const first = await t.c.unsubscribes.unsubscribe({ subscriberId, lists: [DEFAULT_LIST], subscriptionId: String(own!._id), channel: 'one-click' });
+    const again = await t.c.unsubscribes.unsubscribe({ subscriberId, lists: [DEFAULT_LIST], subscriptionId: String(own!._id), channel: 'one-click' });
+    expect([first.changed, again.changed]).to.deep.equal([[DEFAULT_LIST], []]);
+    expect(await statesOf(t.c, subscriberId)).to.deep.equal({ [DEFAULT_LIST]: 'unsubscribed', [SECOND_LIST]: 'pending' });
+    expect(await withdrawals(t.c, subscriberId)).to.have.length(1);
+  });
+
   it('records one event when many channels withdraw the same subscription at once', async () => {
     const { subscriberId } = await subscriberWithLink(t.c);
     const channels = ['one-click', 'mailbox', 'complaint', 'bounce', 'admin', 'unsubscribe-page'] as const;

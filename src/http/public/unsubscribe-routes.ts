@@ -47,7 +47,12 @@ export function unsubscribeRoutes(c: Deps): Router {
 
     // RFC 8058: a mail client POSTs this body with no cookie and no page; answer plainly, never redirect.
     if (req.body?.[ONE_CLICK_FIELD] === ONE_CLICK_VALUE) {
-      const { changed } = await c.unsubscribes.unsubscribe({ ...origin, lists: claims.list ? [claims.list] : 'all', channel: 'one-click' });
+      const { changed } = await c.unsubscribes.unsubscribe({
+        ...origin,
+        lists: claims.list ? [claims.list] : 'all',
+        subscriptionId: claims.subscription,
+        channel: 'one-click',
+      });
       res
         .status(200)
         .type('text/plain')
