@@ -51,9 +51,9 @@ try {
     const stage = await services.openStage('perf', { SIGNUP_IP_LIMIT_PER_MINUTE: LIFTED_SIGNUP_IP_LIMIT });
     log(`sign-up per-IP limit lifted for this stage: SIGNUP_IP_LIMIT_PER_MINUTE=${LIFTED_SIGNUP_IP_LIMIT}`);
     try {
-      const api = await stage.startApi();
-      let workers: Promise<NodeChild> | undefined;
       const nodeArgs = settings.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${settings.profileDir}`] : undefined;
+      const api = await stage.startApi({}, nodeArgs);
+      let workers: Promise<NodeChild> | undefined;
       const ctx: BenchContext = { services, stage, api, settings, workers: () => (workers ??= stage.startWorkers({ nodeArgs })) };
       for (const name of perfScenarios) results[name] = await measure(name, () => PERFORMANCE[name]!(ctx));
       results.memory = {

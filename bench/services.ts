@@ -36,7 +36,7 @@ export interface Stage {
   c: Container;
   baseUrl: string;
   token(role: AdminRole): string;
-  startApi(extraEnv?: Record<string, string>): Promise<ApiProcess>;
+  startApi(extraEnv?: Record<string, string>, nodeArgs?: string[]): Promise<ApiProcess>;
   startWorkers(opts?: { env?: Record<string, string>; nodeArgs?: string[] }): Promise<NodeChild>;
   close(): Promise<void>;
 }
@@ -114,11 +114,12 @@ async function openStage(env: Record<string, string>, logs: string, name: string
     c,
     baseUrl,
     token: (role) => issueAdminToken(config.adminJwt, { sub: `bench-${role}@impro.lv`, role }, '8h'),
-    async startApi(extraEnv = {}) {
+    async startApi(extraEnv = {}, nodeArgs) {
       const child = await startNodeChild({
         name: 'api',
         script: 'src/server.ts',
         env: { ...env, ...extraEnv },
+        nodeArgs,
         logFile: logFile('api'),
         ready: () => waitForPort(Number(env.PORT), 60_000),
       });
