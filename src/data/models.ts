@@ -7,6 +7,7 @@ import { consentEventModel } from './consent-event.model';
 import { dataSubjectRequestModel } from './data-subject-request.model';
 import { deliveryOutcomeModel } from './delivery-outcome.model';
 import { deliveryModel } from './delivery.model';
+import { finishedBatchModel } from './finished-batch.model';
 import { inboundMessageModel } from './inbound-message.model';
 import { listModel } from './list.model';
 import { policyVersionModel } from './policy-version.model';
@@ -23,6 +24,7 @@ export function createModels(conn: Connection) {
     requests: dataSubjectRequestModel(conn),
     deliveries: deliveryModel(conn),
     deliveryOutcomes: deliveryOutcomeModel(conn),
+    finishedBatches: finishedBatchModel(conn),
     inboundMessages: inboundMessageModel(conn),
     lists: listModel(conn),
     policyVersions: policyVersionModel(conn),

@@ -3,7 +3,7 @@
 // retries or a second worker would make incremented counters drift.
 import { Types } from 'mongoose';
 import type { Models } from '../data/models';
-import { claimOnce } from './claims';
+import { isDuplicateKeyError } from '../errors';
 
 export interface CampaignStats {
   queued: number;
@@ -22,21 +22,20 @@ export interface CampaignStats {
   complained: number;
 }
 
-// Batch-done markers live as long as the campaign could still be finishing; retention removes them.
-const MARKER_LIFETIME_MS = 30 * 86_400_000;
-const markerKey = (batchJobId: string) => `campaign-batch:${batchJobId}`;
-
-/** Recorded once per batch (a unique insert), so a re-run batch cannot count twice. */
-export async function markBatchDone(deps: { models: Models; now: () => Date }, batchJobId: string): Promise<void> {
-  await claimOnce(deps.models, markerKey(batchJobId), new Date(deps.now().getTime() + MARKER_LIFETIME_MS));
+/** Recorded once per batch (an insert keyed by the job id), so a re-run batch cannot count twice. */
+export async function markBatchDone(deps: { models: Models; now: () => Date }, campaignId: string, batchJobId: string): Promise<void> {
+  try {
+    await deps.models.finishedBatches.create({ _id: batchJobId, campaignId, at: deps.now() });
+  } catch (err) {
+    if (!isDuplicateKeyError(err)) throw err;
+  }
 }
 
 /** A sending campaign is sent when the fan-out is done and every batch it enqueued has finished. */
 export async function completeIfDone(deps: { models: Models; now: () => Date }, campaignId: string): Promise<boolean> {
   const campaign = await deps.models.campaigns.findById(campaignId, { status: 1, fanoutDone: 1, batchesEnqueued: 1 }).lean();
   if (!campaign || campaign.status !== 'sending' || !campaign.fanoutDone) return false;
-  // Batch job ids start with the campaign id (see sendBatchJobId).
-  const finished = await deps.models.claims.countDocuments({ key: { $regex: `^${markerKey(`${campaignId}-`)}` } });
+  const finished = await deps.models.finishedBatches.countDocuments({ campaignId });
   if (finished < campaign.batchesEnqueued) return false;
   await deps.models.campaigns.updateOne({ _id: campaignId, status: 'sending' }, { $set: { status: 'sent', finishedAt: deps.now() } });
   return true;

@@ -1,8 +1,10 @@
 // Writes the proof of consent. Insert-only: no method here updates or deletes an event; erasure
 // anonymises through anonymise(), which strips identifiers and keeps what happened and when.
-import type { Types } from 'mongoose';
+import { createHash } from 'node:crypto';
+import { Types } from 'mongoose';
 import type { ConsentChannel, ConsentEventType } from '../data/consent-event.model';
 import type { Models } from '../data/models';
+import { isDuplicateKeyError } from '../errors';
 
 export interface ConsentEventInput {
   subscriberId?: Types.ObjectId | string;
@@ -30,6 +32,21 @@ export class ConsentLedger {
 
   async record(event: ConsentEventInput): Promise<void> {
     await this.deps.models.consentEvents.create({ ...event, at: this.deps.now() });
+  }
+
+  /**
+   * Records the event unless one was recorded under `key` before, and says whether this call did.
+   * The event's _id is derived from the key and _id is unique on every server, so one insert both
+   * decides and records (a separate claim cost the one-click path a second write).
+   */
+  async recordOnce(key: string, event: ConsentEventInput): Promise<boolean> {
+    try {
+      await this.deps.models.consentEvents.create({ _id: eventIdFor(key), ...event, at: this.deps.now() });
+      return true;
+    } catch (err) {
+      if (isDuplicateKeyError(err)) return false;
+      throw err;
+    }
   }
 
   async recordMany(events: ConsentEventInput[]): Promise<void> {
@@ -60,4 +77,9 @@ export class ConsentLedger {
     );
     return result.modifiedCount;
   }
+}
+
+/** 12 bytes of the key's SHA-256: an ObjectId-shaped _id that is the same for the same key. */
+function eventIdFor(key: string): Types.ObjectId {
+  return new Types.ObjectId(createHash('sha256').update(key).digest().subarray(0, 12));
 }

@@ -111,7 +111,7 @@ export async function sendBatch(deps: SendDeps, job: SendBatchJob, run: SendRun)
     }
   }
   if (temporaryFailures > 0) return { state: 'retry', temporaryFailures };
-  await markBatchDone(deps, run.batchJobId);
+  await markBatchDone(deps, job.campaignId, run.batchJobId);
   await completeIfDone(deps, job.campaignId);
   return { state: 'done', ...tally };
 }

@@ -5,7 +5,6 @@ import { Types } from 'mongoose';
 import type { ConsentChannel } from '../data/consent-event.model';
 import type { Models } from '../data/models';
 import type { SubscriptionState } from '../data/subscription.model';
-import { claimOnce } from './claims';
 import type { ConsentLedger } from './consent-ledger';
 import type { RecentWithdrawals } from './recent-withdrawals';
 
@@ -33,9 +32,6 @@ export interface Preferences {
 
 type OpenSubscription = { _id: Types.ObjectId; list: string; updatedAt?: Date };
 
-// A claim only has to outlive the race between two requests that read the same subscription.
-const CLAIM_LIFETIME_MS = 24 * 3_600_000;
-
 export class UnsubscribeService {
   constructor(private readonly deps: { models: Models; ledger: ConsentLedger; withdrawals: RecentWithdrawals; now: () => Date }) {}
 
@@ -43,11 +39,14 @@ export class UnsubscribeService {
   async unsubscribe(input: UnsubscribeInput): Promise<{ changed: string[] }> {
     const { models } = this.deps;
     if (!Types.ObjectId.isValid(input.subscriberId)) return { changed: [] };
-    const subscriber = await models.subscribers.findById(input.subscriberId, { emailHash: 1 }).lean();
-    if (!subscriber) return { changed: [] };
     if (Array.isArray(input.lists) && input.lists.length === 0) return { changed: [] };
+    const [subscriber, named] = await Promise.all([
+      models.subscribers.findById(input.subscriberId, { emailHash: 1 }).lean(),
+      this.namedSubscription(input),
+    ]);
+    if (!subscriber) return { changed: [] };
 
-    const open = (await this.namedSubscription(subscriber._id, input)) ?? (await this.openSubscriptions(subscriber._id, input.lists));
+    const open = named ?? (await this.openSubscriptions(subscriber._id, input.lists));
     const changed: string[] = [];
     for (const subscription of open) {
       if (await this.end(subscription, subscriber.emailHash, input)) changed.push(subscription.list);
@@ -59,10 +58,10 @@ export class UnsubscribeService {
    * The one open subscription a newsletter's link names, if it is this person's on the one list asked
    * for: [] when it is no longer open, undefined when the link names none (or one not theirs).
    */
-  private async namedSubscription(subscriberId: Types.ObjectId, input: UnsubscribeInput): Promise<OpenSubscription[] | undefined> {
+  private async namedSubscription(input: UnsubscribeInput): Promise<OpenSubscription[] | undefined> {
     if (!input.subscriptionId || !Types.ObjectId.isValid(input.subscriptionId) || !Array.isArray(input.lists) || input.lists.length !== 1) return undefined;
     const found = await this.deps.models.subscriptions.findById(input.subscriptionId, { subscriberId: 1, list: 1, status: 1, updatedAt: 1 }).lean();
-    if (!found || !found.subscriberId.equals(subscriberId) || found.list !== input.lists[0]) return undefined;
+    if (!found || !found.subscriberId.equals(input.subscriberId) || found.list !== input.lists[0]) return undefined;
     return found.status === 'pending' || found.status === 'active' ? [found] : [];
   }
 
@@ -103,18 +102,15 @@ export class UnsubscribeService {
     // The flag goes up before the commit, so no send that starts after the commit can miss it.
     await withdrawals.mark(String(input.subscriberId), subscription.list);
     const unsubscribedAt = now();
-    // The state change goes first: a crash before the claim must not leave a subscription that a
+    // The state change goes first: a crash before the event must not leave a subscription that a
     // retry can never end. The filter is the bare _id because FerretDB's SQLite backend pushes down
     // nothing else (any other filter scans the whole collection), and a status guard would not be
-    // atomic there anyway: the claim below is what makes the change count once.
+    // atomic there anyway: the event's key below is what makes the change count once.
     await models.subscriptions.updateOne({ _id: subscription._id }, { $set: { status: 'unsubscribed', unsubscribedAt }, $unset: { pendingRef: 1 } });
     const committedAt = now();
-    // Two concurrent requests that read the same open subscription both get here; the one that
-    // inserts the claim for the state both of them read writes the event.
-    const claimKey = `withdrawn:${subscription._id}:${subscription.updatedAt?.getTime() ?? 0}`;
-    const claimed = await claimOnce(models, claimKey, new Date(unsubscribedAt.getTime() + CLAIM_LIFETIME_MS));
-    if (!claimed) return false;
-    await ledger.record({
+    // Two concurrent requests that read the same open subscription both get here; the event is
+    // recorded once per state they read (its key), by whichever inserts it first.
+    return ledger.recordOnce(`withdrawn:${subscription._id}:${subscription.updatedAt?.getTime() ?? 0}`, {
       subscriberId: input.subscriberId,
       emailHash,
       list: subscription.list,
@@ -127,6 +123,5 @@ export class UnsubscribeService {
       actor: input.actor,
       effectDelayMs: input.receivedAt ? Math.max(0, committedAt.getTime() - input.receivedAt.getTime()) : undefined,
     });
-    return true;
   }
 }
