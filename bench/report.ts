@@ -74,7 +74,8 @@ export async function machine(): Promise<Record<string, unknown>> {
     nodemailer: await packageVersion('nodemailer'),
     express: await packageVersion('express'),
     autocannon: await packageVersion('autocannon'),
-    ferretdb: FERRETDB_VERSION,
+    // The embedded FerretDB (with the _id lookup patch of src/infra/ferretdb.ts), or the server named.
+    database: process.env.MONGODB_URI ? 'MONGODB_URI (external server)' : `FerretDB ${FERRETDB_VERSION} (SQLite), embedded`,
     redis: await redisVersion(),
     date: new Date().toISOString(),
   };

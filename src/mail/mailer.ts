@@ -63,6 +63,10 @@ export function createMailer(config: Config, smtpUrl: string): Mailer {
         replyTo: mail.replyTo,
         attachments: mail.attachments,
         envelope: mail.envelopeFrom ? { from: mail.envelopeFrom, to: mail.to } : undefined,
+        // Our mails are Latvian and English: Latin script, for which quoted-printable is the right
+        // encoding. Saying so spares Nodemailer counting the characters of every body and header
+        // of every message to choose (7% of the send worker's CPU in the benchmark profile).
+        textEncoding: 'quoted-printable',
       });
       return { messageId: info.messageId, response: String(info.response ?? '') };
     },
