@@ -30,6 +30,8 @@ export interface FaultFigures {
   delivered: number;
   duplicated: number;
   sentAfterUnsubscribe: number;
+  /** For each of them, how long after the POST's answer the sink received the copy. */
+  sentAfterUnsubscribeLateByMs: number[];
   ambiguous: number;
   ambiguousExplained: string;
   /** Expected, not delivered and not recorded as ambiguous: lost. Must be 0. */
@@ -172,19 +174,21 @@ async function count(
   const ambiguousDelivered = ambiguous.filter((p) => bySubscriber.has(p.id)).length;
   const expected = run.audience.length - skipped.length;
 
-  let sentAfterUnsubscribe = 0;
+  const lateByMs: number[] = [];
   let raced = 0;
   for (const w of run.withdrawals) {
     const mails = bySubscriber.get(w.subscriberId) ?? [];
-    if (mails.some((m) => m.receivedAt > w.committedAt!)) sentAfterUnsubscribe++;
-    else if (mails.some((m) => m.receivedAt >= w.startedAt)) raced++;
+    const latest = Math.max(...mails.map((m) => m.receivedAt));
+    if (latest > w.committedAt!) lateByMs.push(latest - w.committedAt!);
+    else if (latest >= w.startedAt) raced++;
   }
   const delivered = bySubscriber.size;
   return {
     expected,
     delivered,
     duplicated: [...bySubscriber.values()].filter((m) => m.length > 1).length,
-    sentAfterUnsubscribe,
+    sentAfterUnsubscribe: lateByMs.length,
+    sentAfterUnsubscribeLateByMs: lateByMs.sort((a, b) => a - b),
     ambiguous: ambiguous.length,
     ambiguousExplained:
       `a send worker SIGKILLed between claiming a chunk of recipients (the delivery record is inserted before SMTP) and ` +

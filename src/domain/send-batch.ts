@@ -92,16 +92,23 @@ export async function sendBatch(deps: SendDeps, job: SendBatchJob, run: SendRun)
     }
     const chunk = eligible.slice(i, i + chunkSize);
     await deps.pacer.take(chunk.length);
-    // The batch's consent read may be seconds old: drop whoever withdrew since, just before claiming.
-    const withdrawn = await deps.withdrawals.among(chunk.map((r) => r.subscriberId), campaign.list);
-    if (withdrawn.size > 0) {
-      await recordSkips(deps, campaignId, [...withdrawn].map((subscriberId) => ({ subscriberId, reason: 'not-active' as const })), run.runId);
-      tally.skipped += withdrawn.size;
+    // The batch's consent read may be seconds old: mark the chunk in flight and drop whoever withdrew
+    // since, just before claiming (see recent-withdrawals.ts for why the mark comes first).
+    const ids = chunk.map((r) => r.subscriberId);
+    const withdrawn = await deps.withdrawals.beginSending(ids, campaign.list);
+    let attempts: Attempt[];
+    try {
+      if (withdrawn.size > 0) {
+        await recordSkips(deps, campaignId, [...withdrawn].map((subscriberId) => ({ subscriberId, reason: 'not-active' as const })), run.runId);
+        tally.skipped += withdrawn.size;
+      }
+      const mine = await claim(deps, campaignId, chunk.filter((r) => !withdrawn.has(r.subscriberId)), run.runId);
+      attempts = await mapConcurrently(mine, deps.settings.smtpPoolSize * 2, (recipient) =>
+        attemptSend(deps, { campaignId: job.campaignId, list: campaign.list, compiled, recipient }),
+      );
+    } finally {
+      await deps.withdrawals.endSending(ids, campaign.list);
     }
-    const mine = await claim(deps, campaignId, chunk.filter((r) => !withdrawn.has(r.subscriberId)), run.runId);
-    const attempts = await mapConcurrently(mine, deps.settings.smtpPoolSize * 2, (recipient) =>
-      attemptSend(deps, { campaignId: job.campaignId, list: campaign.list, compiled, recipient }),
-    );
     await recordAttempts(deps, campaignId, campaign.list, attempts, run);
     for (const a of attempts) {
       if (a.kind === 'sent') tally.sent++;

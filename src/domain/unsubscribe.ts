@@ -108,13 +108,11 @@ export class UnsubscribeService {
     // atomic there anyway: the event's key below is what makes the change count once.
     await models.subscriptions.updateOne({ _id: subscription._id }, { $set: { status: 'unsubscribed', unsubscribedAt }, $unset: { pendingRef: 1 } });
     const committedAt = now();
-    // Two concurrent requests that read the same open subscription both get here; the event is
-    // recorded once per state they read (its key), by whichever inserts it first.
-    return ledger.recordOnce(`withdrawn:${subscription._id}:${subscription.updatedAt?.getTime() ?? 0}`, {
+    const event = {
       subscriberId: input.subscriberId,
       emailHash,
       list: subscription.list,
-      type: 'withdrawn',
+      type: 'withdrawn' as const,
       channel: input.channel,
       ip: input.ip,
       userAgent: input.userAgent,
@@ -122,6 +120,14 @@ export class UnsubscribeService {
       messageId: input.messageId,
       actor: input.actor,
       effectDelayMs: input.receivedAt ? Math.max(0, committedAt.getTime() - input.receivedAt.getTime()) : undefined,
-    });
+    };
+    // Two concurrent requests that read the same open subscription both get here; the event is
+    // recorded once per state they read (its key), by whichever inserts it first. Meanwhile a mail
+    // to this person already handed to SMTP is let finish, so none arrives after we answer.
+    const [recorded] = await Promise.all([
+      ledger.recordOnce(`withdrawn:${subscription._id}:${subscription.updatedAt?.getTime() ?? 0}`, event),
+      withdrawals.settle(String(input.subscriberId), subscription.list),
+    ]);
+    return recorded;
   }
 }
