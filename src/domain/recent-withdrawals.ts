@@ -6,8 +6,8 @@
 // - the send worker marks a chunk's recipients in flight, then reads their flags in the same
 //   MULTI, skips the flagged ones, and clears the marks once SMTP has answered.
 // Redis runs commands one at a time, so either the worker sees the flag (and skips), or the
-// withdrawal sees the mark (and answers only after the mail was handed over). One MULTI per chunk,
-// one EXISTS per withdrawal; no database read.
+// withdrawal sees the mark (and answers only after the mail was handed over). One MULTI and one
+// script call per chunk, one GET per withdrawal; no database read.
 import type { Redis } from 'ioredis';
 
 // Longer than any batch can live (retries included); after that the database read is the truth.

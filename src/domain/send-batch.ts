@@ -96,20 +96,18 @@ export async function sendBatch(deps: SendDeps, job: SendBatchJob, run: SendRun)
     // since, just before claiming (see recent-withdrawals.ts for why the mark comes first).
     const ids = chunk.map((r) => r.subscriberId);
     const withdrawn = await deps.withdrawals.beginSending(ids, campaign.list);
-    let attempts: Attempt[];
-    try {
-      if (withdrawn.size > 0) {
-        await recordSkips(deps, campaignId, [...withdrawn].map((subscriberId) => ({ subscriberId, reason: 'not-active' as const })), run.runId);
-        tally.skipped += withdrawn.size;
-      }
-      const mine = await claim(deps, campaignId, chunk.filter((r) => !withdrawn.has(r.subscriberId)), run.runId);
-      attempts = await mapConcurrently(mine, deps.settings.smtpPoolSize * 2, (recipient) =>
-        attemptSend(deps, { campaignId: job.campaignId, list: campaign.list, compiled, recipient }),
-      );
-    } finally {
-      await deps.withdrawals.endSending(ids, campaign.list);
+    if (withdrawn.size > 0) {
+      await recordSkips(deps, campaignId, [...withdrawn].map((subscriberId) => ({ subscriberId, reason: 'not-active' as const })), run.runId);
+      tally.skipped += withdrawn.size;
     }
+    const mine = await claim(deps, campaignId, chunk.filter((r) => !withdrawn.has(r.subscriberId)), run.runId);
+    const attempts = await mapConcurrently(mine, deps.settings.smtpPoolSize * 2, (recipient) =>
+      attemptSend(deps, { campaignId: job.campaignId, list: campaign.list, compiled, recipient }),
+    );
+    // Outcomes first: they are what makes these sends count. Should anything between the marks and
+    // here fail, the marks lapse by themselves (and hold a withdrawal up for 10 s at most).
     await recordAttempts(deps, campaignId, campaign.list, attempts, run);
+    await deps.withdrawals.endSending(ids, campaign.list);
     for (const a of attempts) {
       if (a.kind === 'sent') tally.sent++;
       else if (a.kind === 'ambiguous') tally.ambiguous++;
