@@ -3,7 +3,7 @@
 // retries or a second worker would make incremented counters drift.
 import { Types } from 'mongoose';
 import type { Models } from '../data/models';
-import { isDuplicateKeyError } from '../errors';
+import { insertOnce } from './claims';
 
 export interface CampaignStats {
   queued: number;
@@ -24,11 +24,7 @@ export interface CampaignStats {
 
 /** Recorded once per batch (an insert keyed by the job id), so a re-run batch cannot count twice. */
 export async function markBatchDone(deps: { models: Models; now: () => Date }, campaignId: string, batchJobId: string): Promise<void> {
-  try {
-    await deps.models.finishedBatches.create({ _id: batchJobId, campaignId, at: deps.now() });
-  } catch (err) {
-    if (!isDuplicateKeyError(err)) throw err;
-  }
+  await insertOnce(() => deps.models.finishedBatches.create({ _id: batchJobId, campaignId, at: deps.now() }));
 }
 
 /** A sending campaign is sent when the fan-out is done and every batch it enqueued has finished. */

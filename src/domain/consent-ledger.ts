@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { ConsentChannel, ConsentEventType } from '../data/consent-event.model';
 import type { Models } from '../data/models';
-import { isDuplicateKeyError } from '../errors';
+import { insertOnce } from './claims';
 
 export interface ConsentEventInput {
   subscriberId?: Types.ObjectId | string;
@@ -39,14 +39,8 @@ export class ConsentLedger {
    * The event's _id is derived from the key and _id is unique on every server, so one insert both
    * decides and records (a separate claim cost the one-click path a second write).
    */
-  async recordOnce(key: string, event: ConsentEventInput): Promise<boolean> {
-    try {
-      await this.deps.models.consentEvents.create({ _id: eventIdFor(key), ...event, at: this.deps.now() });
-      return true;
-    } catch (err) {
-      if (isDuplicateKeyError(err)) return false;
-      throw err;
-    }
+  recordOnce(key: string, event: ConsentEventInput): Promise<boolean> {
+    return insertOnce(() => this.deps.models.consentEvents.create({ _id: eventIdFor(key), ...event, at: this.deps.now() }));
   }
 
   async recordMany(events: ConsentEventInput[]): Promise<void> {

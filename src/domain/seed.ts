@@ -2,10 +2,10 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isDuplicateKeyError } from '../errors';
 import { DEFAULT_LIST } from '../data/list.model';
 import type { Models } from '../data/models';
 import { TEMPLATES_DIR } from '../paths';
+import { insertOnce } from './claims';
 
 export const POLICY_V1_EFFECTIVE = new Date('2018-05-25T00:00:00Z');
 
@@ -22,8 +22,9 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
+// Two processes may seed at once (API and workers start together): the unique index decides.
 export async function seedDefaults(models: Models): Promise<void> {
-  await insertIfMissing(() =>
+  await insertOnce(() =>
     models.lists.create({
       slug: DEFAULT_LIST,
       name: { lv: 'e-Jaunumi', en: 'e-Jaunumi' },
@@ -35,7 +36,7 @@ export async function seedDefaults(models: Models): Promise<void> {
     }),
   );
   const text = await readFile(path.join(TEMPLATES_DIR, 'policy', 'privacy-policy-v1-lv.txt'), 'utf8');
-  await insertIfMissing(() =>
+  await insertOnce(() =>
     models.policyVersions.create({
       version: 1,
       effectiveAt: POLICY_V1_EFFECTIVE,
@@ -46,11 +47,3 @@ export async function seedDefaults(models: Models): Promise<void> {
   );
 }
 
-// Two processes may seed at once (API and workers start together): the unique index decides.
-async function insertIfMissing(insert: () => Promise<unknown>): Promise<void> {
-  try {
-    await insert();
-  } catch (err) {
-    if (!isDuplicateKeyError(err)) throw err;
-  }
-}

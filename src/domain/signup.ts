@@ -11,7 +11,7 @@ import { DEFAULT_LIST } from '../data/list.model';
 import type { Models } from '../data/models';
 import { isDuplicateKeyError, ValidationError } from '../errors';
 import { TransactionalJobs, type SignupAlreadySubscribedJob, type SignupConfirmJob } from '../queues/transactional-jobs';
-import { claimOnce } from './claims';
+import { claimOnce, insertOnce } from './claims';
 import type { ConsentLedger } from './consent-ledger';
 import { emailKey, hashEmail, normalizeEmail } from './email-address';
 import { InvalidTokenError, UsedTokenError, type LinkTokenSigner } from './link-token';
@@ -200,11 +200,7 @@ export class SignupService {
     const update = { $set: { status: 'pending', ...fields }, $unset: { unsubscribedAt: 1 } };
     const result = await subscriptions.updateOne({ subscriberId, list, status: { $ne: 'active' } }, update);
     if (result.matchedCount > 0) return;
-    try {
-      await subscriptions.create({ subscriberId, list, status: 'pending', ...fields });
-    } catch (err) {
-      if (!isDuplicateKeyError(err)) throw err;
-    }
+    await insertOnce(() => subscriptions.create({ subscriberId, list, status: 'pending', ...fields }));
   }
 }
 
