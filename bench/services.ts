@@ -2,6 +2,7 @@
 // redis-server with AOF, the .eml sink), each in its own process, with the API and the workers as
 // their own Node processes too. A stage is one scenario run: its own database and queue prefix,
 // and a container in this process for seeding and for reading results through the models.
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,10 +17,14 @@ import { ROOT_DIR } from '../src/paths';
 import { printed, startNodeChild, type NodeChild } from './node-child';
 import type { SinkMessage } from './sink-process';
 
-// As `npm run workers` starts them (package.json). With V8's default heap the workers' peak RSS
-// reached 447 MB in a 20,000-message send; with 160 MB of old space it was 214 MB, and the send
-// rate did not drop (it rose, together with the quoted-printable change of src/mail/mailer.ts).
-const WORKERS_NODE_ARGS = ['--max-old-space-size=160'];
+// The workers get the Node flags `npm run workers` gives them (package.json: its heap size).
+const WORKERS_NODE_ARGS = nodeFlagsOf(JSON.parse(readFileSync(path.join(ROOT_DIR, 'package.json'), 'utf8')).scripts.workers);
+
+/** `node --flag … --import tsx script` → the flags; any other command has none. */
+function nodeFlagsOf(command: string): string[] {
+  const words = command.split(/\s+/);
+  return words[0] === 'node' ? words.slice(1, words.indexOf('--import')) : [];
+}
 
 export interface BenchSink {
   url: string;
