@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT_DIR } from '../paths';
@@ -13,6 +13,7 @@ import { freePort } from './free-port';
 const run = promisify(execFile);
 const SOURCE_DIR = path.join(ROOT_DIR, 'ferretdb');
 const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
+const SOURCE_FILES = ['main.go', 'go.mod', 'go.sum'];
 
 // FerretDB v1.24's SQLite backend looks documents up by `_ferretdb_sjson->'$._id'` but builds its
 // _id index on `_ferretdb_sjson->"_id"`; SQLite uses an expression index only for the identical
@@ -28,7 +29,7 @@ const ID_LOOKUP_PATCH = {
 
 /** Builds the binary unless a build of the same sources is cached; returns its path. */
 export async function buildFerretDb(binDir: string, log: (msg: string) => void = () => {}): Promise<string> {
-  const sources = await Promise.all(['main.go', 'go.mod', 'go.sum'].map((f) => readFile(path.join(SOURCE_DIR, f))));
+  const sources = await Promise.all(SOURCE_FILES.map((f) => readFile(path.join(SOURCE_DIR, f))));
   const digest = createHash('sha256').update(Buffer.concat(sources)).update(JSON.stringify(ID_LOOKUP_PATCH)).digest('hex').slice(0, 16);
   const binary = path.join(binDir, `ferretdb-${digest}`);
   if (existsSync(binary)) return binary;
@@ -38,7 +39,7 @@ export async function buildFerretDb(binDir: string, log: (msg: string) => void =
   const buildDir = path.join(binDir, `ferretdb-build.${process.pid}`);
   const goEnv = { ...process.env, CGO_ENABLED: '0' };
   try {
-    await prepareBuildDir(buildDir, goEnv);
+    await prepareBuildDir(buildDir, sources, goEnv);
     await run('go', ['build', '-mod=vendor', '-o', tmp, '.'], { cwd: buildDir, env: goEnv, maxBuffer: 16 * 1024 * 1024 });
   } catch (err) {
     const e = err as { stderr?: string; code?: string };
@@ -57,10 +58,10 @@ export async function buildFerretDb(binDir: string, log: (msg: string) => void =
  * Prepares a build directory: our sources, FerretDB's vendored (`go mod vendor`, from the module
  * cache or proxy) and the one patched file. Go refuses to patch files in its module cache itself.
  */
-async function prepareBuildDir(buildDir: string, goEnv: NodeJS.ProcessEnv): Promise<void> {
+async function prepareBuildDir(buildDir: string, sources: Buffer[], goEnv: NodeJS.ProcessEnv): Promise<void> {
   await rm(buildDir, { recursive: true, force: true });
   await mkdir(buildDir, { recursive: true });
-  for (const file of ['main.go', 'go.mod', 'go.sum']) await copyFile(path.join(SOURCE_DIR, file), path.join(buildDir, file));
+  await Promise.all(SOURCE_FILES.map((file, i) => writeFile(path.join(buildDir, file), sources[i]!)));
   await run('go', ['mod', 'vendor'], { cwd: buildDir, env: goEnv, maxBuffer: 16 * 1024 * 1024 });
   const target = path.join(buildDir, 'vendor', FERRETDB_MODULE, ID_LOOKUP_PATCH.file);
   const source = await readFile(target, 'utf8');
