@@ -9,8 +9,6 @@ import { ROOT_DIR } from '../src/paths';
 
 export const LATEST_JSON = path.join(ROOT_DIR, 'var', 'bench', 'latest.json');
 
-// The FerretDB version the embedded build pins (ferretdb/go.mod).
-const FERRETDB_VERSION = 'v1.24.2';
 
 export type Results = Record<string, unknown>;
 
@@ -75,7 +73,7 @@ export async function machine(): Promise<Record<string, unknown>> {
     express: await packageVersion('express'),
     autocannon: await packageVersion('autocannon'),
     // The embedded FerretDB (with the _id lookup patch of src/infra/ferretdb.ts), or the server named.
-    database: process.env.MONGODB_URI ? 'MONGODB_URI (external server)' : `FerretDB ${FERRETDB_VERSION} (SQLite), embedded`,
+    database: process.env.MONGODB_URI ? 'MONGODB_URI (external server)' : `FerretDB ${await ferretDbVersion()} (SQLite), embedded`,
     redis: await redisVersion(),
     date: new Date().toISOString(),
   };
@@ -83,6 +81,12 @@ export async function machine(): Promise<Record<string, unknown>> {
 
 function lookup(results: Results, key: string): unknown {
   return key.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], results);
+}
+
+/** The FerretDB version the embedded build pins, as ferretdb/go.mod names it. */
+async function ferretDbVersion(): Promise<string> {
+  const goMod = await readFile(path.join(ROOT_DIR, 'ferretdb', 'go.mod'), 'utf8');
+  return /^require github\.com\/FerretDB\/FerretDB (\S+)/m.exec(goMod)?.[1] ?? 'unknown';
 }
 
 async function packageVersion(name: string): Promise<string> {
