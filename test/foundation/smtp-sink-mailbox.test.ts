@@ -10,6 +10,9 @@ import { loadConfig, type Config } from '../../src/config';
 import { startEmbeddedServices, type EmbeddedServices } from '../../src/embedded';
 import { createLogger } from '../../src/logger';
 import { classifySmtpError } from '../../src/mail/mailer';
+import { api, createCampaign, waitForStatus } from '../campaigns/helpers';
+import { createTestContext } from '../helpers/context';
+import { createSubscriber } from '../helpers/factories';
 import { getServices } from '../helpers/services';
 
 describe('embedded SMTP sink and the development mailbox', () => {
@@ -67,5 +70,25 @@ describe('embedded SMTP sink and the development mailbox', () => {
     expect(classifySmtpError(err)).to.equal('permanent');
     await expect(send('x@mx.bounce.test', 'Vasara')).to.be.rejectedWith(/550 5\.1\.1/);
     expect((await outgoing()).length).to.equal(before);
+  });
+});
+
+describe('a hard bounce on bounce.test, end to end', () => {
+  it('a campaign to an address on bounce.test suppresses it as a hard bounce', async function () {
+    this.timeout(40_000);
+    const t = await createTestContext({ workers: true });
+    try {
+      const ghost = await createSubscriber(t.c, { email: 'ghost@bounce.test', lists: { 'e-jaunumi': 'active' } });
+      await createSubscriber(t.c, { email: 'anna@example.lv', lists: { 'e-jaunumi': 'active' } });
+      const id = await createCampaign(t);
+      await api(t, 'POST', `/campaigns/${id}/send`);
+      const done = await waitForStatus(t, id, 'sent', 35_000);
+      expect(done.stats).to.include({ sent: 1, failed: 1 });
+      expect(await t.c.suppressions.reasonFor(ghost.emailHash)).to.equal('hard-bounce');
+      const outcome = await t.c.models.deliveryOutcomes.findOne({ campaignId: id, subscriberId: ghost._id }).lean();
+      expect(outcome?.smtpResponse).to.match(/^550 5\.1\.1/);
+    } finally {
+      await t.close();
+    }
   });
 });
