@@ -12,6 +12,8 @@ import type { Logger } from '../logger';
 import { MAX_SOURCE_BYTES, PROCESSED_FOLDER, REVIEW_FOLDER, type Mailbox, type MailboxSession, type TargetFolder, type WaitingMessage } from './imap-mailbox';
 
 const UIDLIST_FILE = 'ejaunumi-uidlist.json';
+/** A file written to this recently may still be growing (copied into new/ by hand): it waits for the next poll. */
+const SETTLE_MS = 1000;
 const FOLDERS: TargetFolder[] = [PROCESSED_FOLDER, REVIEW_FOLDER];
 
 interface UidList {
@@ -62,12 +64,12 @@ export async function deliverToMaildir(root: string, raw: Buffer): Promise<strin
 }
 
 export class MaildirMailbox implements Mailbox {
-  constructor(private readonly deps: { root: string; logger: Logger }) {}
+  constructor(private readonly deps: { root: string; logger: Logger; settleMs?: number }) {}
 
   async session<T>(work: (session: MailboxSession) => Promise<T>): Promise<T> {
     const { root } = this.deps;
     await ensureMaildir(root);
-    return work(new MaildirSession(root, await this.loadUidList(), this.deps.logger));
+    return work(new MaildirSession(root, await this.loadUidList(), this.deps.settleMs ?? SETTLE_MS, this.deps.logger));
   }
 
   /** The stored uidlist; a missing or unreadable one starts a new UIDVALIDITY, created exclusively. */
@@ -112,6 +114,7 @@ class MaildirSession implements MailboxSession {
   constructor(
     private readonly root: string,
     private readonly uidList: UidList,
+    private readonly settleMs: number,
     private readonly logger: Logger,
   ) {
     this.name = `maildir:${root}`;
@@ -119,7 +122,8 @@ class MaildirSession implements MailboxSession {
   }
 
   async waiting(): Promise<WaitingMessage[]> {
-    const found = await this.scan();
+    const now = Date.now();
+    const found = (await this.scan()).filter((f) => !(now - f.receivedAt.getTime() >= 0 && now - f.receivedAt.getTime() < this.settleMs));
     const byKey = new Map<string, { at: Located; receivedAt: Date }>();
     for (const f of found) {
       const unique = uniquePart(f.at.name);
@@ -192,7 +196,8 @@ class MaildirSession implements MailboxSession {
   /**
    * Messages in new/ and cur/. Skipped: dot files (editors' and copy tools' temporaries), anything
    * but a regular file, and empty files (one still being written by hand; a complete message is
-   * never empty). tmp/ is never read: Maildir writers finish there first.
+   * never empty). tmp/ is never read: Maildir writers finish there first. waiting() also leaves
+   * files modified in the last SETTLE_MS for the next poll.
    */
   private async scan(): Promise<Array<{ at: Located; receivedAt: Date }>> {
     const out: Array<{ at: Located; receivedAt: Date }> = [];

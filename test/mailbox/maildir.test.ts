@@ -1,6 +1,6 @@
 // The Maildir adapter of the mailbox port against a real temporary directory: standard delivery,
 // the poller's view (waiting, source, move), and UIDs that hold across restarts the way IMAP's do.
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -18,7 +18,8 @@ describe('Maildir mailbox', () => {
   });
   afterEach(async () => rm(path.dirname(root), { recursive: true, force: true }));
 
-  const open = <T>(work: (s: MailboxSession) => Promise<T>) => new MaildirMailbox({ root, logger }).session(work);
+  // Files here are complete when written; the settle delay has its own test.
+  const open = <T>(work: (s: MailboxSession) => Promise<T>) => new MaildirMailbox({ root, logger, settleMs: 0 }).session(work);
   const ls = async (dir: string) => (await readdir(path.join(root, dir)).catch(() => [] as string[])).sort();
 
   it('delivers through tmp/ into new/ and serves the message to the poller: waiting, source, move', async () => {
@@ -90,6 +91,17 @@ describe('Maildir mailbox', () => {
     });
     expect(await ls('.Review/cur')).to.deep.equal(['jautajums par braucienu.eml:2,']);
     expect(await ls('tmp')).to.include('1700000000.M1P1.host');
+  });
+
+  it('leaves a file still being written (modified within the settle time) for the next poll', async () => {
+    await createEmptyMaildir(root);
+    const file = path.join(root, 'new', 'copying.eml');
+    await writeFile(file, 'From: anna@example.lv\r\nTo: impro@impro.lv\r\nSubj');
+    const settling = new MaildirMailbox({ root, logger, settleMs: 60_000 });
+    expect(await settling.session((s) => s.waiting())).to.deep.equal([]);
+    // Untouched for longer than the settle time: taken.
+    await utimes(file, new Date(Date.now() - 120_000), new Date(Date.now() - 120_000));
+    expect((await settling.session((s) => s.waiting())).map((m) => m.uid)).to.deep.equal([1]);
   });
 
   it('starts a new UIDVALIDITY when the uidlist is unreadable, and sessions starting together agree on one', async () => {
