@@ -2,8 +2,8 @@
 // and Review folders as Maildir++ subfolders (.Processed, .Review). IMAP promises the poller UIDs
 // that never change while UIDVALIDITY holds, and its (mailbox, UIDVALIDITY:UID) dedupe relies on
 // it; here a uidlist file in the Maildir keeps that promise: a counter that only grows and the UID
-// of every message still in the inbox, keyed by the unique part of its file name (the part a mail
-// client keeps when it moves new/x to cur/x:2,S). Deleting the uidlist starts a new UIDVALIDITY.
+// of every message still in the inbox, keyed by inode and the unique part of its file name (what a
+// mail client keeps when it moves new/x to cur/x:2,S). Deleting the uidlist starts a new UIDVALIDITY.
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -106,6 +106,18 @@ interface Located {
   name: string;
 }
 
+/**
+ * A message file and its uidlist key: inode and unique name together. A client's rename from new/x
+ * to cur/x:2,S keeps both, so the UID stays; a copy under the same name, or a new file on a reused
+ * inode, differs in one of them, so it can never inherit another message's UID (the poller would
+ * take it for that message, already handled).
+ */
+interface Found {
+  key: string;
+  at: Located;
+  receivedAt: Date;
+}
+
 class MaildirSession implements MailboxSession {
   readonly name: string;
   readonly uidValidity: string;
@@ -122,34 +134,32 @@ class MaildirSession implements MailboxSession {
   }
 
   async waiting(): Promise<WaitingMessage[]> {
-    const now = Date.now();
-    const found = (await this.scan()).filter((f) => !(now - f.receivedAt.getTime() >= 0 && now - f.receivedAt.getTime() < this.settleMs));
-    const byKey = new Map<string, { at: Located; receivedAt: Date }>();
-    for (const f of found) {
-      const unique = uniquePart(f.at.name);
-      // Two files with one unique part (copied by hand): the second is told apart by its place.
-      byKey.set(byKey.has(unique) ? `${f.at.dir}/${f.at.name}` : unique, f);
-    }
+    const present = new Map<string, Found>();
+    // A hard link of one message in new/ and cur/ is one message: the first place wins.
+    for (const f of await this.scan()) if (!present.has(f.key)) present.set(f.key, f);
     const list = this.uidList;
     const before = JSON.stringify(list);
     const kept: Record<string, number> = {};
-    const fresh: string[] = [];
-    for (const key of byKey.keys()) {
-      const uid = list.uids[key];
-      if (uid !== undefined) kept[key] = uid;
-      else fresh.push(key);
-    }
+    for (const key of present.keys()) if (list.uids[key] !== undefined) kept[key] = list.uids[key]!;
+    const now = Date.now();
+    const settled = (f: Found) => {
+      const age = now - f.receivedAt.getTime();
+      return age < 0 || age >= this.settleMs;
+    };
     // New arrivals get UIDs in the order they arrived, as an IMAP server would give them.
-    fresh.sort((a, b) => byKey.get(a)!.receivedAt.getTime() - byKey.get(b)!.receivedAt.getTime() || (a < b ? -1 : a > b ? 1 : 0));
-    for (const key of fresh) kept[key] = list.nextUid++;
+    const fresh = [...present.values()]
+      .filter((f) => kept[f.key] === undefined && settled(f))
+      .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    for (const f of fresh) kept[f.key] = list.nextUid++;
     list.uids = kept;
     // The UIDs are handed out only once they are stored: a crash must not give them away twice.
     if (JSON.stringify(list) !== before) await writeAtomically(this.root, path.join(this.root, UIDLIST_FILE), list);
 
     this.located.clear();
     const out: WaitingMessage[] = [];
-    for (const [key, f] of byKey) {
-      const uid = kept[key]!;
+    for (const f of present.values()) {
+      const uid = kept[f.key];
+      if (uid === undefined || !settled(f)) continue;
       this.located.set(uid, f.at);
       out.push({ uid, receivedAt: f.receivedAt });
     }
@@ -188,7 +198,7 @@ class MaildirSession implements MailboxSession {
     if (at && (await exists(path.join(this.root, at.dir, at.name)))) return at;
     const key = Object.entries(this.uidList.uids).find(([, u]) => u === uid)?.[0];
     if (key === undefined) return undefined;
-    const again = (await this.scan()).find((f) => uniquePart(f.at.name) === key || `${f.at.dir}/${f.at.name}` === key);
+    const again = (await this.scan()).find((f) => f.key === key);
     if (again) this.located.set(uid, again.at);
     return again?.at;
   }
@@ -199,15 +209,15 @@ class MaildirSession implements MailboxSession {
    * never empty). tmp/ is never read: Maildir writers finish there first. waiting() also leaves
    * files modified in the last SETTLE_MS for the next poll.
    */
-  private async scan(): Promise<Array<{ at: Located; receivedAt: Date }>> {
-    const out: Array<{ at: Located; receivedAt: Date }> = [];
+  private async scan(): Promise<Found[]> {
+    const out: Found[] = [];
     for (const dir of ['new', 'cur'] as const) {
       const names = await readdir(path.join(this.root, dir)).catch(() => [] as string[]);
       for (const name of names) {
         if (name.startsWith('.')) continue;
-        const info = await stat(path.join(this.root, dir, name)).catch(() => undefined);
-        if (!info?.isFile() || info.size === 0) continue;
-        out.push({ at: { dir, name }, receivedAt: info.mtime });
+        const info = await stat(path.join(this.root, dir, name), { bigint: true }).catch(() => undefined);
+        if (!info?.isFile() || info.size === 0n) continue;
+        out.push({ key: `${info.ino}/${uniquePart(name)}`, at: { dir, name }, receivedAt: info.mtime });
       }
     }
     if (out.length > 0) this.logger.debug({ count: out.length }, 'maildir messages found');

@@ -1,6 +1,6 @@
 // The Maildir adapter of the mailbox port against a real temporary directory: standard delivery,
 // the poller's view (waiting, source, move), and UIDs that hold across restarts the way IMAP's do.
-import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -21,6 +21,10 @@ describe('Maildir mailbox', () => {
   // Files here are complete when written; the settle delay has its own test.
   const open = <T>(work: (s: MailboxSession) => Promise<T>) => new MaildirMailbox({ root, logger, settleMs: 0 }).session(work);
   const ls = async (dir: string) => (await readdir(path.join(root, dir)).catch(() => [] as string[])).sort();
+  const fileWith = async (dir: string, text: string) => {
+    for (const name of await ls(dir)) if ((await readFile(path.join(root, dir, name), 'utf8')).includes(text)) return name;
+    throw new Error(`no file in ${dir} contains ${text}`);
+  };
 
   it('delivers through tmp/ into new/ and serves the message to the poller: waiting, source, move', async () => {
     const file = await deliverToMaildir(root, mail('Pirmā'));
@@ -66,13 +70,25 @@ describe('Maildir mailbox', () => {
     });
     expect(second).to.deep.equal({ validity: first.validity, uids: [1, 2, 3], subjects: ['a', 'b', 'c'] });
 
-    // A mail client marking a message read moves it to cur/ with flags: the UID stays.
-    const [b] = await ls('new');
-    await writeFile(path.join(root, 'cur', `${b!}:2,S`), await readFile(path.join(root, 'new', b!)));
-    await rm(path.join(root, 'new', b!));
+    // A mail client marking a message read renames it into cur/ with flags: the UID stays.
+    const b = await fileWith('new', 'Subject: b');
+    await rename(path.join(root, 'new', b), path.join(root, 'cur', `${b}:2,S`));
     await deliverToMaildir(root, mail('d'));
     const third = await open(async (s) => ({ validity: s.uidValidity, uids: (await s.waiting()).map((m) => m.uid) }));
     expect(third).to.deep.equal({ validity: first.validity, uids: [2, 3, 4] });
+  });
+
+  it('never lets a copy under the name of a handled message inherit its UID', async () => {
+    await deliverToMaildir(root, mail('a'));
+    const [name] = await ls('new');
+    await open(async (s) => {
+      expect((await s.waiting()).map((m) => m.uid)).to.deep.equal([1]);
+      await s.move(1, 'Processed');
+    });
+    // The same file name copied back by hand, without a poll in between: a new message to the poller.
+    const [moved] = await ls('.Processed/cur');
+    await writeFile(path.join(root, 'new', name!), await readFile(path.join(root, '.Processed/cur', moved!)));
+    expect((await open((s) => s.waiting())).map((m) => m.uid)).to.deep.equal([2]);
   });
 
   it('ignores a half-written file in tmp/, empty and dot files, and picks up a file dropped into new/ by hand', async () => {
