@@ -19,7 +19,7 @@ const FOLDERS: TargetFolder[] = [PROCESSED_FOLDER, REVIEW_FOLDER];
 interface UidList {
   uidValidity: string;
   nextUid: number;
-  /** unique name → UID, for the messages in new/ and cur/ at the last look. */
+  /** "inode/unique name" → UID, for the messages in new/ and cur/ at the last look. */
   uids: Record<string, number>;
 }
 
