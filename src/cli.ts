@@ -4,6 +4,7 @@ import { campaignCommand } from './cli/campaign';
 import { classifyEmailCommand } from './cli/classify-email';
 import type { CliCommand } from './cli/command';
 import { importCommand } from './cli/import';
+import { inboxCommand } from './cli/inbox';
 import { policyVersionCommand } from './cli/policy-version';
 
 const commands: Record<string, CliCommand> = {
@@ -11,6 +12,7 @@ const commands: Record<string, CliCommand> = {
   campaign: campaignCommand,
   'classify-email': classifyEmailCommand,
   import: importCommand,
+  inbox: inboxCommand,
   'policy-version': policyVersionCommand,
 };
 

@@ -39,6 +39,7 @@ const schema = z.object({
   MAIL_DOMAIN: z.string().default('impro.lv'),
   MAILBOX_ADDRESS: z.string().email().default('impro@impro.lv'),
   UNSUBSCRIBE_MAILTO_LOCAL: z.string().default('unsubscribe'),
+  BOUNCE_ADDRESS_LOCAL: z.string().default('bounces'),
   DKIM_DOMAIN: z.string().optional(),
   DKIM_SELECTOR: z.string().optional(),
   DKIM_PRIVATE_KEY: z.string().optional(),
@@ -55,6 +56,11 @@ const schema = z.object({
   SIGNUP_DAILY_LIMIT: z.coerce.number().int().min(1).default(5),
   SIGNUP_IP_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
 
+  MAILBOX_URL: z
+    .string()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .pipe(z.string().regex(/^(?:maildir:.+|imaps?:\/\/.+)$/, 'expected maildir:PATH, imap://… or imaps://…').optional()),
   IMAP_URL: optionalUrl,
   IMAP_POLL_INTERVAL: duration('1m'),
   SOFT_BOUNCE_LIMIT: z.coerce.number().int().min(1).default(3),
@@ -85,6 +91,7 @@ export type Config = Readonly<{
   mailDomain: string;
   mailboxAddress: string;
   unsubscribeMailtoLocal: string;
+  bounceAddressLocal: string;
   dkim?: { domainName: string; keySelector: string; privateKey: string };
   adminJwt: { secret: string; issuer: string; audience: string };
   linkSigningKeys: ReadonlyArray<{ id: string; secret: Buffer }>;
@@ -94,6 +101,9 @@ export type Config = Readonly<{
   signupCooldownMs: number;
   signupDailyLimit: number;
   signupIpLimitPerMinute: number;
+  /** The polled mailbox: `maildir:/absolute/path`, or an imap(s):// URL. Unset: nothing polls. */
+  mailboxUrl?: string;
+  /** The mailbox URL when it is IMAP (the older name, still read by IMAP-only code). */
   imapUrl?: string;
   imapPollIntervalMs: number;
   softBounceLimit: number;
@@ -165,9 +175,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (dkimParts.some(Boolean) && !dkimParts.every(Boolean)) {
     problems.push('DKIM_DOMAIN, DKIM_SELECTOR, DKIM_PRIVATE_KEY: set all three or none');
   }
+  const varDir = path.resolve(v.VAR_DIR);
+  const mailboxUrl = resolveMailboxUrl(v, varDir, problems);
   if (problems.length) throw new ConfigError(problems);
 
-  const varDir = path.resolve(v.VAR_DIR);
   return Object.freeze({
     env: v.NODE_ENV,
     port: v.PORT,
@@ -187,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailDomain: v.MAIL_DOMAIN,
     mailboxAddress: v.MAILBOX_ADDRESS,
     unsubscribeMailtoLocal: v.UNSUBSCRIBE_MAILTO_LOCAL,
+    bounceAddressLocal: v.BOUNCE_ADDRESS_LOCAL,
     dkim: v.DKIM_DOMAIN
       ? {
           domainName: v.DKIM_DOMAIN,
@@ -202,7 +214,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signupCooldownMs: v.SIGNUP_COOLDOWN,
     signupDailyLimit: v.SIGNUP_DAILY_LIMIT,
     signupIpLimitPerMinute: v.SIGNUP_IP_LIMIT_PER_MINUTE,
-    imapUrl: v.IMAP_URL,
+    mailboxUrl,
+    imapUrl: mailboxUrl?.startsWith('imap') ? mailboxUrl : undefined,
     imapPollIntervalMs: v.IMAP_POLL_INTERVAL,
     softBounceLimit: v.SOFT_BOUNCE_LIMIT,
     softBounceWindowMs: v.SOFT_BOUNCE_WINDOW,
@@ -213,4 +226,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       requestsAuditMs: v.RETENTION_REQUESTS_AUDIT,
     },
   });
+}
+
+/**
+ * MAILBOX_URL names the mailbox in any scheme; IMAP_URL, its older name, still works alone. Both set
+ * to different mailboxes is an error rather than a silent choice. Development without either polls
+ * the Maildir under VAR_DIR, which the embedded SMTP sink delivers into; elsewhere nothing polls.
+ */
+function resolveMailboxUrl(
+  v: { NODE_ENV: string; MAILBOX_URL?: string; IMAP_URL?: string },
+  varDir: string,
+  problems: string[],
+): string | undefined {
+  if (v.MAILBOX_URL && v.IMAP_URL && v.MAILBOX_URL !== v.IMAP_URL) {
+    problems.push('MAILBOX_URL, IMAP_URL: name one mailbox (IMAP_URL is the older name of an imap(s):// MAILBOX_URL)');
+    return undefined;
+  }
+  const url = v.MAILBOX_URL ?? v.IMAP_URL ?? (v.NODE_ENV === 'development' ? `maildir:${path.join(varDir, 'inbox')}` : undefined);
+  if (!url) return undefined;
+  if (!url.startsWith('maildir:')) {
+    if (!URL.canParse(url)) problems.push('MAILBOX_URL: not a valid imap(s):// URL');
+    return url;
+  }
+  // maildir:relative/path resolves against the working directory, as VAR_DIR does; maildir:///abs too.
+  return `maildir:${path.resolve(url.slice('maildir:'.length).replace(/^\/\/(?=\/)/, ''))}`;
 }

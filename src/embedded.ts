@@ -1,11 +1,15 @@
 // Embedded defaults: whatever of MongoDB, Redis and SMTP the environment does not name is started
-// locally (FerretDB, redis-server, the .eml sink), and stopped again with us.
+// locally (FerretDB, redis-server, the .eml sink), and stopped again with us. When the mailbox is a
+// Maildir, the sink delivers the mailbox's own addresses into it, as its MTA would.
 import path from 'node:path';
 import type { Config } from './config';
 import { startFerretDb } from './infra/ferretdb';
 import { startRedisServer } from './infra/redis-server';
-import { startSmtpSink } from './infra/smtp-sink';
+import { startSmtpSink, type SinkInbox } from './infra/smtp-sink';
 import type { Logger } from './logger';
+import { mailboxRecipients } from './mailbox/mailbox-recipients';
+import { deliverToMaildir } from './mailbox/maildir-mailbox';
+import { maildirPathOf } from './mailbox/open-mailbox';
 
 export interface EmbeddedServices {
   config: Config;
@@ -35,16 +39,29 @@ export async function startEmbeddedServices(config: Config, logger: Logger): Pro
       log.info({ url: redis.url }, 'embedded redis-server started');
     }
     if (!config.smtpUrl) {
-      const sink = await startSmtpSink({ dir: config.mailSinkDir });
+      const inbox = sinkInbox(config);
+      const sink = await startSmtpSink({ dir: config.mailSinkDir, inbox });
       stops.push(() => sink.stop());
       overrides.smtpUrl = sink.url;
-      log.info({ url: sink.url, dir: sink.dir }, 'SMTP sink started');
+      log.info({ url: sink.url, dir: sink.dir, inbox: config.mailboxUrl && inbox ? config.mailboxUrl : undefined }, 'SMTP sink started');
     }
   } catch (err) {
     await stopAll(stops);
     throw err;
   }
   return { config: Object.freeze({ ...config, ...overrides }), stop: () => stopAll(stops) };
+}
+
+function sinkInbox(config: Config): SinkInbox | undefined {
+  const root = config.mailboxUrl ? maildirPathOf(config.mailboxUrl) : undefined;
+  if (!root) return undefined;
+  const accepts = mailboxRecipients(config);
+  return {
+    accepts,
+    deliver: async (raw) => {
+      await deliverToMaildir(root, raw);
+    },
+  };
 }
 
 async function stopAll(stops: Array<() => Promise<void>>): Promise<void> {

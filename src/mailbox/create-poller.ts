@@ -1,12 +1,13 @@
-// Builds the mailbox poller from the container: the imapflow adapter for IMAP_URL, the classifier
+// Builds the mailbox poller from the container: the adapter for MAILBOX_URL (Maildir or IMAP), the classifier
 // told our own addresses and how to read a List-Unsubscribe mailto token, and the effects.
 import type { Container } from '../container';
 import { classifyMessage } from './classify';
 import type { ClassifyOptions } from './classification';
 import { MailboxEffects } from './effects';
-import { ImapMailbox, parseImapUrl, type Mailbox } from './imap-mailbox';
+import type { Mailbox } from './imap-mailbox';
 import { AckQuota, OwnAddresses } from './loop-guard';
 import { MailboxReport } from './mailbox-report';
+import { openMailbox } from './open-mailbox';
 import { MailboxPoller } from './poller';
 import { RedisPollLease } from './poll-lease';
 
@@ -19,19 +20,19 @@ export function mailboxReport(c: Pick<Container, 'models' | 'redis' | 'config' |
 }
 
 export interface PollerOptions {
-  /** Defaults to IMAP_URL. */
+  /** Defaults to MAILBOX_URL (or IMAP_URL): imap(s):// or maildir:. */
   imapUrl?: string;
   /** Replaces the IMAP adapter (tests wrap it to cut the connection at a chosen step). */
   mailbox?: (real: Mailbox) => Mailbox;
 }
 
 export function createMailboxPoller(c: Container, opts: PollerOptions = {}): MailboxPoller {
-  const url = opts.imapUrl ?? c.config.imapUrl;
-  if (!url) throw new Error('IMAP_URL is not set: there is no mailbox to poll');
+  const url = opts.imapUrl ?? c.config.mailboxUrl;
+  if (!url) throw new Error('MAILBOX_URL is not set: there is no mailbox to poll');
   const logger = c.logger.child({ component: 'mailbox' });
   const now = () => c.clock.now();
   const own = new OwnAddresses(c.config);
-  const imap = new ImapMailbox({ settings: parseImapUrl(url), logger });
+  const imap = openMailbox(url, logger);
   const classifyOptions: ClassifyOptions = {
     ownAddresses: own.list(),
     unsubscribeTokenFromAddress: (address) => unsubscribeToken(c, own, address),
