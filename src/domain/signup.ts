@@ -160,7 +160,9 @@ export class SignupService {
             : undefined,
         s,
       );
-      if (result !== 'unchanged') confirmed.push(s.list);
+      // A second click at the same moment finds the link used, as before; a click after a crash
+      // completes what the first one recorded.
+      if (result === 'applied' || result === 'completed') confirmed.push(s.list);
     }
     if (confirmed.length === 0) throw new UsedTokenError();
 

@@ -30,7 +30,12 @@ export interface SubscriptionSnapshot {
   pendingRef?: string | null;
 }
 
-export type ChangeResult = 'applied' | 'joined' | 'unchanged';
+/**
+ * applied: this call made the change. completed: the same change (same type and request) was recorded
+ * by a writer that died before its state; this call applied it. joined: a live writer made the same
+ * change at the same moment. unchanged: `decide` found nothing to do.
+ */
+export type ChangeResult = 'applied' | 'completed' | 'joined' | 'unchanged';
 
 export const SNAPSHOT_FIELDS = { subscriberId: 1, list: 1, status: 1, version: 1, pendingRef: 1 } as const;
 
@@ -102,8 +107,10 @@ export class SubscriptionStates {
         return 'applied';
       }
       const winner = await this.deps.models.consentEvents.findById(transitionEventId(current._id, from)).lean();
-      await this.catchUp(current._id, from, winner);
-      if (winner && winner.type === event.type && (winner.requestRef ?? undefined) === (event.requestRef ?? undefined)) return 'joined';
+      const rolledForward = await this.catchUp(current._id, from, winner);
+      if (winner && winner.type === event.type && (winner.requestRef ?? undefined) === (event.requestRef ?? undefined)) {
+        return rolledForward ? 'completed' : 'joined';
+      }
       current = undefined;
     }
     throw new Error(`subscription ${subscriptionId} kept changing under ${MAX_ATTEMPTS} attempts`);
@@ -131,13 +138,13 @@ export class SubscriptionStates {
   }
 
   /** Waits for the winner of `from` to write its state; rolls its event forward if it never does. */
-  private async catchUp(subscriptionId: Types.ObjectId, from: number, winner: EventFacts | null): Promise<void> {
+  private async catchUp(subscriptionId: Types.ObjectId, from: number, winner: EventFacts | null): Promise<boolean> {
     const deadline = Date.now() + WINNER_GRACE_MS;
     while (Date.now() < deadline) {
       const now = await this.deps.models.subscriptions.findById(subscriptionId, { version: 1 }).lean();
-      if (!now || (now.version ?? 0) > from) return;
+      if (!now || (now.version ?? 0) > from) return false;
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
-    if (winner) await this.apply(subscriptionId, from, winner, true);
+    return winner ? this.apply(subscriptionId, from, winner, true) : false;
   }
 }

@@ -126,6 +126,6 @@ export class UnsubscribeService {
     // The "no" is remembered beyond this subscription and this person (invariant 11). Meanwhile a
     // mail to this person already handed to SMTP is let finish, so none arrives after we answer.
     await Promise.all([optOuts.record(emailHash, subscription.list), withdrawals.settle(emailHash, subscription.list)]);
-    return result === 'applied';
+    return result === 'applied' || result === 'completed';
   }
 }
