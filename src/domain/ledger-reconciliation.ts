@@ -8,6 +8,8 @@
 // - opt-out records: every withdrawal, erasure and `unsubscribed` subscription has one (also the
 //   backfill for data older than the records), and a record older than the person's own later
 //   confirmation is lifted, as the confirmation would have done had it not died first;
+// - an erasure tombstone older than the person's own later confirmation goes, and a subscriber's
+//   restriction flag is what the last restriction event says (both events are written first);
 // - data-subject requests whose verification was claimed and never recorded go on as verified, so
 //   the DPO's retry works.
 import type { Types } from 'mongoose';
@@ -26,6 +28,10 @@ export interface ReconciliationCounts {
   eventsRecorded: number;
   optOutsRecorded: number;
   optOutsLifted: number;
+  /** Erasure tombstones a later confirmed opt-in had lifted, but a crash kept. */
+  tombstonesLifted: number;
+  /** Restriction events whose subscriber flag a crash left unchanged. */
+  restrictionsApplied: number;
   requestsUnstuck: number;
 }
 
@@ -57,10 +63,13 @@ export class LedgerReconciliation {
       eventsRecorded: 0,
       optOutsRecorded: 0,
       optOutsLifted: 0,
+      tombstonesLifted: 0,
+      restrictionsApplied: 0,
       requestsUnstuck: 0,
     };
     await this.subscriptions(counts);
     await this.optOutsFromLedger(counts);
+    await this.restrictions(counts);
     await this.stuckVerifications(counts);
     this.deps.logger.info({ counts }, 'ledger reconciliation');
     return counts;
@@ -182,6 +191,33 @@ export class LedgerReconciliation {
           note: 'lifted by reconciliation: the confirmation came after the opt-out',
         });
         if (await optOuts.lift(e.emailHash, e.list)) counts.optOutsLifted++;
+      }
+      // The same for an erasure tombstone: the fresh confirmation lifts it (invariant 2).
+      const tombstones = await models.suppressions.find({ emailHash: { $in: slice.map((e) => e.emailHash) }, reason: 'erasure' }, { emailHash: 1, createdAt: 1 }).lean();
+      const tombstoneAt = new Map(tombstones.map((t) => [t.emailHash, t.createdAt]));
+      for (const e of slice) {
+        const at = tombstoneAt.get(e.emailHash);
+        if (!at || at >= e.at) continue;
+        tombstoneAt.delete(e.emailHash);
+        counts.tombstonesLifted += (await models.suppressions.deleteOne({ emailHash: e.emailHash, reason: 'erasure' })).deletedCount;
+      }
+    }
+  }
+
+  /** The restriction flag is what the last restriction event says (the event is written first). */
+  private async restrictions(counts: ReconciliationCounts): Promise<void> {
+    const { models } = this.deps;
+    const events = await models.consentEvents
+      .find({ type: { $in: ['restricted', 'restriction-lifted'] }, subscriberId: { $exists: true } }, { subscriberId: 1, type: 1, at: 1 })
+      .sort({ at: 1 })
+      .lean();
+    const last = new Map(events.map((e) => [String(e.subscriberId), e.type === 'restricted']));
+    for (let i = 0, ids = [...last.keys()]; i < ids.length; i += PAGE) {
+      const subscribers = await models.subscribers.find({ _id: { $in: ids.slice(i, i + PAGE) } }, { restricted: 1 }).lean();
+      for (const s of subscribers) {
+        const restricted = last.get(String(s._id))!;
+        if (Boolean(s.restricted) === restricted) continue;
+        counts.restrictionsApplied += (await models.subscribers.updateOne({ _id: s._id }, { $set: { restricted } })).modifiedCount;
       }
     }
   }
