@@ -92,6 +92,8 @@ export class SubscriptionStates {
     subscriptionId: Types.ObjectId,
     decide: (current: SubscriptionSnapshot) => TransitionEvent | undefined,
     snapshot?: SubscriptionSnapshot,
+    /** Runs before each attempt's commit (a withdrawal raises its flag: recent-withdrawals.ts). */
+    beforeCommit?: () => Promise<void>,
   ): Promise<ChangeResult> {
     let current: SubscriptionSnapshot | null | undefined = snapshot;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -100,6 +102,7 @@ export class SubscriptionStates {
       const event = decide(current);
       if (!event) return 'unchanged';
       const from = current.version ?? 0;
+      await beforeCommit?.();
       const recorded = { ...event, subscriptionId: current._id, fromVersion: from, at: event.at ?? this.deps.now() };
       if (await this.deps.ledger.recordOnce(transitionKey(current._id, from), recorded)) {
         crashPoint(`${event.type}:after-event`);

@@ -98,8 +98,6 @@ export class UnsubscribeService {
 
   private async end(subscription: OpenSubscription, emailHash: string, input: UnsubscribeInput): Promise<boolean> {
     const { states, optOuts, withdrawals, now } = this.deps;
-    // The flag goes up before the commit, so no send that starts after the commit can miss it.
-    await withdrawals.mark(emailHash, subscription.list);
     // The event goes first, under the subscription's version (subscription-state.ts): a crash after it
     // leaves a withdrawal that the next writer or the reconciliation job completes, never a state
     // change without its event; two concurrent requests record it once.
@@ -122,6 +120,9 @@ export class UnsubscribeService {
             }
           : undefined,
       subscription,
+      // The flag goes up before each attempt's commit, so no send that starts after the commit can
+      // miss it; raised again after losing to a confirmation, it is newer than that confirmation.
+      () => withdrawals.mark(emailHash, subscription.list),
     );
     // The "no" is remembered beyond this subscription and this person (invariant 11). Meanwhile a
     // mail to this person already handed to SMTP is let finish, so none arrives after we answer.
