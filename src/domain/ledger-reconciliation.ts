@@ -17,7 +17,7 @@ import type { Models } from '../data/models';
 import type { Logger } from '../logger';
 import type { ConsentLedger } from './consent-ledger';
 import type { OptOuts } from './opt-outs';
-import { transitionEventId, type SubscriptionStates, type TransitionType } from './subscription-state';
+import { transitionEventId, WINNER_GRACE_MS, type SubscriptionStates, type TransitionType } from './subscription-state';
 import { claimedAt, verificationClaimKey, VERIFY_TAKEOVER_GRACE_MS } from './verification';
 
 export interface ReconciliationCounts {
@@ -99,9 +99,12 @@ export class LedgerReconciliation {
       .find({ _id: { $in: page.map((s) => transitionEventId(s._id, s.version ?? 0)) } })
       .lean();
     const byId = new Map(ahead.map((e) => [String(e._id), e]));
+    // An event this young may have a live writer about to apply it (and then move on).
+    const settled = this.deps.now().getTime() - WINNER_GRACE_MS;
     for (const s of page) {
       const event = byId.get(String(transitionEventId(s._id, s.version ?? 0)));
-      if (event && (await this.deps.states.apply(s._id, s.version ?? 0, event, true))) counts.statesRolledForward++;
+      if (!event || event.at.getTime() > settled) continue;
+      if (await this.deps.states.apply(s._id, s.version ?? 0, event, true)) counts.statesRolledForward++;
     }
   }
 

@@ -40,7 +40,7 @@ export type ChangeResult = 'applied' | 'completed' | 'joined' | 'unchanged';
 export const SNAPSHOT_FIELDS = { subscriberId: 1, list: 1, status: 1, version: 1, pendingRef: 1 } as const;
 
 // A live winner writes its state within milliseconds; one that has not after this long is dead.
-const WINNER_GRACE_MS = 1_000;
+export const WINNER_GRACE_MS = 1_000;
 const POLL_MS = 20;
 const MAX_ATTEMPTS = 20;
 
