@@ -53,7 +53,8 @@ export class Erasure {
     // nothing is mailed, whatever else is still in flight. The flags are keyed by the address's hash,
     // which the tombstone keeps anyway, and lapse by themselves.
     await suppressions.suppress(emailHash, 'erasure', target.requestRef);
-    // The "no" for every list outlives the tombstone's own lifting only by the person's confirmed opt-in.
+    // A "no" on every list, which outlives even the tombstone: a fresh opt-in lifts the tombstone, and
+    // the opt-outs of the lists it confirms, no others.
     await this.deps.optOuts.recordAll(emailHash, (await models.lists.find({}, { slug: 1 }).lean()).map((l) => l.slug));
 
     const addresses = target.email ? [...new Set([target.email, emailKey(target.email)])] : [];
