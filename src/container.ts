@@ -18,6 +18,9 @@ import { Retention } from './domain/retention';
 import { RequestVerification } from './domain/verification';
 import { UnsubscribeService } from './domain/unsubscribe';
 import { RecentWithdrawals } from './domain/recent-withdrawals';
+import { LedgerReconciliation } from './domain/ledger-reconciliation';
+import { OptOuts } from './domain/opt-outs';
+import { SubscriptionStates } from './domain/subscription-state';
 import { PolicyVersions } from './domain/policy-versions';
 import { SignupService } from './domain/signup';
 import { SignupCooldown } from './domain/signup-cooldown';
@@ -59,6 +62,9 @@ export interface Container {
   retention: Retention;
   unsubscribes: UnsubscribeService;
   withdrawals: RecentWithdrawals;
+  optOuts: OptOuts;
+  states: SubscriptionStates;
+  reconciliation: LedgerReconciliation;
   policies: PolicyVersions;
   signup: SignupService;
   signupMails: SignupMails;
@@ -98,13 +104,16 @@ export async function createContainer(config: Config, logger: Logger, opts: Cont
   const signer = new LinkTokenSigner(config.linkSigningKeys, () => clock.now().getTime());
   const audit = new AuditLog({ models, now });
   const ledger = new ConsentLedger({ models, now });
-  const suppressions = new Suppressions({ models });
-  const withdrawals = new RecentWithdrawals({ redis, prefix: config.queuePrefix });
-  const unsubscribes = new UnsubscribeService({ models, ledger, withdrawals, now });
+  const withdrawals = new RecentWithdrawals({ redis, prefix: config.queuePrefix, now });
+  const suppressions = new Suppressions({ models, withdrawals });
+  const optOuts = new OptOuts({ models, emailHashKey: config.emailHashKey, now });
+  const states = new SubscriptionStates({ models, ledger, now });
+  const unsubscribes = new UnsubscribeService({ models, states, optOuts, withdrawals, now });
+  const reconciliation = new LedgerReconciliation({ models, ledger, states, optOuts, logger: logger.child({ component: 'reconciliation' }), now });
   const listHeaders = new ListHeaderBuilder({ signer, settings: config });
   const emails = new EmailTemplates();
   const pages = new PageRenderer();
-  const restrictions = new Restrictions({ models, ledger, now });
+  const restrictions = new Restrictions({ models, ledger, withdrawals, now });
   const requesterMail = new RequesterMail({ mailer, emails, listHeaders, mailboxAddress: config.mailboxAddress });
   const requests = new DataSubjectRequestService({
     models,
@@ -114,7 +123,7 @@ export async function createContainer(config: Config, logger: Logger, opts: Cont
     verification: new RequestVerification({ signer, requesterMail, settings: config, now }),
     requesterMail,
     accessExport: new AccessExport({ models, requesterMail, now }),
-    erasure: new Erasure({ models, ledger, suppressions, personalQueues: [queues.transactional], withdrawals, logger: logger.child({ component: 'erasure' }) }),
+    erasure: new Erasure({ models, ledger, suppressions, personalQueues: [queues.transactional], optOuts, logger: logger.child({ component: 'erasure' }) }),
     restrictions,
     rectification: new Rectification({ models, ledger }),
     unsubscribes,
@@ -124,6 +133,9 @@ export async function createContainer(config: Config, logger: Logger, opts: Cont
   const signup = new SignupService({
     models,
     ledger,
+    states,
+    optOuts,
+    withdrawals,
     suppressions,
     policies,
     cooldown: new SignupCooldown({ models, now, settings: { cooldownMs: config.signupCooldownMs, dailyLimit: config.signupDailyLimit } }),
@@ -155,6 +167,9 @@ export async function createContainer(config: Config, logger: Logger, opts: Cont
     retention,
     unsubscribes,
     withdrawals,
+    optOuts,
+    states,
+    reconciliation,
     policies,
     signup,
     signupMails,

@@ -3,13 +3,14 @@ import type { Worker } from 'bullmq';
 import type { Container } from '../src/container';
 import { fanoutWorker } from './fanout.worker';
 import { mailboxWorker } from './mailbox.worker';
+import { reconciliationWorker } from './reconciliation.worker';
 import { retentionWorker } from './retention.worker';
 import { sendWorker } from './send.worker';
 import { transactionalWorker } from './transactional.worker';
 
 export type WorkerFactory = (c: Container) => Worker | Promise<Worker>;
 
-const factories: WorkerFactory[] = [mailboxWorker, transactionalWorker, retentionWorker, fanoutWorker, sendWorker];
+const factories: WorkerFactory[] = [mailboxWorker, transactionalWorker, retentionWorker, reconciliationWorker, fanoutWorker, sendWorker];
 
 export interface RunningWorkers {
   workers: Worker[];

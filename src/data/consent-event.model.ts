@@ -12,6 +12,8 @@ export const CONSENT_EVENT_TYPES = [
   'rectified',
   // An unconfirmed sign-up removed by retention.
   'expired',
+  // The person's own confirmed opt-in removed their opt-out record for the list.
+  'opt-out-lifted',
 ] as const;
 export type ConsentEventType = (typeof CONSENT_EVENT_TYPES)[number];
 
@@ -26,6 +28,8 @@ export const CONSENT_CHANNELS = [
   'admin',
   'import',
   'retention',
+  // Written by the ledger reconciliation for a state a crash left without its event.
+  'reconciliation',
 ] as const;
 export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];
 
@@ -56,6 +60,9 @@ const consentEventSchema = new Schema(
     // Withdrawals: milliseconds from receiving the request (HTTP POST, mail arrival) to the committed change.
     effectDelayMs: { type: Number },
     anonymised: { type: Boolean },
+    // Subscription transitions: the subscription and the version it moved from (see subscription-state.ts).
+    subscriptionId: { type: Types.ObjectId },
+    fromVersion: { type: Number },
   },
   { versionKey: false },
 );

@@ -10,6 +10,7 @@ import { deliveryModel } from './delivery.model';
 import { finishedBatchModel } from './finished-batch.model';
 import { inboundMessageModel } from './inbound-message.model';
 import { listModel } from './list.model';
+import { optOutModel } from './opt-out.model';
 import { policyVersionModel } from './policy-version.model';
 import { subscriberModel } from './subscriber.model';
 import { subscriptionModel } from './subscription.model';
@@ -27,6 +28,7 @@ export function createModels(conn: Connection) {
     finishedBatches: finishedBatchModel(conn),
     inboundMessages: inboundMessageModel(conn),
     lists: listModel(conn),
+    optOuts: optOutModel(conn),
     policyVersions: policyVersionModel(conn),
     subscribers: subscriberModel(conn),
     subscriptions: subscriptionModel(conn),

@@ -16,6 +16,9 @@ const subscriptionSchema = new Schema(
     confirmedAt: { type: Date },
     unsubscribedAt: { type: Date },
     policyVersion: { type: Number },
+    // Transitions so far: the next one is decided by inserting the consent event keyed by this
+    // number (src/domain/subscription-state.ts). Absent on subscriptions older than the field: 0.
+    version: { type: Number },
   },
   { timestamps: true },
 );

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { ConsentChannel, ConsentEventType } from '../data/consent-event.model';
 import type { Models } from '../data/models';
+import { isDuplicateKeyError } from '../errors';
 import { insertOnce } from './claims';
 
 export interface ConsentEventInput {
@@ -25,13 +26,17 @@ export interface ConsentEventInput {
   consentedAt?: Date;
   source?: string;
   effectDelayMs?: number;
+  subscriptionId?: Types.ObjectId | string;
+  fromVersion?: number;
+  /** When it happened, if the caller must write the same time into a state; default now. */
+  at?: Date;
 }
 
 export class ConsentLedger {
   constructor(private readonly deps: { models: Models; now: () => Date }) {}
 
   async record(event: ConsentEventInput): Promise<void> {
-    await this.deps.models.consentEvents.create({ ...event, at: this.deps.now() });
+    await this.deps.models.consentEvents.create({ ...event, at: event.at ?? this.deps.now() });
   }
 
   /**
@@ -40,7 +45,7 @@ export class ConsentLedger {
    * decides and records (a separate claim cost the one-click path a second write).
    */
   recordOnce(key: string, event: ConsentEventInput): Promise<boolean> {
-    return insertOnce(() => this.deps.models.consentEvents.create({ _id: eventIdFor(key), ...event, at: this.deps.now() }));
+    return insertOnce(() => this.deps.models.consentEvents.create({ _id: eventIdFor(key), ...event, at: event.at ?? this.deps.now() }));
   }
 
   async recordMany(events: ConsentEventInput[]): Promise<void> {
@@ -53,10 +58,17 @@ export class ConsentLedger {
    * Bulk path (imports of 100,000 rows): the driver inserts the events as given, without Mongoose
    * hydrating each one, which costs more than the insert itself; ids must already be ObjectIds.
    */
-  async recordBulk(events: Array<ConsentEventInput & { subscriberId?: Types.ObjectId }>): Promise<void> {
+  async recordBulk(events: Array<ConsentEventInput & { subscriberId?: Types.ObjectId; _id?: Types.ObjectId }>): Promise<void> {
     if (events.length === 0) return;
     const at = this.deps.now();
-    await this.deps.models.consentEvents.collection.insertMany(events.map((e) => ({ ...e, at })), { ordered: false, ignoreUndefined: true });
+    try {
+      await this.deps.models.consentEvents.collection.insertMany(events.map((e) => ({ ...e, at })), { ordered: false, ignoreUndefined: true });
+    } catch (err) {
+      // Events keyed by a deterministic _id (see eventIdFor) that are already there stay as they are.
+      const writeErrors = (err as { writeErrors?: unknown }).writeErrors;
+      const errors = (Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : []) as Array<{ code?: number }>;
+      if (errors.length === 0 || errors.some((e) => !isDuplicateKeyError(e))) throw err;
+    }
   }
 
   history(subscriberId: Types.ObjectId | string) {
@@ -67,13 +79,13 @@ export class ConsentLedger {
   async anonymise(emailHash: string): Promise<number> {
     const result = await this.deps.models.consentEvents.updateMany(
       { emailHash },
-      { $unset: { subscriberId: 1, ip: 1, userAgent: 1, messageId: 1, note: 1 }, $set: { anonymised: true } },
+      { $unset: { subscriberId: 1, subscriptionId: 1, ip: 1, userAgent: 1, messageId: 1, note: 1 }, $set: { anonymised: true } },
     );
     return result.modifiedCount;
   }
 }
 
 /** 12 bytes of the key's SHA-256: an ObjectId-shaped _id that is the same for the same key. */
-function eventIdFor(key: string): Types.ObjectId {
+export function eventIdFor(key: string): Types.ObjectId {
   return new Types.ObjectId(createHash('sha256').update(key).digest().subarray(0, 12));
 }

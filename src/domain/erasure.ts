@@ -6,7 +6,7 @@ import type { Queue } from 'bullmq';
 import type { Models } from '../data/models';
 import type { Logger } from '../logger';
 import type { ConsentLedger } from './consent-ledger';
-import type { RecentWithdrawals } from './recent-withdrawals';
+import type { OptOuts } from './opt-outs';
 import { emailKey } from './email-address';
 import type { Suppressions } from './suppressions';
 
@@ -41,7 +41,7 @@ export class Erasure {
       suppressions: Suppressions;
       /** Queues whose jobs concern one person each (never shared campaign batches). */
       personalQueues: Queue[];
-      withdrawals: RecentWithdrawals;
+      optOuts: OptOuts;
       logger: Logger;
     },
   ) {}
@@ -49,15 +49,19 @@ export class Erasure {
   async erase(target: ErasureTarget): Promise<ErasureCounts> {
     const { models, ledger, suppressions } = this.deps;
     const { emailHash } = target;
-    // The tombstone first: from this moment nothing is mailed, whatever else is still in flight.
+    // The tombstone first, through the withdrawal gate (flag, commit, settle): from this moment
+    // nothing is mailed, whatever else is still in flight. The flags are keyed by the address's hash,
+    // which the tombstone keeps anyway, and lapse by themselves.
     await suppressions.suppress(emailHash, 'erasure', target.requestRef);
+    // A "no" on every list, which outlives even the tombstone: a fresh opt-in lifts the tombstone, and
+    // the opt-outs of the lists it confirms, no others.
+    await this.deps.optOuts.recordAll(emailHash, (await models.lists.find({}, { slug: 1 }).lean()).map((l) => l.slug));
 
     const addresses = target.email ? [...new Set([target.email, emailKey(target.email)])] : [];
     const subscriber = await models.subscribers.findOne({ emailHash }, { _id: 1 }).lean();
     const counts: ErasureCounts = { subscribers: 0, subscriptions: 0, deliveries: 0, inboundMessages: 0, requests: 0, consentEvents: 0, jobs: 0 };
 
     counts.jobs = await this.removeJobs([...(subscriber ? [String(subscriber._id)] : []), ...addresses]);
-    if (subscriber) await this.deps.withdrawals.forget(String(subscriber._id));
     if (subscriber) {
       // Claims and their outcomes; a delivery counts once.
       const [claims, outcomes] = await Promise.all([
@@ -99,9 +103,7 @@ export class Erasure {
     }
 
     counts.consentEvents = await ledger.anonymise(emailHash);
-    if ((await models.consentEvents.countDocuments({ emailHash, type: 'erased', requestRef: target.requestRef })) === 0) {
-      await ledger.record({ emailHash, type: 'erased', channel: target.channel, requestRef: target.requestRef });
-    }
+    await ledger.recordOnce(`erased:${emailHash}:${target.requestRef}`, { emailHash, type: 'erased', channel: target.channel, requestRef: target.requestRef });
     this.deps.logger.info({ requestRef: target.requestRef, counts }, 'erasure done');
     return counts;
   }

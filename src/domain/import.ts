@@ -9,11 +9,14 @@
 import { pipeline, Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { Types } from 'mongoose';
+import { crashPoint } from '../crash-point';
 import type { Models } from '../data/models';
 import { ValidationError } from '../errors';
 import type { ConsentLedger, ConsentEventInput } from './consent-ledger';
 import { emailKey, hashEmail, normalizeEmail } from './email-address';
+import { OptOuts } from './opt-outs';
 import type { PolicyVersion, PolicyVersions } from './policy-versions';
+import { transitionEventId } from './subscription-state';
 
 const CHUNK_SIZE = 5000;
 // Inserts within a chunk run as parallel batches: the database's own work overlaps that way.
@@ -30,6 +33,7 @@ export type SkipReason =
   | 'erased'
   | 'restricted'
   | 'unsubscribed'
+  | 'opted-out'
   | 'pending'
   | 'already-active'
   | 'changed-meanwhile';
@@ -39,6 +43,8 @@ export interface ImportReport {
   rows: number;
   added: number;
   skipped: number;
+  /** Subscriptions an interrupted earlier run activated without their `imported` event: recorded now. */
+  repaired: number;
   reasons: Partial<Record<SkipReason, number>>;
   /** Line numbers in the file (the header is line 1); the first 1,000 only. */
   skippedRows: Array<{ line: number; reason: SkipReason }>;
@@ -55,6 +61,8 @@ export interface ImportInput {
 interface ImportDeps {
   models: Models;
   ledger: ConsentLedger;
+  /** The container's; built from models and config where a caller has none. */
+  optOuts?: OptOuts;
   policies: PolicyVersions;
   config: { emailHashKey: string };
   clock: { now(): Date };
@@ -137,13 +145,15 @@ export async function importSubscribers(deps: ImportDeps, input: ImportInput): P
 class ImportRun {
   readonly report: ImportReport;
   private readonly seen = new Set<string>();
+  private readonly optOuts: OptOuts;
 
   constructor(
     private readonly deps: ImportDeps,
     private readonly input: ImportInput,
     private readonly policies: PolicyVersion[],
   ) {
-    this.report = { list: input.list, rows: 0, added: 0, skipped: 0, reasons: {}, skippedRows: [] };
+    this.optOuts = deps.optOuts ?? new OptOuts({ models: deps.models, emailHashKey: deps.config.emailHashKey, now: () => deps.clock.now() });
+    this.report = { list: input.list, rows: 0, added: 0, skipped: 0, repaired: 0, reasons: {}, skippedRows: [] };
   }
 
   async chunk(raw: Array<{ line: number; raw: RawRow }>): Promise<void> {
@@ -154,9 +164,22 @@ class ImportRun {
     const { created, existing } = await this.insertSubscribers(eligible);
     const subscriptions = [...created, ...(await this.eligibleExisting(existing))];
     const added = await this.insertSubscriptions(subscriptions);
-    const events = added.map(({ row, subscriberId }) => this.importedEvent(row, subscriberId));
-    await Promise.all(batches(events).map((batch) => this.deps.ledger.recordBulk(batch)));
+    // State first: the subscription's unique (subscriber, list) decides whether this row adds anything.
+    // Each event's _id is the one its subscription's creation is keyed by (subscription-state.ts), so
+    // a rerun or the reconciliation job can tell an activation whose event a crash left unwritten.
+    crashPoint('import:after-subscriptions');
+    await this.recordImported(added);
     this.report.added += added.length;
+  }
+
+  private async recordImported(items: Array<{ row: Row; subscriberId: Types.ObjectId; subscriptionId: Types.ObjectId }>): Promise<void> {
+    const events = items.map(({ row, subscriberId, subscriptionId }) => ({
+      _id: transitionEventId(subscriptionId, 0),
+      ...this.importedEvent(row, subscriberId),
+      subscriptionId,
+      fromVersion: 0,
+    }));
+    await Promise.all(batches(events).map((batch) => this.deps.ledger.recordBulk(batch)));
   }
 
   private validate(line: number, raw: RawRow): Row | undefined {
@@ -188,12 +211,18 @@ class ImportRun {
   /** Suppressed addresses, erasure tombstones included, are never imported. */
   private async withoutSuppressed(rows: Row[]): Promise<Row[]> {
     if (rows.length === 0) return rows;
-    const found = await this.deps.models.suppressions.find({ emailHash: { $in: rows.map((r) => r.hash) } }, { emailHash: 1, reason: 1 }).lean();
+    const hashes = rows.map((r) => r.hash);
+    const [found, optedOut] = await Promise.all([
+      this.deps.models.suppressions.find({ emailHash: { $in: hashes } }, { emailHash: 1, reason: 1 }).lean(),
+      // A "no" outlives the person's other data (invariant 11): retention may have removed them since.
+      this.optOuts.amongFor(hashes, this.input.list),
+    ]);
     const reasons = new Map(found.map((s) => [s.emailHash, s.reason]));
     return rows.filter((row) => {
       const reason = reasons.get(row.hash);
       if (reason) this.skip(row.line, reason === 'erasure' ? 'erased' : 'suppressed');
-      return !reason;
+      else if (optedOut.has(row.hash)) this.skip(row.line, 'opted-out');
+      return !reason && !optedOut.has(row.hash);
     });
   }
 
@@ -224,9 +253,12 @@ class ImportRun {
     const { models } = this.deps;
     const subscribers = await models.subscribers.find({ emailKey: { $in: rows.map((r) => r.key) } }, { emailKey: 1, restricted: 1 }).lean();
     const byKey = new Map(subscribers.map((s) => [s.emailKey, s]));
-    const subscriptions = await models.subscriptions.find({ subscriberId: { $in: subscribers.map((s) => s._id) } }, { subscriberId: 1, list: 1, status: 1 }).lean();
+    const subscriptions = await models.subscriptions
+      .find({ subscriberId: { $in: subscribers.map((s) => s._id) } }, { subscriberId: 1, list: 1, status: 1, version: 1 })
+      .lean();
     const everUnsubscribed = new Set(subscriptions.filter((s) => s.status === 'unsubscribed').map((s) => String(s.subscriberId)));
     const onList = new Map(subscriptions.filter((s) => s.list === this.input.list).map((s) => [String(s.subscriberId), s.status]));
+    await this.repairInterrupted(rows, byKey, subscriptions.filter((s) => s.list === this.input.list));
     const eligible: Array<{ row: Row; subscriberId: Types.ObjectId }> = [];
     for (const row of rows) {
       const subscriber = byKey.get(row.key);
@@ -243,9 +275,35 @@ class ImportRun {
     return eligible;
   }
 
+  /**
+   * Only an import creates a subscription active at version 1. Such a one without its `imported`
+   * event was activated by a run that died before recording it: this rerun records it from the row.
+   */
+  private async repairInterrupted(
+    rows: Row[],
+    byKey: Map<string, { _id: Types.ObjectId }>,
+    onList: Array<{ _id: Types.ObjectId; subscriberId: Types.ObjectId; status: string; version?: number | null }>,
+  ): Promise<void> {
+    const candidates = onList.filter((s) => s.status === 'active' && s.version === 1);
+    if (candidates.length === 0) return;
+    const recorded = new Set(
+      (await this.deps.models.consentEvents.find({ _id: { $in: candidates.map((s) => transitionEventId(s._id, 0)) } }, { _id: 1 }).lean()).map((e) => String(e._id)),
+    );
+    const bySubscriber = new Map(candidates.filter((s) => !recorded.has(String(transitionEventId(s._id, 0)))).map((s) => [String(s.subscriberId), s._id]));
+    const repairs = rows.flatMap((row) => {
+      const subscriber = byKey.get(row.key);
+      const subscriptionId = subscriber && bySubscriber.get(String(subscriber._id));
+      return subscriber && subscriptionId ? [{ row, subscriberId: subscriber._id, subscriptionId }] : [];
+    });
+    await this.recordImported(repairs);
+    this.report.repaired += repairs.length;
+  }
+
   private async insertSubscriptions(items: Array<{ row: Row; subscriberId: Types.ObjectId }>) {
     const now = this.deps.clock.now();
     const docs = items.map(({ row, subscriberId }) => ({
+      _id: new Types.ObjectId(),
+      version: 1,
       subscriberId,
       list: this.input.list,
       status: 'active',
@@ -256,9 +314,9 @@ class ImportRun {
     }));
     // A sign-up for the same person and list that landed since the lookup wins.
     const duplicates = await bulkInsert(this.deps.models.subscriptions.collection, docs);
-    return items.filter((item, i) => {
+    return items.flatMap((item, i) => {
       if (duplicates.has(i)) this.skip(item.row.line, 'changed-meanwhile');
-      return !duplicates.has(i);
+      return duplicates.has(i) ? [] : [{ ...item, subscriptionId: docs[i]!._id }];
     });
   }
 

@@ -1,49 +1,76 @@
-// Consent is read once per send batch, and a batch can take seconds to go out. So that no mail goes
-// out after an unsubscribe has been answered (invariant 1), the send worker and every withdrawal
+// The withdrawal gate. Consent is read once per send batch, and a batch can take seconds to go out.
+// So that no mail goes out after anything that stops mail to a person has been answered (invariant
+// 1 and 2: unsubscribe, restriction, suppression, erasure), the send worker and every such change
 // meet in Redis, each writing before it reads:
-// - a withdrawal raises a flag for (person, list), commits, then waits while a send to that person
-//   on that list is in flight;
+// - a change raises a flag, commits, then waits while a send to that person is in flight;
 // - the send worker marks a chunk's recipients in flight, then reads their flags in the same
-//   MULTI, skips the flagged ones, and clears the marks once SMTP has answered.
-// Redis runs commands one at a time, so either the worker sees the flag (and skips), or the
-// withdrawal sees the mark (and answers only after the mail was handed over). One MULTI and one
-// script call per chunk, one GET per withdrawal; no database read.
+//   MULTI, re-checks the flagged ones, and clears the marks once SMTP has answered.
+// Redis runs commands one at a time, so either the worker sees the flag, or the change sees the mark
+// (and answers only after the mail was handed over). One MULTI and one script call per chunk, one
+// GET per change; no database read unless someone is flagged.
+//
+// Keys name the address's keyed hash, never the subscriber: the hash outlives an erasure anyway (the
+// tombstone), so flags can lapse by themselves instead of being hunted down. A flag holds the time
+// it went up; a flag older than the person's last confirmed opt-in is no longer justified (see
+// flaggedAt and send-batch.ts).
 import type { Redis } from 'ioredis';
 
 // Longer than any batch can live (retries included); after that the database read is the truth.
 const FLAG_TTL_SECONDS = 7 * 24 * 3600;
 // A killed worker cannot clear its marks; they lapse after this long.
 const IN_FLIGHT_TTL_SECONDS = 60;
-// How long a withdrawal waits for a send in flight before it answers anyway (a worker was killed).
+// How long a change waits for a send in flight before it answers anyway (a worker was killed).
 const SETTLE_TIMEOUT_MS = 10_000;
 const SETTLE_POLL_MS = 20;
+// A flag for every list of the person: restriction, suppression, erasure.
+const EVERY_LIST = '*';
 // Decrements each mark and deletes it at 0 (or below: it lapsed and came back), so no key is left
-// without an expiry, and none names a person an erasure has just forgotten.
+// without an expiry.
 const END_SENDING = `for _, key in ipairs(KEYS) do
   if redis.call('DECR', key) <= 0 then redis.call('DEL', key) end
 end`;
 
 export class RecentWithdrawals {
-  constructor(private readonly deps: { redis: Redis; prefix: string }) {}
+  constructor(private readonly deps: { redis: Redis; prefix: string; now?: () => Date }) {}
 
-  private flagKey(subscriberId: string, list: string): string {
-    return `${this.deps.prefix}:withdrawn:${subscriberId}:${list}`;
+  private flagKey(person: string, list: string): string {
+    return `${this.deps.prefix}:withdrawn:${person}:${list}`;
   }
 
-  private inFlightKey(subscriberId: string, list: string): string {
-    return `${this.deps.prefix}:sending:${subscriberId}:${list}`;
+  private inFlightKey(person: string, list: string): string {
+    return `${this.deps.prefix}:sending:${person}:${list}`;
   }
 
-  async mark(subscriberId: string, list: string): Promise<void> {
-    await this.deps.redis.set(this.flagKey(subscriberId, list), '1', 'EX', FLAG_TTL_SECONDS);
+  private stamp(): string {
+    return String((this.deps.now?.() ?? new Date()).getTime());
+  }
+
+  /** Before a withdrawal from one list commits. `person` is the address's keyed hash. */
+  async mark(person: string, list: string): Promise<void> {
+    await this.deps.redis.set(this.flagKey(person, list), this.stamp(), 'EX', FLAG_TTL_SECONDS);
+  }
+
+  /** Before a change that stops all mail to the person commits (restriction, suppression, erasure). */
+  async markEveryList(person: string): Promise<void> {
+    await this.mark(person, EVERY_LIST);
+  }
+
+  /** After the person's own confirmed opt-in committed: their earlier "no" on this list is spent. */
+  async clear(person: string, list: string): Promise<void> {
+    await this.deps.redis.del(this.flagKey(person, list));
+  }
+
+  /** After a restriction was lifted or a tombstone gave way to a fresh opt-in. */
+  async clearEveryList(person: string): Promise<void> {
+    await this.deps.redis.del(this.flagKey(person, EVERY_LIST));
   }
 
   /**
-   * After the withdrawal committed: returns once no send to this person on this list is in flight
+   * After the change committed: returns once no send to this person on this list is in flight
    * (at once, nearly always), or after SETTLE_TIMEOUT_MS. Returns whether it had to wait.
    */
-  async settle(subscriberId: string, list: string): Promise<boolean> {
-    const key = this.inFlightKey(subscriberId, list);
+  async settle(person: string, list: string): Promise<boolean> {
+    const key = this.inFlightKey(person, list);
     const deadline = Date.now() + SETTLE_TIMEOUT_MS;
     let waited = false;
     while (Number(await this.deps.redis.get(key)) > 0 && Date.now() < deadline) {
@@ -53,40 +80,43 @@ export class RecentWithdrawals {
     return waited;
   }
 
+  /** settle() for each of the lists the person may be sent on. */
+  async settleAll(person: string, lists: string[]): Promise<boolean> {
+    return (await Promise.all([...new Set(lists)].map((list) => this.settle(person, list)))).some(Boolean);
+  }
+
   /**
-   * Marks the recipients in flight, then reads their flags, in one MULTI; returns those who withdrew.
-   * A counter, not a flag: two campaigns on one list may send to the same person at once.
+   * Marks the recipients in flight, then reads their flags (this list's and every-list), in one
+   * MULTI; returns the flagged ones with the time of their newest flag. A counter, not a flag: two
+   * campaigns on one list may send to the same person at once.
    */
-  async beginSending(subscriberIds: string[], list: string): Promise<Set<string>> {
-    if (subscriberIds.length === 0) return new Set();
+  async beginSending(persons: string[], list: string): Promise<Map<string, number>> {
+    if (persons.length === 0) return new Map();
     const multi = this.deps.redis.multi();
-    for (const id of subscriberIds) multi.incr(this.inFlightKey(id, list)).expire(this.inFlightKey(id, list), IN_FLIGHT_TTL_SECONDS);
-    multi.mget(subscriberIds.map((id) => this.flagKey(id, list)));
+    for (const p of persons) multi.incr(this.inFlightKey(p, list)).expire(this.inFlightKey(p, list), IN_FLIGHT_TTL_SECONDS);
+    multi.mget(persons.flatMap((p) => [this.flagKey(p, list), this.flagKey(p, EVERY_LIST)]));
     const results = (await multi.exec()) ?? [];
     const [err, flags] = results[results.length - 1] ?? [new Error('MULTI returned nothing')];
     if (err) throw err;
-    return new Set(subscriberIds.filter((_id, i) => (flags as Array<string | null>)[i] !== null));
+    const values = flags as Array<string | null>;
+    const flagged = new Map<string, number>();
+    persons.forEach((p, i) => {
+      const stamps = [values[2 * i], values[2 * i + 1]].filter((v): v is string => v !== null).map(flaggedAt);
+      if (stamps.length) flagged.set(p, Math.max(...stamps));
+    });
+    return flagged;
   }
 
   /** SMTP has answered for these recipients: they are no longer in flight (a mark at 0 goes). */
-  async endSending(subscriberIds: string[], list: string): Promise<void> {
-    if (subscriberIds.length === 0) return;
-    const keys = subscriberIds.map((id) => this.inFlightKey(id, list));
+  async endSending(persons: string[], list: string): Promise<void> {
+    if (persons.length === 0) return;
+    const keys = persons.map((p) => this.inFlightKey(p, list));
     await this.deps.redis.eval(END_SENDING, keys.length, ...keys);
   }
+}
 
-  /** Erasure: the flags and marks name a subscriber id, which must not outlive the person. */
-  async forget(subscriberId: string): Promise<number> {
-    const { redis, prefix } = this.deps;
-    let removed = 0;
-    for (const kind of ['withdrawn', 'sending']) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:${kind}:${subscriberId}:*`, 'COUNT', 1000);
-        if (keys.length > 0) removed += await redis.del(...keys);
-        cursor = next;
-      } while (cursor !== '0');
-    }
-    return removed;
-  }
+/** A flag's time; one without (written before flags carried it) counts as justified for its lifetime. */
+function flaggedAt(value: string): number {
+  const at = Number(value);
+  return Number.isFinite(at) && value !== '1' ? at : Number.POSITIVE_INFINITY;
 }

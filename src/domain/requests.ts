@@ -18,7 +18,7 @@ import type { Rectifiable, Rectification } from './rectification';
 import type { MailLocale, RequesterMail } from './requester-mail';
 import type { Restrictions } from './restriction';
 import type { UnsubscribeService } from './unsubscribe';
-import type { RequestVerification } from './verification';
+import { claimVerification, type RequestVerification } from './verification';
 
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];
 
@@ -213,7 +213,7 @@ export class DataSubjectRequestService {
     if (doc.status === 'rejected') throw new InvalidStateError(`request ${doc.number} was rejected`);
     const already = { number: doc.number, type: doc.type, outcome: 'already-verified' as const };
     if (doc.status !== 'awaiting-verification') return already;
-    if (!(await this.claim(`dsr-verified:${doc._id}`))) return already;
+    if (!(await claimVerification(this.deps.models, doc._id, this.deps.now()))) return already;
     await this.update(doc, { $set: { status: 'open', verifiedAt: this.deps.now() } }, 'requester', 'verified');
     const verified = await this.load(requestId);
     const locale = input.locale ?? this.localeOf(verified);

@@ -4,8 +4,8 @@ import { Types } from 'mongoose';
 import type { ConsentChannel } from '../data/consent-event.model';
 import type { Models } from '../data/models';
 import { NotFoundError } from '../errors';
-import { claimOnce } from './claims';
 import type { ConsentLedger } from './consent-ledger';
+import type { RecentWithdrawals } from './recent-withdrawals';
 
 export interface RestrictionChange {
   channel: Extract<ConsentChannel, 'admin' | 'mailbox'>;
@@ -14,11 +14,8 @@ export interface RestrictionChange {
   requestRef?: string;
 }
 
-// Long enough to outlive any race between two requests that read the same subscriber state.
-const CLAIM_LIFETIME_MS = 24 * 3_600_000;
-
 export class Restrictions {
-  constructor(private readonly deps: { models: Models; ledger: ConsentLedger; now: () => Date }) {}
+  constructor(private readonly deps: { models: Models; ledger: ConsentLedger; withdrawals: RecentWithdrawals; now: () => Date }) {}
 
   /** Returns whether the state changed; restricting a restricted subscriber is a no-op. */
   restrict(subscriberId: Types.ObjectId | string, change: RestrictionChange): Promise<boolean> {
@@ -30,18 +27,18 @@ export class Restrictions {
   }
 
   private async set(subscriberId: Types.ObjectId | string, restricted: boolean, change: RestrictionChange): Promise<boolean> {
-    const { models, ledger, now } = this.deps;
+    const { models, ledger, withdrawals } = this.deps;
     if (!Types.ObjectId.isValid(subscriberId)) throw new NotFoundError('subscriber');
     const subscriber = await models.subscribers.findById(subscriberId, { emailHash: 1, restricted: 1, updatedAt: 1 }).lean();
     if (!subscriber) throw new NotFoundError('subscriber');
     if (Boolean(subscriber.restricted) === restricted) return false;
-    await models.subscribers.updateOne({ _id: subscriber._id }, { $set: { restricted } });
-    // FerretDB updates without isolation: of two concurrent changes from the same state, the one
-    // that claims that state writes the consent event.
-    const at = now();
+    // A restriction stops mail through the withdrawal gate: flag before the commit, settle after.
+    if (restricted) await withdrawals.markEveryList(subscriber.emailHash);
+    // The event first, keyed by the state it changes (FerretDB updates without isolation: of two
+    // concurrent changes from the same state, one records it); the update is idempotent, so a rerun
+    // after a crash between the two completes the change.
     const key = `restriction:${subscriber._id}:${restricted}:${subscriber.updatedAt?.getTime() ?? 0}`;
-    if (!(await claimOnce(models, key, new Date(at.getTime() + CLAIM_LIFETIME_MS)))) return false;
-    await ledger.record({
+    const recorded = await ledger.recordOnce(key, {
       subscriberId: subscriber._id,
       emailHash: subscriber.emailHash,
       type: restricted ? 'restricted' : 'restriction-lifted',
@@ -49,6 +46,13 @@ export class Restrictions {
       actor: change.actor,
       requestRef: change.requestRef,
     });
-    return true;
+    await models.subscribers.updateOne({ _id: subscriber._id }, { $set: { restricted } });
+    if (restricted) {
+      const lists = (await models.subscriptions.find({ subscriberId: subscriber._id }, { list: 1 }).lean()).map((s) => s.list);
+      await withdrawals.settleAll(subscriber.emailHash, lists);
+    } else {
+      await withdrawals.clearEveryList(subscriber.emailHash);
+    }
+    return recorded;
   }
 }

@@ -92,22 +92,27 @@ export async function sendBatch(deps: SendDeps, job: SendBatchJob, run: SendRun)
     }
     const chunk = eligible.slice(i, i + chunkSize);
     await deps.pacer.take(chunk.length);
-    // The batch's consent read may be seconds old: mark the chunk in flight and drop whoever withdrew
-    // since, just before claiming (see recent-withdrawals.ts for why the mark comes first).
-    const ids = chunk.map((r) => r.subscriberId);
-    const withdrawn = await deps.withdrawals.beginSending(ids, campaign.list);
-    if (withdrawn.size > 0) {
-      await recordSkips(deps, campaignId, [...withdrawn].map((subscriberId) => ({ subscriberId, reason: 'not-active' as const })), run.runId);
-      tally.skipped += withdrawn.size;
+    // The batch's consent read may be seconds old: mark the chunk in flight and drop whoever was
+    // stopped since (unsubscribe, restriction, suppression, erasure), just before claiming (see
+    // recent-withdrawals.ts for why the mark comes first).
+    const persons = chunk.map((r) => r.emailHash);
+    const flagged = await deps.withdrawals.beginSending(persons, campaign.list);
+    const stopped = flagged.size > 0 ? await stillStopped(deps, campaign.list, chunk, flagged) : [];
+    if (stopped.length > 0) {
+      await recordSkips(deps, campaignId, stopped, run.runId);
+      tally.skipped += stopped.length;
     }
-    const mine = await claim(deps, campaignId, chunk.filter((r) => !withdrawn.has(r.subscriberId)), run.runId);
+    const skippedNow = new Set(stopped.map((s) => s.subscriberId));
+    const mine = await claim(deps, campaignId, chunk.filter((r) => !skippedNow.has(r.subscriberId)), run.runId);
     const attempts = await mapConcurrently(mine, deps.settings.smtpPoolSize * 2, (recipient) =>
       attemptSend(deps, { campaignId: job.campaignId, list: campaign.list, compiled, recipient }),
     );
     // Outcomes first: they are what makes these sends count. Should anything between the marks and
     // here fail, the marks lapse by themselves (and hold a withdrawal up for 10 s at most).
-    await recordAttempts(deps, campaignId, campaign.list, attempts, run);
-    await deps.withdrawals.endSending(ids, campaign.list);
+    await recordAttempts(deps, campaignId, attempts, run);
+    await deps.withdrawals.endSending(persons, campaign.list);
+    // After the marks are gone: suppressing goes through the gate, which would wait for this very send.
+    await suppressDead(deps, campaignId, campaign.list, attempts);
     for (const a of attempts) {
       if (a.kind === 'sent') tally.sent++;
       else if (a.kind === 'ambiguous') tally.ambiguous++;
@@ -152,6 +157,32 @@ async function readRecipients(deps: SendDeps, list: string, recipients: BatchRec
     else eligible.push({ subscriberId, subscriptionId, email: s.email, name: s.name ?? '', emailHash: s.emailHash });
   }
   return { eligible, skipped };
+}
+
+/**
+ * The flagged recipients of a chunk, read again: those whom something now stops, with the reason.
+ * A flag alone stops a recipient too (its change may not have committed yet: invariant 1), unless
+ * the person confirmed their subscription again after it went up. Such a flag is no longer
+ * justified, and a skip is a claim for good (invariant 3): the campaign would never reach them.
+ */
+async function stillStopped(deps: SendDeps, list: string, chunk: Recipient[], flagged: Map<string, number>): Promise<Skip[]> {
+  const suspects = chunk.filter((r) => flagged.has(r.emailHash));
+  const fresh = await readRecipients(
+    deps,
+    list,
+    suspects.map((r): BatchRecipient => [r.subscriptionId!, r.subscriberId]),
+  );
+  const confirmedAt = new Map(
+    (await deps.byId.find(deps.models.subscriptions, suspects.map((r) => new Types.ObjectId(r.subscriptionId!)), { confirmedAt: 1 })).map((s) => [
+      String(s._id),
+      s.confirmedAt?.getTime() ?? 0,
+    ]),
+  );
+  const stopped = [...fresh.skipped];
+  for (const r of fresh.eligible) {
+    if (flagged.get(r.emailHash)! >= (confirmedAt.get(r.subscriptionId!) ?? 0)) stopped.push({ subscriberId: r.subscriberId, reason: 'not-active' });
+  }
+  return stopped;
 }
 
 /**
@@ -217,7 +248,7 @@ async function attemptSend(
  * (by _id; they get no outcome, so the job's retry claims and sends them). On the last attempt a
  * temporary failure is final: failed, retries-exhausted.
  */
-async function recordAttempts(deps: SendDeps, campaignId: Types.ObjectId, list: string, attempts: Attempt[], run: SendRun): Promise<void> {
+async function recordAttempts(deps: SendDeps, campaignId: Types.ObjectId, attempts: Attempt[], run: SendRun): Promise<void> {
   if (attempts.length === 0) return;
   const at = deps.now();
   const outcomes: object[] = [];
@@ -235,7 +266,9 @@ async function recordAttempts(deps: SendDeps, campaignId: Types.ObjectId, list: 
   // A duplicate cannot come from this run (it held the claim); were it there, the first outcome stands.
   await insertIgnoringDuplicates(deps.models.deliveryOutcomes.collection, outcomes);
   if (retryable.length) await deps.models.deliveries.collection.deleteMany({ _id: { $in: retryable } });
+}
 
+async function suppressDead(deps: SendDeps, campaignId: Types.ObjectId, list: string, attempts: Attempt[]): Promise<void> {
   // A permanent refusal of the address itself (5xx at RCPT) means it is dead: suppress it. A 5xx for
   // the content (after DATA) says nothing about the address.
   const dead = attempts.filter((a) => a.kind === 'permanent' && a.addressRejected);

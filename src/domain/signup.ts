@@ -11,12 +11,14 @@ import { DEFAULT_LIST } from '../data/list.model';
 import type { Models } from '../data/models';
 import { isDuplicateKeyError, ValidationError } from '../errors';
 import { TransactionalJobs, type SignupAlreadySubscribedJob, type SignupConfirmJob } from '../queues/transactional-jobs';
-import { claimOnce, insertOnce } from './claims';
 import type { ConsentLedger } from './consent-ledger';
 import { emailKey, hashEmail, normalizeEmail } from './email-address';
 import { InvalidTokenError, UsedTokenError, type LinkTokenSigner } from './link-token';
 import { consentProof, type PolicyLocale, type PolicyVersions } from './policy-versions';
+import type { OptOuts } from './opt-outs';
+import type { RecentWithdrawals } from './recent-withdrawals';
 import type { SignupCooldown } from './signup-cooldown';
+import { SNAPSHOT_FIELDS, type SubscriptionStates, type TransitionEvent } from './subscription-state';
 import type { Suppressions } from './suppressions';
 
 export type SignupChannel = 'web-form' | 'api';
@@ -48,6 +50,9 @@ export interface MailJobQueue {
 interface Deps {
   models: Models;
   ledger: ConsentLedger;
+  states: SubscriptionStates;
+  optOuts: OptOuts;
+  withdrawals: RecentWithdrawals;
   suppressions: Suppressions;
   policies: PolicyVersions;
   cooldown: SignupCooldown;
@@ -90,23 +95,21 @@ export class SignupService {
     const proof = consentProof(await this.deps.policies.current(), input.locale);
     const requestedAt = this.deps.now();
     for (const list of toConfirm) {
-      await this.markPending(subscriber._id, list, { pendingRef: ref, requestedAt, policyVersion: proof.policyVersion });
-    }
-    // The mail goes out in the language of the page the person used now.
-    if (known && known.locale !== input.locale) await models.subscribers.updateOne({ _id: subscriber._id }, { $set: { locale: input.locale } });
-    await this.deps.ledger.recordMany(
-      toConfirm.map((list) => ({
+      await this.markPending(subscriber._id, list, {
         subscriberId: subscriber._id,
         emailHash,
         list,
-        type: 'requested' as const,
+        type: 'requested',
         channel: input.channel,
         ip: input.ip,
         userAgent: input.userAgent,
         ...proof,
         requestRef: ref,
-      })),
-    );
+        at: requestedAt,
+      });
+    }
+    // The mail goes out in the language of the page the person used now.
+    if (known && known.locale !== input.locale) await models.subscribers.updateOne({ _id: subscriber._id }, { $set: { locale: input.locale } });
     await this.deps.mailJobs.add(TransactionalJobs.signupConfirm, { subscriberId, ref }, { jobId: `${TransactionalJobs.signupConfirm}-${ref}` });
     return 'confirmation-queued';
   }
@@ -118,46 +121,70 @@ export class SignupService {
   }
 
   async confirm(token: string, ctx: ConfirmContext): Promise<void> {
-    const { models, ledger, suppressions, now } = this.deps;
-    const { subscriberId, ref, expiresAt } = this.verify(token);
+    const { models, states, suppressions, optOuts, withdrawals } = this.deps;
+    const { subscriberId, ref } = this.verify(token);
     const pending = await this.pendingOf(subscriberId, ref);
     const subscriber = await models.subscribers.findById(subscriberId, { emailHash: 1 }).lean();
     if (pending.length === 0 || !subscriber) throw new UsedTokenError();
-    // Two clicks at once both see `pending`; the claim makes the link work once.
-    if (!(await claimOnce(models, `confirm:${ref}`, expiresAt))) throw new UsedTokenError();
-
-    const confirmedAt = now();
-    await models.subscriptions.updateMany(
-      { subscriberId: subscriber._id, pendingRef: ref, status: 'pending' },
-      { $set: { status: 'active', confirmedAt }, $unset: { pendingRef: 1 } },
-    );
-    const liftsTombstone = (await suppressions.reasonFor(subscriber.emailHash)) === 'erasure';
-    if (liftsTombstone) await suppressions.liftForFreshConsent(subscriber.emailHash);
+    const { emailHash } = subscriber;
+    const liftsTombstone = (await suppressions.reasonFor(emailHash)) === 'erasure';
 
     // The confirmation names the same policy version and text as the request it confirms.
     const requested = await models.consentEvents
       .find({ subscriberId: subscriber._id, requestRef: ref, type: 'requested' }, { list: 1, policyVersion: 1, consentText: 1, consentTextHash: 1 })
       .lean();
     const proofOf = new Map(requested.map((e) => [e.list, e]));
-    await ledger.recordMany(
-      pending.map((s) => {
-        const proof = proofOf.get(s.list);
-        return {
+    // Each subscription moves by its `confirmed` event (subscription-state.ts): two clicks at once, or
+    // a sign-up racing this click, cannot both win; a click after a crash completes what was recorded.
+    const confirmed: string[] = [];
+    for (const s of pending) {
+      const proof = proofOf.get(s.list);
+      const result = await states.change(
+        s._id,
+        (current) =>
+          current.status === 'pending' && current.pendingRef === ref
+            ? {
+                subscriberId: subscriber._id,
+                emailHash,
+                list: s.list,
+                type: 'confirmed' as const,
+                channel: 'web-form' as const,
+                ip: ctx.ip,
+                userAgent: ctx.userAgent,
+                policyVersion: proof?.policyVersion ?? s.policyVersion ?? undefined,
+                consentText: proof?.consentText ?? undefined,
+                consentTextHash: proof?.consentTextHash ?? undefined,
+                requestRef: ref,
+                note: liftsTombstone ? 'double opt-in after erasure: tombstone lifted' : undefined,
+              }
+            : undefined,
+        s,
+      );
+      // A second click at the same moment finds the link used, as before; a click after a crash
+      // completes what the first one recorded.
+      if (result === 'applied' || result === 'completed') confirmed.push(s.list);
+    }
+    if (confirmed.length === 0) throw new UsedTokenError();
+
+    if (liftsTombstone) await suppressions.liftForFreshConsent(emailHash);
+    for (const list of confirmed) {
+      // Only the person's own confirmed opt-in lifts their earlier "no", and the ledger says so first.
+      if (await optOuts.has(emailHash, list)) {
+        await this.deps.ledger.recordOnce(`opt-out-lifted:${subscriber._id}:${list}:${ref}`, {
           subscriberId: subscriber._id,
-          emailHash: subscriber.emailHash,
-          list: s.list,
-          type: 'confirmed' as const,
-          channel: 'web-form' as const,
-          ip: ctx.ip,
-          userAgent: ctx.userAgent,
-          policyVersion: proof?.policyVersion ?? s.policyVersion ?? undefined,
-          consentText: proof?.consentText ?? undefined,
-          consentTextHash: proof?.consentTextHash ?? undefined,
+          emailHash,
+          list,
+          type: 'opt-out-lifted',
+          channel: 'web-form',
           requestRef: ref,
-          note: liftsTombstone ? 'double opt-in after erasure: tombstone lifted' : undefined,
-        };
-      }),
-    );
+        });
+        await optOuts.lift(emailHash, list);
+      }
+      // The confirmed state has committed: the withdrawal flag of their earlier "no" is spent, or this
+      // week's campaigns would skip the person who just came back.
+      await withdrawals.clear(emailHash, list);
+    }
+    if (liftsTombstone) await withdrawals.clearEveryList(emailHash);
   }
 
   private verify(token: string): { subscriberId: string; ref: string; expiresAt: Date } {
@@ -168,7 +195,7 @@ export class SignupService {
 
   private pendingOf(subscriberId: string, ref: string) {
     return this.deps.models.subscriptions
-      .find({ subscriberId: new Types.ObjectId(subscriberId), pendingRef: ref, status: 'pending' }, { list: 1, policyVersion: 1 })
+      .find({ subscriberId: new Types.ObjectId(subscriberId), pendingRef: ref, status: 'pending' }, { ...SNAPSHOT_FIELDS, policyVersion: 1 })
       .lean();
   }
 
@@ -195,12 +222,23 @@ export class SignupService {
     }
   }
 
-  private async markPending(subscriberId: Types.ObjectId, list: string, fields: { pendingRef: string; requestedAt: Date; policyVersion: number }) {
-    const { subscriptions } = this.deps.models;
-    const update = { $set: { status: 'pending', ...fields }, $unset: { unsubscribedAt: 1 } };
-    const result = await subscriptions.updateOne({ subscriberId, list, status: { $ne: 'active' } }, update);
-    if (result.matchedCount > 0) return;
-    await insertOnce(() => subscriptions.create({ subscriberId, list, status: 'pending', ...fields }));
+  /**
+   * A new request voids older links (pendingRef). Never touches an active subscription, and never
+   * lifts an opt-out: an unsubscribed one goes pending, but the opt-out record stays until the person
+   * confirms. Decided by the subscription's version, so a confirmation at the same moment either
+   * comes first (and this leaves it active) or finds its link voided.
+   */
+  private async markPending(subscriberId: Types.ObjectId, list: string, event: TransitionEvent): Promise<void> {
+    const { models, states } = this.deps;
+    for (;;) {
+      const existing = await models.subscriptions.findOne({ subscriberId, list }, SNAPSHOT_FIELDS).lean();
+      if (!existing) {
+        if (await states.create(subscriberId, list, event)) return;
+        continue;
+      }
+      await states.change(existing._id, (current) => (current.status === 'active' ? undefined : event), existing);
+      return;
+    }
   }
 }
 

@@ -5,8 +5,9 @@ import { Types } from 'mongoose';
 import type { ConsentChannel } from '../data/consent-event.model';
 import type { Models } from '../data/models';
 import type { SubscriptionState } from '../data/subscription.model';
-import type { ConsentLedger } from './consent-ledger';
+import type { OptOuts } from './opt-outs';
 import type { RecentWithdrawals } from './recent-withdrawals';
+import { SNAPSHOT_FIELDS, type SubscriptionSnapshot, type SubscriptionStates } from './subscription-state';
 
 export type UnsubscribeChannel = Extract<ConsentChannel, 'one-click' | 'unsubscribe-page' | 'mailbox' | 'bounce' | 'complaint' | 'admin'>;
 
@@ -30,10 +31,12 @@ export interface Preferences {
   subscriptions: Array<{ list: string; name: { lv: string; en: string }; status: SubscriptionState }>;
 }
 
-type OpenSubscription = { _id: Types.ObjectId; list: string; updatedAt?: Date };
+type OpenSubscription = SubscriptionSnapshot;
 
 export class UnsubscribeService {
-  constructor(private readonly deps: { models: Models; ledger: ConsentLedger; withdrawals: RecentWithdrawals; now: () => Date }) {}
+  constructor(
+    private readonly deps: { models: Models; states: SubscriptionStates; optOuts: OptOuts; withdrawals: RecentWithdrawals; now: () => Date },
+  ) {}
 
   /** Idempotent: ends the pending or active subscriptions named; unknown or erased subscribers are a no-op. */
   async unsubscribe(input: UnsubscribeInput): Promise<{ changed: string[] }> {
@@ -60,7 +63,7 @@ export class UnsubscribeService {
    */
   private async namedSubscription(input: UnsubscribeInput): Promise<OpenSubscription[] | undefined> {
     if (!input.subscriptionId || !Types.ObjectId.isValid(input.subscriptionId) || !Array.isArray(input.lists) || input.lists.length !== 1) return undefined;
-    const found = await this.deps.models.subscriptions.findById(input.subscriptionId, { subscriberId: 1, list: 1, status: 1, updatedAt: 1 }).lean();
+    const found = await this.deps.models.subscriptions.findById(input.subscriptionId, SNAPSHOT_FIELDS).lean();
     if (!found || !found.subscriberId.equals(input.subscriberId) || found.list !== input.lists[0]) return undefined;
     return found.status === 'pending' || found.status === 'active' ? [found] : [];
   }
@@ -68,7 +71,7 @@ export class UnsubscribeService {
   /** A search of the person's subscriptions (a scan on FerretDB; an index on MongoDB). */
   private async openSubscriptions(subscriberId: Types.ObjectId, lists: string[] | 'all'): Promise<OpenSubscription[]> {
     return this.deps.models.subscriptions
-      .find({ subscriberId, status: { $in: ['pending', 'active'] }, ...(lists === 'all' ? {} : { list: { $in: lists } }) }, { list: 1, updatedAt: 1 })
+      .find({ subscriberId, status: { $in: ['pending', 'active'] }, ...(lists === 'all' ? {} : { list: { $in: lists } }) }, SNAPSHOT_FIELDS)
       .sort({ list: 1 })
       .lean();
   }
@@ -93,41 +96,37 @@ export class UnsubscribeService {
     };
   }
 
-  private async end(
-    subscription: OpenSubscription,
-    emailHash: string,
-    input: UnsubscribeInput,
-  ): Promise<boolean> {
-    const { models, ledger, withdrawals, now } = this.deps;
-    // The flag goes up before the commit, so no send that starts after the commit can miss it.
-    await withdrawals.mark(String(input.subscriberId), subscription.list);
-    const unsubscribedAt = now();
-    // The state change goes first: a crash before the event must not leave a subscription that a
-    // retry can never end. The filter is the bare _id because FerretDB's SQLite backend pushes down
-    // nothing else (any other filter scans the whole collection), and a status guard would not be
-    // atomic there anyway: the event's key below is what makes the change count once.
-    await models.subscriptions.updateOne({ _id: subscription._id }, { $set: { status: 'unsubscribed', unsubscribedAt }, $unset: { pendingRef: 1 } });
-    const committedAt = now();
-    const event = {
-      subscriberId: input.subscriberId,
-      emailHash,
-      list: subscription.list,
-      type: 'withdrawn' as const,
-      channel: input.channel,
-      ip: input.ip,
-      userAgent: input.userAgent,
-      campaignId: input.campaignId,
-      messageId: input.messageId,
-      actor: input.actor,
-      effectDelayMs: input.receivedAt ? Math.max(0, committedAt.getTime() - input.receivedAt.getTime()) : undefined,
-    };
-    // Two concurrent requests that read the same open subscription both get here; the event is
-    // recorded once per state they read (its key), by whichever inserts it first. Meanwhile a mail
-    // to this person already handed to SMTP is let finish, so none arrives after we answer.
-    const [recorded] = await Promise.all([
-      ledger.recordOnce(`withdrawn:${subscription._id}:${subscription.updatedAt?.getTime() ?? 0}`, event),
-      withdrawals.settle(String(input.subscriberId), subscription.list),
-    ]);
-    return recorded;
+  private async end(subscription: OpenSubscription, emailHash: string, input: UnsubscribeInput): Promise<boolean> {
+    const { states, optOuts, withdrawals, now } = this.deps;
+    // The event goes first, under the subscription's version (subscription-state.ts): a crash after it
+    // leaves a withdrawal that the next writer or the reconciliation job completes, never a state
+    // change without its event; two concurrent requests record it once.
+    const result = await states.change(
+      subscription._id,
+      (current) =>
+        current.status === 'pending' || current.status === 'active'
+          ? {
+              subscriberId: input.subscriberId,
+              emailHash,
+              list: subscription.list,
+              type: 'withdrawn' as const,
+              channel: input.channel,
+              ip: input.ip,
+              userAgent: input.userAgent,
+              campaignId: input.campaignId,
+              messageId: input.messageId,
+              actor: input.actor,
+              effectDelayMs: input.receivedAt ? Math.max(0, now().getTime() - input.receivedAt.getTime()) : undefined,
+            }
+          : undefined,
+      subscription,
+      // The flag goes up before each attempt's commit, so no send that starts after the commit can
+      // miss it; raised again after losing to a confirmation, it is newer than that confirmation.
+      () => withdrawals.mark(emailHash, subscription.list),
+    );
+    // The "no" is remembered beyond this subscription and this person (invariant 11). Meanwhile a
+    // mail to this person already handed to SMTP is let finish, so none arrives after we answer.
+    await Promise.all([optOuts.record(emailHash, subscription.list), withdrawals.settle(emailHash, subscription.list)]);
+    return result === 'applied' || result === 'completed';
   }
 }

@@ -1,6 +1,10 @@
 // Invariant 7: nothing about a person leaves before the requester proves control of the address.
 // The proof is a signed `verify` link mailed to that address; its subject is the request id, so the
 // link says nothing about who asked.
+import type { Types } from 'mongoose';
+import { crashPoint } from '../crash-point';
+import type { Models } from '../data/models';
+import { claimOnce } from './claims';
 import type { LinkTokenSigner } from './link-token';
 import type { MailLocale, RequesterMail } from './requester-mail';
 
@@ -42,4 +46,34 @@ export class RequestVerification {
   requestIdOf(token: unknown): string {
     return this.deps.signer.verify(token, 'verify').subject;
   }
+}
+
+// The verification claim only needs to outlive a double click or a retried POST.
+export const VERIFY_CLAIM_LIFETIME_MS = 30 * 86_400_000;
+// A live verification records itself within milliseconds of its claim; one that has not after this
+// long died in between, and the request must not stay stuck behind its claim.
+export const VERIFY_TAKEOVER_GRACE_MS = 60_000;
+
+export const verificationClaimKey = (requestId: Types.ObjectId | string) => `dsr-verified:${requestId}`;
+
+/** When a verification claim was taken (claims keep only their expiry). */
+export function claimedAt(claim: { expiresAt: Date }): number {
+  return claim.expiresAt.getTime() - VERIFY_CLAIM_LIFETIME_MS;
+}
+
+/**
+ * Decides which click verifies a request still awaiting verification: the first, by a unique claim;
+ * or, when that claim is older than the grace and the request still awaits (its claimer died before
+ * recording the verification), the first later click, by a second claim named after the first.
+ */
+export async function claimVerification(models: Models, requestId: Types.ObjectId | string, now: Date): Promise<boolean> {
+  const key = verificationClaimKey(requestId);
+  const expiresAt = new Date(now.getTime() + VERIFY_CLAIM_LIFETIME_MS);
+  if (await claimOnce(models, key, expiresAt)) {
+    crashPoint('verify:after-claim');
+    return true;
+  }
+  const first = await models.claims.findOne({ key }).lean();
+  if (!first || claimedAt(first) > now.getTime() - VERIFY_TAKEOVER_GRACE_MS) return false;
+  return claimOnce(models, `${key}:taken-over:${first._id}`, expiresAt);
 }

@@ -5,6 +5,7 @@ export const QueueNames = {
   transactional: 'transactional',
   mailbox: 'mailbox',
   retention: 'retention',
+  reconciliation: 'reconciliation',
   scheduler: 'scheduler',
 } as const;
 
