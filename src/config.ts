@@ -39,6 +39,7 @@ const schema = z.object({
   MAIL_DOMAIN: z.string().default('impro.lv'),
   MAILBOX_ADDRESS: z.string().email().default('impro@impro.lv'),
   UNSUBSCRIBE_MAILTO_LOCAL: z.string().default('unsubscribe'),
+  BOUNCE_ADDRESS_LOCAL: z.string().regex(/^[a-z0-9-]{1,20}$/, 'lower-case letters, digits and dashes, at most 20').default('bounces'),
   DKIM_DOMAIN: z.string().optional(),
   DKIM_SELECTOR: z.string().optional(),
   DKIM_PRIVATE_KEY: z.string().optional(),
@@ -59,6 +60,13 @@ const schema = z.object({
   IMAP_POLL_INTERVAL: duration('1m'),
   SOFT_BOUNCE_LIMIT: z.coerce.number().int().min(1).default(3),
   SOFT_BOUNCE_WINDOW: duration('30d'),
+  SOFT_BOUNCE_SUPPRESSION: duration('30d'),
+  BOUNCE_IMAP_URL: optionalUrl,
+  MAILBOX_PROCESSED_FOLDER: z.string().min(1).max(100).default('Processed'),
+  COMPLAINT_SENDERS: z.string().default(''),
+  AUTHSERV_ID: z.string().default(''),
+  COMPLAINT_PAUSE_RATE: z.coerce.number().min(0).max(1).default(0.002),
+  COMPLAINT_PAUSE_MIN_DELIVERED: z.coerce.number().int().min(1).default(1000),
 
   RETENTION_UNCONFIRMED: duration('30d'),
   RETENTION_INBOUND_RAW: duration('90d'),
@@ -85,6 +93,7 @@ export type Config = Readonly<{
   mailDomain: string;
   mailboxAddress: string;
   unsubscribeMailtoLocal: string;
+  bounceAddressLocal: string;
   dkim?: { domainName: string; keySelector: string; privateKey: string };
   adminJwt: { secret: string; issuer: string; audience: string };
   linkSigningKeys: ReadonlyArray<{ id: string; secret: Buffer }>;
@@ -98,6 +107,16 @@ export type Config = Readonly<{
   imapPollIntervalMs: number;
   softBounceLimit: number;
   softBounceWindowMs: number;
+  softBounceSuppressionMs: number;
+  /** A separate mailbox for the VERP bounce address; unset when it is delivered to IMAP_URL's. */
+  bounceImapUrl?: string;
+  processedFolder: string;
+  /** Feedback-loop senders: full addresses or `@domain`, lower-cased. */
+  complaintSenders: string[];
+  /** The authserv-id of our own MX's Authentication-Results; empty trusts none. */
+  authservId: string;
+  complaintPauseRate: number;
+  complaintPauseMinDelivered: number;
   retention: { unconfirmedMs: number; inboundRawMs: number; deliveryDetailsMs: number; requestsAuditMs: number };
 }>;
 
@@ -187,6 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailDomain: v.MAIL_DOMAIN,
     mailboxAddress: v.MAILBOX_ADDRESS,
     unsubscribeMailtoLocal: v.UNSUBSCRIBE_MAILTO_LOCAL,
+    bounceAddressLocal: v.BOUNCE_ADDRESS_LOCAL,
     dkim: v.DKIM_DOMAIN
       ? {
           domainName: v.DKIM_DOMAIN,
@@ -206,6 +226,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     imapPollIntervalMs: v.IMAP_POLL_INTERVAL,
     softBounceLimit: v.SOFT_BOUNCE_LIMIT,
     softBounceWindowMs: v.SOFT_BOUNCE_WINDOW,
+    softBounceSuppressionMs: v.SOFT_BOUNCE_SUPPRESSION,
+    bounceImapUrl: v.BOUNCE_IMAP_URL,
+    processedFolder: v.MAILBOX_PROCESSED_FOLDER,
+    complaintSenders: v.COMPLAINT_SENDERS.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
+    authservId: v.AUTHSERV_ID.trim().toLowerCase(),
+    complaintPauseRate: v.COMPLAINT_PAUSE_RATE,
+    complaintPauseMinDelivered: v.COMPLAINT_PAUSE_MIN_DELIVERED,
     retention: {
       unconfirmedMs: v.RETENTION_UNCONFIRMED,
       inboundRawMs: v.RETENTION_INBOUND_RAW,

@@ -98,7 +98,7 @@ export async function createContainer(config: Config, logger: Logger, opts: Cont
   const signer = new LinkTokenSigner(config.linkSigningKeys, () => clock.now().getTime());
   const audit = new AuditLog({ models, now });
   const ledger = new ConsentLedger({ models, now });
-  const suppressions = new Suppressions({ models });
+  const suppressions = new Suppressions({ models, now });
   const withdrawals = new RecentWithdrawals({ redis, prefix: config.queuePrefix });
   const unsubscribes = new UnsubscribeService({ models, ledger, withdrawals, now });
   const listHeaders = new ListHeaderBuilder({ signer, settings: config });
