@@ -26,6 +26,8 @@ export function mailboxReport(c: Pick<Container, 'models' | 'redis' | 'config' |
 export interface PollerOptions {
   /** Defaults to IMAP_URL. */
   imapUrl?: string;
+  /** Defaults to BOUNCE_IMAP_URL (only when imapUrl is not given either). */
+  bounceImapUrl?: string;
   /** Replaces the IMAP adapter (tests wrap it to cut the connection at a chosen step). */
   mailbox?: (real: Mailbox) => Mailbox;
   /** Replaces the classifier (tests make it hang or throw on a chosen message). */
@@ -36,6 +38,7 @@ export interface PollerOptions {
 export function createMailboxPoller(c: Container, opts: PollerOptions = {}): MailboxPoller {
   const url = opts.imapUrl ?? c.config.imapUrl;
   if (!url) throw new Error('IMAP_URL is not set: there is no mailbox to poll');
+  const bounceUrl = opts.bounceImapUrl ?? (opts.imapUrl ? undefined : c.config.bounceImapUrl);
   const logger = c.logger.child({ component: 'mailbox' });
   const now = () => c.clock.now();
   const own = new OwnAddresses(c.config);
@@ -74,6 +77,7 @@ export function createMailboxPoller(c: Container, opts: PollerOptions = {}): Mai
   return new MailboxPoller({
     models: c.models,
     mailbox: opts.mailbox ? opts.mailbox(imap) : imap,
+    bounceMailbox: bounceUrl ? new ImapMailbox({ settings: parseImapUrl(bounceUrl), logger, processedFolder: c.config.processedFolder }) : undefined,
     classify: opts.classify ? opts.classify(classify) : classify,
     effects,
     report: mailboxReport(c),

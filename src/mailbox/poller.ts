@@ -42,6 +42,8 @@ export type Classify = (raw: Buffer) => Promise<Classification>;
 export interface PollerDeps {
   models: Models;
   mailbox: Mailbox;
+  /** BOUNCE_IMAP_URL: the mailbox of the VERP bounce address, when it is not the main one. */
+  bounceMailbox?: Mailbox;
   classify: Classify;
   effects: Pick<MailboxEffects, 'apply'>;
   report: Pick<MailboxReport, 'saveLastPoll'>;
@@ -83,17 +85,27 @@ type Handled = 'moved' | 'kept' | 'waiting';
 export class MailboxPoller {
   constructor(private readonly deps: PollerDeps) {}
 
-  /** Undefined when another poll of the same mailbox holds the lease. */
+  /** Undefined when another poll holds the lease of every mailbox. */
   async pollOnce(): Promise<PollSummary | undefined> {
-    const { mailbox, lease, report, logger } = this.deps;
+    const { mailbox, bounceMailbox, report, logger } = this.deps;
+    const summaries: PollSummary[] = [];
+    for (const box of bounceMailbox ? [mailbox, bounceMailbox] : [mailbox]) {
+      const summary = await this.pollMailbox(box);
+      if (summary) summaries.push(summary);
+    }
+    if (summaries.length === 0) return undefined;
+    const summary = summaries.reduce(mergeSummaries);
+    await report.saveLastPoll(summary);
+    logger.info({ ...summary }, 'mailbox polled');
+    return summary;
+  }
+
+  private async pollMailbox(mailbox: Mailbox): Promise<PollSummary | undefined> {
     return mailbox.session(async (session) => {
-      const release = await lease.acquire(session.name);
+      const release = await this.deps.lease.acquire(session.name);
       if (!release) return undefined;
       try {
-        const summary = await this.pollSession(session);
-        await report.saveLastPoll(summary);
-        logger.info({ ...summary }, 'mailbox polled');
-        return summary;
+        return await this.pollSession(session);
       } finally {
         await release();
       }
@@ -114,11 +126,12 @@ export class MailboxPoller {
       waiting: 0,
     };
     const waiting = await session.waiting();
+    const forPerson = await this.leftForPerson(session);
     const left: WaitingMessage[] = [];
     let handled = 0;
     for (const message of waiting) {
-      // Messages left for a person cost one indexed lookup, and do not use up the poll's budget.
-      if (await this.leftForPerson(session, message)) continue;
+      // Messages left for a person are passed by without a fetch, and do not use up the poll's budget.
+      if (forPerson.has(message.uid)) continue;
       if (handled++ >= this.deps.maxPerPoll) {
         left.push(message);
         continue;
@@ -132,9 +145,13 @@ export class MailboxPoller {
     return summary;
   }
 
-  private async leftForPerson(session: MailboxSession, message: WaitingMessage): Promise<boolean> {
-    const uidKey = `${session.uidValidity}:${message.uid}`;
-    return !!(await this.deps.models.inboundMessages.exists({ mailbox: session.name, uidKey, leftInInbox: true }));
+  /** UIDs of this UIDVALIDITY left in the inbox for a person: one query on the (mailbox, uidKey) index. */
+  private async leftForPerson(session: MailboxSession): Promise<Set<number>> {
+    const prefix = `${session.uidValidity}:`;
+    const docs = await this.deps.models.inboundMessages
+      .find({ mailbox: session.name, uidKey: { $regex: `^${prefix.replace(/[^\w:]/g, '')}` }, leftInInbox: true }, { uidKey: 1 })
+      .lean();
+    return new Set(docs.map((d) => Number(d.uidKey.slice(prefix.length))));
   }
 
   private async handle(session: MailboxSession, message: WaitingMessage, summary: PollSummary): Promise<Handled> {
@@ -357,6 +374,26 @@ export class MailboxPoller {
       return undefined;
     }
   }
+}
+
+/** One summary of a poll over the main and the bounce mailbox. */
+function mergeSummaries(a: PollSummary, b: PollSummary): PollSummary {
+  const counts = { ...a.counts };
+  for (const [kind, n] of Object.entries(b.counts)) counts[kind] = (counts[kind] ?? 0) + n;
+  const oldest = [a.oldestWaitingAt, b.oldestWaitingAt].filter((d): d is Date => d !== undefined).sort((x, y) => x.getTime() - y.getTime())[0];
+  return {
+    mailbox: `${a.mailbox}, ${b.mailbox}`,
+    at: a.at,
+    counts,
+    duplicates: a.duplicates + b.duplicates,
+    failed: a.failed + b.failed,
+    notMoved: a.notMoved + b.notMoved,
+    kept: a.kept + b.kept,
+    timedOut: a.timedOut + b.timedOut,
+    matchedByRecentDelivery: a.matchedByRecentDelivery + b.matchedByRecentDelivery,
+    waiting: a.waiting + b.waiting,
+    ...(oldest ? { oldestWaitingAt: oldest } : {}),
+  };
 }
 
 /** Message-ID when there is one; otherwise the same bytes are the same message. */

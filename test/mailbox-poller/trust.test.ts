@@ -2,6 +2,7 @@
 // before it can stop the poll, a forged bounce or complaint changes nothing, a request by mail waits
 // for its verification, a question stays in the inbox, and a campaign drawing complaints pauses.
 import { expect } from 'chai';
+import { ImapFlow } from 'imapflow';
 import { Types } from 'mongoose';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -233,6 +234,36 @@ describe('mailbox poller: acts only on what it can trust (real Dovecot)', functi
       expect((await t.c.models.suppressions.findOne({ emailHash: recent.emailHash }).lean())!.evidence).to.include({ matchedBy: 'recent-delivery' });
       expect(await t.c.suppressions.isSuppressed(old.emailHash)).to.equal(false);
       expect(await subjects('Review')).to.have.length(1);
+    });
+  });
+
+  describe('the bounce mailbox', () => {
+    beforeEach(() => start());
+
+    it('polls BOUNCE_IMAP_URL too, when the VERP address has its own mailbox', async () => {
+      const client = new ImapFlow({ host: imap.host, port: imap.port, secure: false, auth: { user: imap.user, pass: imap.password }, logger: false });
+      await client.connect();
+      await client.mailboxCreate('Bounces');
+      await client.logout();
+      await t.close();
+      t = await createTestContext({ env: { IMAP_URL: imap.url, BOUNCE_IMAP_URL: imap.url.replace(/\/INBOX$/, '/Bounces') } });
+      const liga = await subscriber('liga@example.lv');
+      const anna = await subscriber('anna@example.lv');
+      const returnPath = t.c.listHeaders.build({ subscriberId: String(liga._id) }).returnPath;
+      await imap.append('Bounces', fixtures.dsn({
+        recipient: 'liga@example.lv', campaignId: '0123456789abcdef01234567', subscriberId: String(liga._id), messageId: mid('b'),
+        status: '5.1.1', diagnostic: '550 5.1.1 User unknown', to: returnPath, returned: fixtures.strangerHeaders('liga@example.lv'),
+      }));
+      await imap.append('INBOX', fixtures.unsubscribeEn('anna@example.lv', mid('u')));
+
+      const summary = await createMailboxPoller(t.c).pollOnce();
+
+      expect(summary!.counts).to.deep.equal({ bounce: 1, unsubscribe: 1 });
+      expect(summary!.mailbox).to.match(/INBOX, .*Bounces$/);
+      expect(await t.c.suppressions.reasonFor(liga.emailHash)).to.equal('hard-bounce');
+      expect(await statusOf(anna._id)).to.equal('unsubscribed');
+      expect(await subjects('Bounces')).to.deep.equal([]);
+      expect(await subjects('Processed')).to.have.length(2);
     });
   });
 
