@@ -33,9 +33,9 @@ export function returnedIdsOf(raw: Buffer, mailDomain: string): ReturnedIds {
   const body = bodyOf(raw);
   const domain = escaped(mailDomain);
   const byMessageId = new RegExp(`<${HEX24}\\.${HEX24}@${domain}>`, 'i').exec(body);
-  const campaignHeader = new RegExp(`^X-Ejaunumi-Campaign:\\s*<?${HEX24}`, 'mi').exec(body);
-  const subscriberHeader = new RegExp(`^X-Ejaunumi-Subscriber:\\s*<?${HEX24}`, 'mi').exec(body);
-  const feedbackId = new RegExp(`^Feedback-ID:\\s*${HEX24}\\b`, 'mi').exec(body);
+  const campaignHeader = new RegExp(`^X-Ejaunumi-Campaign:[ \\t]*<?${HEX24}`, 'mi').exec(body);
+  const subscriberHeader = new RegExp(`^X-Ejaunumi-Subscriber:[ \\t]*<?${HEX24}`, 'mi').exec(body);
+  const feedbackId = new RegExp(`^Feedback-ID:[ \\t]*${HEX24}\\b`, 'mi').exec(body);
   const campaignId = (campaignHeader?.[1] ?? feedbackId?.[1] ?? byMessageId?.[1])?.toLowerCase();
   const subscriberId = (subscriberHeader?.[1] ?? (byMessageId && byMessageId[1]!.toLowerCase() === campaignId ? byMessageId[2] : undefined))?.toLowerCase();
   return { ...(campaignId ? { campaignId } : {}), ...(subscriberId ? { subscriberId } : {}) };
@@ -76,7 +76,7 @@ export function diagnosticOf(raw: Buffer): string | undefined {
 }
 
 export interface FeedbackLoopSettings {
-  /** Full addresses or `@domain`, lower-cased. */
+  /** Full addresses or `@domain` (and its subdomains), lower-cased. */
   complaintSenders: readonly string[];
   /** Our MX's authserv-id; empty trusts no Authentication-Results at all. */
   authservId: string;
@@ -91,7 +91,8 @@ export function feedbackLoopRefusal(headers: HeaderList, from: string | undefine
   const sender = from?.toLowerCase();
   const domain = sender?.split('@')[1];
   if (!sender || !domain) return 'no sender address';
-  const listed = settings.complaintSenders.some((s) => (s.startsWith('@') ? `@${domain}` === s : sender === s));
+  // `@domain` also covers its subdomains (email-abuse.amazonses.com for @amazonses.com).
+  const listed = settings.complaintSenders.some((s) => (s.startsWith('@') ? domain === s.slice(1) || domain.endsWith(`.${s.slice(1)}`) : sender === s));
   if (!listed) return `sender ${sender} is not a configured feedback loop (COMPLAINT_SENDERS)`;
   if (!settings.authservId) return 'no AUTHSERV_ID configured to trust Authentication-Results';
   // Our MX prepends its header: the first one with our authserv-id is ours; any below could be forged.
