@@ -243,6 +243,7 @@ export class MailboxPoller {
   private async decide(record: InboundRecord, raw: Buffer, summary: PollSummary): Promise<{ outcome: Outcome; leftInInbox: boolean }> {
     const { models, effects, logger } = this.deps;
     const classification = record.classification ?? (await this.classifyRecorded(record, raw, summary));
+    if (!classification) return this.decidedMeanwhile(record);
     const verdict = triage(classification);
     let result: (EffectResult | { outcome: 'failed'; error: string } | { outcome: 'review' | 'kept'; note: string }) & { leftInInbox?: boolean };
     if ('review' in verdict) {
@@ -266,16 +267,25 @@ export class MailboxPoller {
         result = { outcome: 'failed', error: errorText(err) };
       }
     }
-    await models.inboundMessages.updateOne({ _id: record._id }, { $set: result });
+    // Guarded: a poller that was given up on (hung, then woken) must not overwrite what a later one decided.
+    const stored = await models.inboundMessages.updateOne({ _id: record._id, outcome: 'received' }, { $set: result });
+    if (stored.matchedCount === 0) return this.decidedMeanwhile(record);
     return { outcome: result.outcome, leftInInbox: result.leftInInbox === true };
+  }
+
+  private async decidedMeanwhile(record: InboundRecord): Promise<{ outcome: Outcome; leftInInbox: boolean }> {
+    const decided = await this.deps.models.inboundMessages.findById(record._id, { outcome: 1, leftInInbox: 1 }).lean<{ outcome: Outcome; leftInInbox?: boolean }>();
+    if (!decided) throw new Error('inbound record disappeared');
+    return { outcome: decided.outcome, leftInInbox: decided.leftInInbox === true };
   }
 
   /**
    * The classification, stored on the record. An attempt that started and never finished (the process
    * hung on this message and was restarted) is not repeated: the message goes to Review as a timeout,
-   * so one hostile mail cannot stop every poll after it.
+   * so one hostile mail cannot stop every poll after it. Undefined when another poller decided the
+   * message while this one waited for its classifier (the woken poller then does nothing).
    */
-  private async classifyRecorded(record: InboundRecord, raw: Buffer, summary: PollSummary): Promise<Classification> {
+  private async classifyRecorded(record: InboundRecord, raw: Buffer, summary: PollSummary): Promise<Classification | undefined> {
     const { models, now } = this.deps;
     let classification: Classification;
     if (record.classifyStartedAt) {
@@ -284,10 +294,8 @@ export class MailboxPoller {
       await models.inboundMessages.updateOne({ _id: record._id }, { $set: { classifyStartedAt: now() } });
       classification = await this.classifyInTime(raw);
     }
-    if (classification.timedOut) summary.timedOut++;
-    summary.counts[classification.kind] = (summary.counts[classification.kind] ?? 0) + 1;
     const from = classification.from;
-    await models.inboundMessages.updateOne(
+    const stored = await models.inboundMessages.updateOne(
       { _id: record._id, outcome: 'received' },
       {
         $set: {
@@ -301,6 +309,9 @@ export class MailboxPoller {
         },
       },
     );
+    if (stored.matchedCount === 0) return undefined;
+    if (classification.timedOut) summary.timedOut++;
+    summary.counts[classification.kind] = (summary.counts[classification.kind] ?? 0) + 1;
     return classification;
   }
 
