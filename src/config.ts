@@ -184,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (dkimParts.some(Boolean) && !dkimParts.every(Boolean)) {
     problems.push('DKIM_DOMAIN, DKIM_SELECTOR, DKIM_PRIVATE_KEY: set all three or none');
   }
+  if (v.BOUNCE_IMAP_URL && !v.IMAP_URL) problems.push('BOUNCE_IMAP_URL: needs IMAP_URL (the poller runs only when IMAP_URL is set)');
   if (problems.length) throw new ConfigError(problems);
 
   const varDir = path.resolve(v.VAR_DIR);
