@@ -53,7 +53,7 @@ export class ReportProof {
     const subscriber = await this.deps.models.subscribers.findOne({ emailKey: recipient.key }, { email: 1, emailHash: 1 }).lean<SubscriberRef>();
     const since = new Date(this.deps.now().getTime() - RECENT_DELIVERY_MS);
     if (subscriber && (await this.deps.models.deliveries.exists({ subscriberId: subscriber._id, at: { $gte: since } }))) {
-      return { proven: { email: subscriber.email, hash: subscriber.emailHash, subscriberId: String(subscriber._id), matchedBy: 'recent-delivery' } };
+      return { proven: { email: subscriber.email, hash: subscriber.emailHash, subscriberId: String(subscriber._id), campaignId: this.campaignNamed(report), matchedBy: 'recent-delivery' } };
     }
     return { refused: `bounce not proven to concern our mail: no VERP token, no Message-ID of ours, no delivery to ${recipient.email} in 30 days` };
   }
@@ -66,7 +66,14 @@ export class ReportProof {
     const recipient = this.addressed(report.classification.recipient);
     if (!recipient) return { refused: 'complaint from a feedback loop without a recognisable recipient' };
     const subscriber = await this.deps.models.subscribers.findOne({ emailKey: recipient.key }, { _id: 1 }).lean<{ _id: Types.ObjectId }>();
-    return { proven: { email: recipient.email, hash: recipient.hash, subscriberId: subscriber ? String(subscriber._id) : undefined, matchedBy: 'feedback-loop' } };
+    return {
+      proven: { email: recipient.email, hash: recipient.hash, subscriberId: subscriber ? String(subscriber._id) : undefined, campaignId: this.campaignNamed(report), matchedBy: 'feedback-loop' },
+    };
+  }
+
+  /** The campaign the returned part names (X-Ejaunumi-Campaign, Feedback-ID): only counted, once the report is believed. */
+  private campaignNamed(report: ReportInput): string | undefined {
+    return returnedIdsOf(report.raw, this.deps.settings.mailDomain).campaignId;
   }
 
   /**

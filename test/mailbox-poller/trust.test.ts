@@ -161,9 +161,16 @@ describe('mailbox poller: acts only on what it can trust (real Dovecot)', functi
       const stranger = (recipient: string) => ({ recipient, campaignId: '0123456789abcdef01234567', subscriberId: '0123456789abcdef01234567', returned: fixtures.strangerHeaders(recipient) });
       const authenticated = mid('fbl-pass');
       const claimed = mid('fbl-forged-ar');
+      // The loop kept our campaign header but dropped the rest of our ids: the complaint counts on the campaign.
+      const campaign = await t.c.models.campaigns.create({ name: 'R', list: DEFAULT_LIST, subject: 'R', mjml: '<mjml/>', author: 'm@impro.lv' });
       await imap.append(
         'INBOX',
-        fixtures.arfComplaint({ ...stranger('ilze@example.lv'), messageId: authenticated, headers: ['Authentication-Results: mx.impro.lv; spf=pass smtp.mailfrom=mail.example.lv; dkim=pass header.d=mail.example.lv'] }),
+        fixtures.arfComplaint({
+          ...stranger('ilze@example.lv'),
+          returned: [...fixtures.strangerHeaders('ilze@example.lv'), `X-Ejaunumi-Campaign: ${String(campaign._id)}`],
+          messageId: authenticated,
+          headers: ['Authentication-Results: mx.impro.lv; spf=pass smtp.mailfrom=mail.example.lv; dkim=pass header.d=mail.example.lv'],
+        }),
       );
       // The sender is on the list, but the only "pass" comes from a header anyone could write.
       await imap.append(
@@ -182,6 +189,7 @@ describe('mailbox poller: acts only on what it can trust (real Dovecot)', functi
       const suppression = await t.c.models.suppressions.findOne({ emailHash: ilze.emailHash }).lean();
       expect(suppression).to.include({ reason: 'complaint' });
       expect(suppression!.evidence).to.include({ matchedBy: 'feedback-loop', inboundMessageId: String((await record(authenticated))!._id) });
+      expect((await t.c.models.campaigns.findById(campaign._id).lean())!.stats!.complained).to.equal(1);
 
       expect(await statusOf(juris._id)).to.equal('active');
       expect(await t.c.suppressions.isSuppressed(juris.emailHash)).to.equal(false);
