@@ -39,7 +39,7 @@ const schema = z.object({
   MAIL_DOMAIN: z.string().default('impro.lv'),
   MAILBOX_ADDRESS: z.string().email().default('impro@impro.lv'),
   UNSUBSCRIBE_MAILTO_LOCAL: z.string().default('unsubscribe'),
-  BOUNCE_ADDRESS_LOCAL: z.string().default('bounces'),
+  BOUNCE_ADDRESS_LOCAL: z.string().regex(/^[a-z0-9-]{1,20}$/, 'lower-case letters, digits and dashes, at most 20').default('bounces'),
   DKIM_DOMAIN: z.string().optional(),
   DKIM_SELECTOR: z.string().optional(),
   DKIM_PRIVATE_KEY: z.string().optional(),
@@ -65,6 +65,13 @@ const schema = z.object({
   IMAP_POLL_INTERVAL: duration('1m'),
   SOFT_BOUNCE_LIMIT: z.coerce.number().int().min(1).default(3),
   SOFT_BOUNCE_WINDOW: duration('30d'),
+  SOFT_BOUNCE_SUPPRESSION: duration('30d'),
+  BOUNCE_IMAP_URL: optionalUrl,
+  MAILBOX_PROCESSED_FOLDER: z.string().min(1).max(100).default('Processed'),
+  COMPLAINT_SENDERS: z.string().default(''),
+  AUTHSERV_ID: z.string().default(''),
+  COMPLAINT_PAUSE_RATE: z.coerce.number().min(0).max(1).default(0.002),
+  COMPLAINT_PAUSE_MIN_DELIVERED: z.coerce.number().int().min(1).default(1000),
 
   RETENTION_UNCONFIRMED: duration('30d'),
   RETENTION_INBOUND_RAW: duration('90d'),
@@ -108,6 +115,16 @@ export type Config = Readonly<{
   imapPollIntervalMs: number;
   softBounceLimit: number;
   softBounceWindowMs: number;
+  softBounceSuppressionMs: number;
+  /** A separate mailbox for the VERP bounce address; unset when it is delivered to IMAP_URL's. */
+  bounceImapUrl?: string;
+  processedFolder: string;
+  /** Feedback-loop senders: full addresses or `@domain`, lower-cased. */
+  complaintSenders: string[];
+  /** The authserv-id of our own MX's Authentication-Results; empty trusts none. */
+  authservId: string;
+  complaintPauseRate: number;
+  complaintPauseMinDelivered: number;
   retention: { unconfirmedMs: number; inboundRawMs: number; deliveryDetailsMs: number; requestsAuditMs: number };
 }>;
 
@@ -177,6 +194,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const varDir = path.resolve(v.VAR_DIR);
   const mailboxUrl = resolveMailboxUrl(v, varDir, problems);
+  if (v.BOUNCE_IMAP_URL && !mailboxUrl) problems.push('BOUNCE_IMAP_URL: needs MAILBOX_URL or IMAP_URL (the poller runs only when a mailbox is set)');
   if (problems.length) throw new ConfigError(problems);
 
   return Object.freeze({
@@ -219,6 +237,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     imapPollIntervalMs: v.IMAP_POLL_INTERVAL,
     softBounceLimit: v.SOFT_BOUNCE_LIMIT,
     softBounceWindowMs: v.SOFT_BOUNCE_WINDOW,
+    softBounceSuppressionMs: v.SOFT_BOUNCE_SUPPRESSION,
+    bounceImapUrl: v.BOUNCE_IMAP_URL,
+    processedFolder: v.MAILBOX_PROCESSED_FOLDER,
+    complaintSenders: v.COMPLAINT_SENDERS.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
+    authservId: v.AUTHSERV_ID.trim().toLowerCase(),
+    complaintPauseRate: v.COMPLAINT_PAUSE_RATE,
+    complaintPauseMinDelivered: v.COMPLAINT_PAUSE_MIN_DELIVERED,
     retention: {
       unconfirmedMs: v.RETENTION_UNCONFIRMED,
       inboundRawMs: v.RETENTION_INBOUND_RAW,

@@ -105,7 +105,7 @@ export async function createContainer(config: Config, logger: Logger, opts: Cont
   const audit = new AuditLog({ models, now });
   const ledger = new ConsentLedger({ models, now });
   const withdrawals = new RecentWithdrawals({ redis, prefix: config.queuePrefix, now });
-  const suppressions = new Suppressions({ models, withdrawals });
+  const suppressions = new Suppressions({ models, now, withdrawals });
   const optOuts = new OptOuts({ models, emailHashKey: config.emailHashKey, now });
   const states = new SubscriptionStates({ models, ledger, now });
   const unsubscribes = new UnsubscribeService({ models, states, optOuts, withdrawals, now });

@@ -9,6 +9,8 @@ export const CONSENT_EVENT_TYPES = [
   'restriction-lifted',
   'erased',
   'suppressed',
+  // The DPO lifted a wrong suppression (bounce, complaint, manual), with the reason in the note.
+  'suppression-lifted',
   'rectified',
   // An unconfirmed sign-up removed by retention.
   'expired',

@@ -1,9 +1,11 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
-export const INBOUND_OUTCOMES = ['received', 'applied', 'review', 'ignored', 'failed'] as const;
+// received: recorded, not yet decided; kept: nothing done, left in the inbox for a person.
+export const INBOUND_OUTCOMES = ['received', 'applied', 'review', 'ignored', 'failed', 'kept'] as const;
 
-// What arrived at the mailbox. Recorded before any effect, so polling is idempotent across crashes
-// and UIDVALIDITY changes.
+// What arrived at the mailbox. Recorded before it is classified and before any effect, so a message
+// that hangs the classifier is still on record, and polling is idempotent across crashes and
+// UIDVALIDITY changes.
 const inboundMessageSchema = new Schema(
   {
     // Message-ID when present, else a digest of the raw message: duplicates collide here.
@@ -17,6 +19,9 @@ const inboundMessageSchema = new Schema(
     subject: { type: String },
     kind: { type: String },
     classification: { type: Schema.Types.Mixed },
+    // Set when classification starts: still set without a classification means the attempt never
+    // finished (the process hung or died on this message), and it is not tried again.
+    classifyStartedAt: { type: Date },
     authentication: { type: Schema.Types.Mixed },
     outcome: { type: String, enum: INBOUND_OUTCOMES, default: 'received' },
     effects: { type: [String], default: [] },
@@ -27,6 +32,10 @@ const inboundMessageSchema = new Schema(
     raw: { type: String },
     receivedAt: { type: Date, required: true },
     movedTo: { type: String },
+    // Left in the inbox on purpose (a question for a person): later polls pass it by.
+    leftInInbox: { type: Boolean },
+    // How a bounce or complaint was proven to concern our mail (verp | message-id | recent-delivery | feedback-loop).
+    matchedBy: { type: String },
   },
   { timestamps: true },
 );

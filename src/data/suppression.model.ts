@@ -10,10 +10,15 @@ const suppressionSchema = new Schema(
     reason: { type: String, enum: SUPPRESSION_REASONS, required: true },
     detail: { type: String },
     campaignId: { type: String },
+    // Why we believe it (bounces, complaints): the inbound message, status, diagnostic and how the
+    // report was matched to a mail we sent (verp | message-id | recent-delivery | feedback-loop).
+    evidence: { type: Schema.Types.Mixed },
+    // Soft bounces only: from then on the suppression no longer counts (checked where it is read).
+    expiresAt: { type: Date },
   },
   { timestamps: true },
 );
-// Send-time check "is any of these 1,000 hashes suppressed" and the import/sign-up guard.
+// Send-time check "is any of these 1,000 hashes suppressed" and the import/sign-up guard; the DPO's lookup by address.
 suppressionSchema.index({ emailHash: 1 }, { unique: true });
 
 export type SuppressionDoc = InferSchemaType<typeof suppressionSchema>;

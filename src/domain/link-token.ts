@@ -9,6 +9,15 @@ import { AppError, ErrorCodes } from '../errors';
 
 export type LinkPurpose = 'unsubscribe' | 'confirm' | 'verify';
 
+/**
+ * What a VERP return path (`bounces+TOKEN@…`) names: the subscriber a mail went to and the campaign
+ * it belonged to; no campaign means a transactional mail (confirmation, acknowledgement, request).
+ */
+export interface BounceClaims {
+  subscriber: string;
+  campaign?: string;
+}
+
 export interface LinkClaims {
   purpose: LinkPurpose;
   /** Subscriber id (24 hex) — or, for `verify`, the data-subject request id. */
@@ -65,11 +74,22 @@ export class UsedTokenError extends AppError {
 export class LinkTokenSigner {
   private readonly keys: Map<string, Buffer>;
   private readonly signingKey: SigningKey;
+  private readonly bounces: BounceTokens;
 
   constructor(keys: ReadonlyArray<SigningKey>, private readonly now: () => number = Date.now) {
     if (keys.length === 0) throw new Error('at least one link signing key is needed');
     this.signingKey = keys[0]!;
     this.keys = new Map(keys.map((k) => [k.id, k.secret]));
+    this.bounces = new BounceTokens(keys);
+  }
+
+  /** The token of a VERP return path, same keyring as the links. */
+  signBounce(claims: BounceClaims): string {
+    return this.bounces.sign(claims);
+  }
+
+  verifyBounce(token: string): BounceClaims | undefined {
+    return this.bounces.verify(token);
   }
 
   sign(claims: LinkClaims): string {
@@ -99,6 +119,75 @@ export class LinkTokenSigner {
     if (claims.exp !== undefined && claims.exp * 1000 < this.now()) throw new ExpiredTokenError();
     return claims;
   }
+}
+
+// Bounce tokens live in an address's local part: at most 64 octets in all (RFC 5321), and some
+// MTAs lower-case it. So no key id (the few keys of the ring are tried in turn), lower-case base32,
+// and a 64-bit MAC: forging one takes 2^64 mails, each of which we would see.
+const BOUNCE_MAC_BYTES = 8;
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
+
+export class BounceTokens {
+  constructor(private readonly keys: ReadonlyArray<SigningKey>) {
+    if (keys.length === 0) throw new Error('at least one link signing key is needed');
+  }
+
+  sign(claims: BounceClaims): string {
+    if (!HEX24.test(claims.subscriber)) throw new Error('subscriber must be a 24-hex id');
+    if (claims.campaign !== undefined && !HEX24.test(claims.campaign)) throw new Error('campaign must be a 24-hex id');
+    const ids = Buffer.from(claims.subscriber + (claims.campaign ?? ''), 'hex');
+    return base32(Buffer.concat([ids, bounceMac(this.keys[0]!.secret, ids)]));
+  }
+
+  /** The claims, or undefined for anything we did not sign (never throws: the input is a stranger's). */
+  verify(token: string): BounceClaims | undefined {
+    if (token.length > 60) return undefined;
+    const bytes = fromBase32(token.toLowerCase());
+    if (!bytes || (bytes.length !== 12 + BOUNCE_MAC_BYTES && bytes.length !== 24 + BOUNCE_MAC_BYTES)) return undefined;
+    const ids = bytes.subarray(0, bytes.length - BOUNCE_MAC_BYTES);
+    const given = bytes.subarray(ids.length);
+    if (!this.keys.some((k) => timingSafeEqual(bounceMac(k.secret, ids), given))) return undefined;
+    const hex = ids.toString('hex');
+    return ids.length === 24 ? { subscriber: hex.slice(0, 24), campaign: hex.slice(24) } : { subscriber: hex };
+  }
+}
+
+function bounceMac(secret: Buffer, ids: Buffer): Buffer {
+  // Domain-separated from link MACs: a link's MAC never verifies as a bounce token.
+  return createHmac('sha256', secret).update('bounce\0').update(ids).digest().subarray(0, BOUNCE_MAC_BYTES);
+}
+
+function base32(bytes: Buffer): string {
+  let out = '';
+  let bits = 0;
+  let value = 0;
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += BASE32[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += BASE32[(value << (5 - bits)) & 31];
+  return out;
+}
+
+function fromBase32(text: string): Buffer | undefined {
+  const out: number[] = [];
+  let bits = 0;
+  let value = 0;
+  for (const ch of text) {
+    const digit = BASE32.indexOf(ch);
+    if (digit < 0) return undefined;
+    value = ((value << 5) | digit) & 0xfff;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
 }
 
 function mac(secret: Buffer, data: string): string {

@@ -33,6 +33,7 @@ export class RequesterMail {
       headers: links?.headers,
       replyTo: this.deps.mailboxAddress,
       attachments: input.attachments,
+      envelopeFrom: links?.returnPath,
     });
   }
 }

@@ -33,6 +33,8 @@ export interface NewRequest {
   locale?: MailLocale;
   /** Who registered it; defaults to the channel. */
   actor?: string;
+  /** Withdrawal and restriction too wait for the `/r/` verification (a request by mail: a From header proves nothing). */
+  verifyFirst?: boolean;
 }
 
 export type RequestFilter = 'open' | 'overdue' | 'done';
@@ -85,7 +87,7 @@ export class DataSubjectRequestService {
     const receivedAt = input.receivedAt ?? now();
     const actor = input.actor ?? input.channel;
     const subscriber = await models.subscribers.findOne({ emailHash }, { _id: 1, locale: 1 }).lean();
-    const needsVerification = NEEDS_VERIFICATION.has(input.type);
+    const needsVerification = NEEDS_VERIFICATION.has(input.type) || input.verifyFirst === true;
     const doc = await this.insertNumbered({
       type: input.type,
       channel: input.channel,
@@ -254,6 +256,10 @@ export class DataSubjectRequestService {
         if (!rectification || (rectification.name === undefined && rectification.locale === undefined)) return 'verified';
         await this.applyRectification(doc, rectification, 'requester', 'web-form');
         return 'rectified';
+      case 'withdrawal':
+      case 'restriction':
+        await this.applyAtOnce(doc, 'requester');
+        return 'verified';
       default:
         return 'verified';
     }

@@ -81,11 +81,11 @@ export class SignupMails {
   private async send(
     subscriber: { email: string; locale?: string | null },
     template: string,
-    links: { unsubscribeUrl: string; headers: Record<string, string> },
+    links: { unsubscribeUrl: string; headers: Record<string, string>; returnPath?: string },
     vars: Record<string, unknown>,
   ): Promise<void> {
     const locale = subscriber.locale === 'en' ? 'en' : 'lv';
     const mail = await this.deps.emails.render(template, locale, { ...vars, unsubscribeUrl: links.unsubscribeUrl });
-    await this.deps.mailer.send({ to: subscriber.email, subject: mail.subject, html: mail.html, text: mail.text, headers: links.headers });
+    await this.deps.mailer.send({ to: subscriber.email, subject: mail.subject, html: mail.html, text: mail.text, headers: links.headers, envelopeFrom: links.returnPath });
   }
 }

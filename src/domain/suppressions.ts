@@ -1,20 +1,55 @@
-// Addresses that are never mailed, whatever their subscription says (invariant 2).
+// Addresses that are never mailed, whatever their subscription says (invariant 2). A soft-bounce
+// suppression lasts SOFT_BOUNCE_SUPPRESSION and is then ignored wherever suppressions are read
+// (no TTL index: FerretDB v1 has none); every other reason stays until lifted.
+import { Types } from 'mongoose';
 import type { Models } from '../data/models';
 import type { SuppressionReason } from '../data/suppression.model';
-import { isDuplicateKeyError } from '../errors';
+import { InvalidStateError, NotFoundError, isDuplicateKeyError } from '../errors';
+import type { ConsentLedger } from './consent-ledger';
 import type { RecentWithdrawals } from './recent-withdrawals';
 
+export interface SuppressionEvidence {
+  inboundMessageId?: string;
+  status?: string;
+  diagnostic?: string;
+  matchedBy?: string;
+}
+
+export interface SuppressOptions {
+  evidence?: SuppressionEvidence;
+  /** Absent: until lifted. */
+  expiresAt?: Date;
+}
+
+interface Stored {
+  _id: Types.ObjectId;
+  emailHash: string;
+  reason: string;
+  expiresAt?: Date | null;
+}
+
 export class Suppressions {
-  constructor(private readonly deps: { models: Models; withdrawals?: RecentWithdrawals }) {}
+  constructor(private readonly deps: { models: Models; now?: () => Date; withdrawals?: RecentWithdrawals }) {}
+
+  private now(): Date {
+    return this.deps.now ? this.deps.now() : new Date();
+  }
+
+  private active(doc: { expiresAt?: Date | null } | null | undefined): boolean {
+    return !!doc && (!doc.expiresAt || doc.expiresAt.getTime() > this.now().getTime());
+  }
 
   /**
-   * Idempotent; an erasure tombstone replaces a weaker reason, nothing replaces a tombstone. Goes
-   * through the withdrawal gate: a send batch that read the person as mailable sees the flag.
+   * Idempotent; true when this call made the address suppressed (or made it permanent). An erasure
+   * tombstone replaces a weaker reason and nothing replaces a tombstone; an expired soft bounce is
+   * replaced by the new reason, a soft bounce by a permanent one. Goes through the withdrawal gate:
+   * a send batch that read the person as mailable sees the flag.
    */
-  async suppress(emailHash: string, reason: SuppressionReason, detail?: string, campaignId?: string): Promise<void> {
+  async suppress(emailHash: string, reason: SuppressionReason, detail?: string, campaignId?: string, opts: SuppressOptions = {}): Promise<boolean> {
     await this.deps.withdrawals?.markEveryList(emailHash);
-    await this.commit(emailHash, reason, detail, campaignId);
+    const changed = await this.commit(emailHash, reason, detail, campaignId, opts);
     await this.settle(emailHash);
+    return changed;
   }
 
   /** Returns once no mail to the address is with SMTP on any of its lists. */
@@ -27,35 +62,81 @@ export class Suppressions {
     await withdrawals.settleAll(emailHash, lists);
   }
 
-  private async commit(emailHash: string, reason: SuppressionReason, detail?: string, campaignId?: string): Promise<void> {
+  private async commit(emailHash: string, reason: SuppressionReason, detail: string | undefined, campaignId: string | undefined, opts: SuppressOptions): Promise<boolean> {
+    const { models } = this.deps;
+    const fields = { reason, detail, campaignId, evidence: opts.evidence };
     try {
-      await this.deps.models.suppressions.create({ emailHash, reason, detail, campaignId });
+      await models.suppressions.create({ emailHash, ...fields, expiresAt: opts.expiresAt });
+      return true;
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
-      if (reason === 'erasure') {
-        await this.deps.models.suppressions.updateOne({ emailHash }, { $set: { reason, detail } });
-      }
     }
+    const existing = await models.suppressions.findOne({ emailHash }, { reason: 1, expiresAt: 1 }).lean<Stored>();
+    if (!existing || existing.reason === 'erasure') return false;
+    const replace = reason === 'erasure' || !this.active(existing) || (existing.expiresAt && !opts.expiresAt);
+    if (!replace) return false;
+    const expiry = opts.expiresAt ? { $set: { ...fields, expiresAt: opts.expiresAt } } : { $set: fields, $unset: { expiresAt: 1 } };
+    await models.suppressions.updateOne({ emailHash }, expiry);
+    return existing.reason !== reason || !this.active(existing);
   }
 
   async isSuppressed(emailHash: string): Promise<boolean> {
-    return (await this.deps.models.suppressions.countDocuments({ emailHash })) > 0;
+    return this.active(await this.deps.models.suppressions.findOne({ emailHash }, { expiresAt: 1 }).lean<Stored>());
   }
 
   async reasonFor(emailHash: string): Promise<SuppressionReason | undefined> {
-    const doc = await this.deps.models.suppressions.findOne({ emailHash }).lean();
-    return doc?.reason as SuppressionReason | undefined;
+    const doc = await this.deps.models.suppressions.findOne({ emailHash }, { reason: 1, expiresAt: 1 }).lean<Stored>();
+    return this.active(doc) ? (doc!.reason as SuppressionReason) : undefined;
   }
 
   /** Of the given hashes, those that are suppressed: one query for a whole send batch. */
   async suppressedAmong(emailHashes: string[]): Promise<Set<string>> {
     if (emailHashes.length === 0) return new Set();
-    const docs = await this.deps.models.suppressions.find({ emailHash: { $in: emailHashes } }, { emailHash: 1 }).lean();
-    return new Set(docs.map((d) => d.emailHash));
+    const docs = await this.deps.models.suppressions.find({ emailHash: { $in: emailHashes } }, { emailHash: 1, expiresAt: 1 }).lean<Stored[]>();
+    return new Set(docs.filter((d) => this.active(d)).map((d) => d.emailHash));
   }
 
   /** Only the person's own fresh double opt-in lifts a suppression (invariant 2). */
   async liftForFreshConsent(emailHash: string): Promise<void> {
     await this.deps.models.suppressions.deleteOne({ emailHash });
+  }
+
+  /** The DPO's view of one address (expired soft bounces included, marked). */
+  async forAddress(emailHash: string) {
+    const docs = await this.deps.models.suppressions.find({ emailHash }).lean();
+    return docs.map((d) => ({
+      id: String(d._id),
+      reason: d.reason,
+      detail: d.detail ?? null,
+      campaignId: d.campaignId ?? null,
+      evidence: (d.evidence as SuppressionEvidence | undefined) ?? null,
+      since: d.createdAt,
+      expiresAt: d.expiresAt ?? null,
+      active: this.active(d),
+    }));
+  }
+
+  /**
+   * The DPO lifts a wrong suppression (a forged or misread bounce), with a reason, in the ledger.
+   * An erasure tombstone is not theirs to lift: only the person's own new consent does that.
+   */
+  async lift(id: string, input: { reason: string; actor: string }, ledger: Pick<ConsentLedger, 'record'>) {
+    if (!/^[0-9a-f]{24}$/i.test(id)) throw new NotFoundError('suppression');
+    const { models } = this.deps;
+    const doc = await models.suppressions.findById(id).lean();
+    if (!doc) throw new NotFoundError('suppression');
+    if (doc.reason === 'erasure') throw new InvalidStateError('an erasure tombstone is lifted only by the person\'s own new double opt-in');
+    const removed = await models.suppressions.deleteOne({ _id: doc._id });
+    if (removed.deletedCount === 0) throw new NotFoundError('suppression');
+    const subscriber = await models.subscribers.findOne({ emailHash: doc.emailHash }, { _id: 1 }).lean();
+    await ledger.record({
+      subscriberId: subscriber?._id,
+      emailHash: doc.emailHash,
+      type: 'suppression-lifted',
+      channel: 'admin',
+      actor: input.actor,
+      note: `${doc.reason} lifted: ${input.reason}`.slice(0, 500),
+    });
+    return { id, reason: doc.reason, emailHash: doc.emailHash };
   }
 }

@@ -57,6 +57,7 @@ export function campaignMail(deps: CampaignMailDeps, input: CampaignMailInput): 
     text: copy.text,
     headers,
     replyTo: deps.settings.mailboxAddress,
+    envelopeFrom: links.returnPath,
     // Deterministic for real sends, so a receiving server can recognise a copy it already has.
     messageId: input.test
       ? `<test.${campaignId}.${randomUUID()}@${domain}>`

@@ -16,6 +16,8 @@ export interface ListLinks {
   unsubscribeUrl: string;
   mailto: string;
   headers: Record<string, string>;
+  /** The VERP envelope sender for this recipient (see returnPath). */
+  returnPath: string;
 }
 
 export interface ListHeaderSettings {
@@ -23,6 +25,8 @@ export interface ListHeaderSettings {
   mailDomain: string;
   mailboxAddress: string;
   unsubscribeMailtoLocal: string;
+  /** BOUNCE_ADDRESS_LOCAL; `bounces` when not given. */
+  bounceAddressLocal?: string;
 }
 
 export class ListHeaderBuilder {
@@ -50,7 +54,17 @@ export class ListHeaderBuilder {
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     };
     if (target.list) headers['List-Id'] = `<${target.list}.${settings.mailDomain}>`;
-    return { token, unsubscribeUrl, mailto, headers };
+    return { token, unsubscribeUrl, mailto, headers, returnPath: this.returnPath(target) };
+  }
+
+  /**
+   * The VERP envelope sender of one mail: a bounce to it names the subscriber (and campaign) by a
+   * signed token, so the poller can prove the bounce is about a mail we sent to that person.
+   */
+  returnPath(target: { subscriberId: string; campaignId?: string }): string {
+    const { settings, signer } = this.deps;
+    const token = signer.signBounce({ subscriber: target.subscriberId, campaign: target.campaignId });
+    return `${settings.bounceAddressLocal ?? 'bounces'}+${token}@${settings.mailboxAddress.split('@')[1]}`;
   }
 
   /** The preferences link of a newsletter footer: the unsubscribe page for every list shows each list's state. */

@@ -42,6 +42,11 @@ export interface Classification {
   /** Short, human-readable why: which signal decided the kind. */
   reason?: string;
   error?: string;
+  confidence?: number;
+  evidence?: string;
+  asksQuestion?: boolean;
+  replyToOurMail?: boolean;
+  timedOut?: boolean;
 }
 
 export interface ClassifyOptions {

@@ -1,15 +1,18 @@
 // What a classified inbound message does. Each effect is keyed and recorded on the inbound message
 // after it ran, and is itself idempotent, so a poller killed anywhere between the first effect and
-// the move to Processed applies nothing twice when it sees the message again.
+// the move to Processed applies nothing twice when it sees the message again. Nothing irreversible
+// happens on the word of the message alone: a bounce or complaint acts only when proven to concern
+// a mail we sent (report-proof.ts), and a request other than an unsubscribe waits for `/r/`.
 import type { Models } from '../data/models';
 import { REQUEST_TYPES, type RequestType } from '../data/data-subject-request.model';
 import type { SuppressionReason } from '../data/suppression.model';
 import { claimOnce } from '../domain/claims';
 import type { ConsentLedger } from '../domain/consent-ledger';
+import type { ComplaintRateGuard } from '../domain/complaint-rate-guard';
 import { emailKey, hashEmail, normalizeEmail } from '../domain/email-address';
 import type { LinkTokenSigner } from '../domain/link-token';
 import type { DataSubjectRequestService } from '../domain/requests';
-import type { Suppressions } from '../domain/suppressions';
+import type { SuppressOptions, SuppressionEvidence, Suppressions } from '../domain/suppressions';
 import type { UnsubscribeService } from '../domain/unsubscribe';
 import { headerSafe } from '../html';
 import type { Logger } from '../logger';
@@ -18,7 +21,8 @@ import type { ListHeaderBuilder } from '../mail/list-headers';
 import type { Mailer } from '../mail/mailer';
 import type { Classification } from './classification';
 import { reasonNotToAnswer, topHeaders, type AckQuota, type OwnAddresses } from './loop-guard';
-import { campaignOf } from './mail-origin';
+import { diagnosticOf } from './mail-origin';
+import type { MatchedBy, ProvenTarget, ReportProof } from './report-proof';
 
 export type EffectOutcome = 'applied' | 'review' | 'ignored';
 
@@ -26,6 +30,8 @@ export interface EffectResult {
   outcome: EffectOutcome;
   /** Why a message went to review or was ignored: shown in the review queue. */
   note?: string;
+  /** Bounces and complaints: how the report was proven to concern our mail. */
+  matchedBy?: MatchedBy;
 }
 
 export interface InboundForEffects {
@@ -43,6 +49,8 @@ export interface EffectSettings {
   publicBaseUrl: string;
   softBounceLimit: number;
   softBounceWindowMs: number;
+  /** How long a soft-bounce suppression lasts. */
+  softBounceSuppressionMs: number;
   /** How long "this campaign already counted this address" is remembered. */
   campaignCountMemoryMs: number;
 }
@@ -59,6 +67,8 @@ export interface EffectDeps {
   mailer: Mailer;
   ackQuota: AckQuota;
   own: OwnAddresses;
+  proof: Pick<ReportProof, 'bounce' | 'complaint'>;
+  complaintGuard: Pick<ComplaintRateGuard, 'check'>;
   settings: EffectSettings;
   now: () => Date;
   logger: Logger;
@@ -146,6 +156,7 @@ export class MailboxEffects {
         'Auto-Submitted': 'auto-replied',
         ...(original ? { 'In-Reply-To': original, References: original } : {}),
       },
+      envelopeFrom: links.returnPath,
     });
   }
 
@@ -153,28 +164,33 @@ export class MailboxEffects {
 
   private async bounce(message: InboundForEffects): Promise<EffectResult> {
     const c = message.classification;
-    const target = this.addressed(c.recipient);
-    if (!target) return { outcome: 'review', note: 'bounce without a recognisable recipient' };
-    const campaignId = campaignOf(message.raw, this.deps.settings.mailDomain);
-    const detail = [c.status, c.reason].filter(Boolean).join(' ');
+    const proof = await this.deps.proof.bounce(this.report(message));
+    if ('refused' in proof) return { outcome: 'review', note: proof.refused };
+    const target = proof.proven;
+    const diagnostic = diagnosticOf(message.raw) ?? c.reason;
+    const detail = [c.status, diagnostic].filter(Boolean).join(' ').slice(0, 500);
+    const evidence = { inboundMessageId: message.id, status: c.status, diagnostic: diagnostic?.slice(0, 300), matchedBy: target.matchedBy };
 
     if (c.permanent) {
-      await this.once(message, 'suppress', () => this.suppress(target.hash, 'hard-bounce', detail, campaignId, c.messageId));
-      if (campaignId) await this.once(message, 'campaign-count', () => this.countOnCampaign(campaignId, target.hash, 'bounced'));
-      return { outcome: 'applied' };
+      await this.once(message, 'suppress', () => this.suppress(target, 'hard-bounce', detail, c.messageId, { evidence }));
+      if (target.campaignId) await this.once(message, 'campaign-count', () => this.countOnCampaign(target.campaignId!, target.hash, 'bounced'));
+      return { outcome: 'applied', matchedBy: target.matchedBy };
     }
-    await this.once(message, 'soft-bounce', () => this.countSoftBounce(message, target.hash, detail, campaignId));
-    return { outcome: 'applied' };
+    await this.once(message, 'soft-bounce', () => this.countSoftBounce(message, target, detail, evidence));
+    return { outcome: 'applied', matchedBy: target.matchedBy };
   }
 
   /** Soft bounces are records (claims that expire with the window), counted, never a racy counter. */
-  private async countSoftBounce(message: InboundForEffects, hash: string, detail: string, campaignId?: string): Promise<void> {
+  private async countSoftBounce(message: InboundForEffects, target: ProvenTarget, detail: string, evidence: SuppressionEvidence): Promise<void> {
     const { models, settings, now } = this.deps;
     const at = now();
-    await claimOnce(models, `soft-bounce:${hash}:${message.id}`, new Date(at.getTime() + settings.softBounceWindowMs));
-    const recent = await models.claims.countDocuments({ key: { $regex: `^soft-bounce:${hash}:` }, expiresAt: { $gt: at } });
+    await claimOnce(models, `soft-bounce:${target.hash}:${message.id}`, new Date(at.getTime() + settings.softBounceWindowMs));
+    const recent = await models.claims.countDocuments({ key: { $regex: `^soft-bounce:${target.hash}:` }, expiresAt: { $gt: at } });
     if (recent >= settings.softBounceLimit) {
-      await this.suppress(hash, 'soft-bounce', `${recent} soft bounces, last: ${detail}`.trim(), campaignId, message.classification.messageId);
+      await this.suppress(target, 'soft-bounce', `${recent} soft bounces, last: ${detail}`.trim(), message.classification.messageId, {
+        evidence,
+        expiresAt: new Date(at.getTime() + settings.softBounceSuppressionMs),
+      });
     }
   }
 
@@ -183,42 +199,49 @@ export class MailboxEffects {
     const feedbackType = (c.feedbackType ?? 'abuse').toLowerCase();
     // ARF: only abuse reports act; fraud, virus, not-spam and the rest are recorded.
     if (feedbackType !== 'abuse') return { outcome: 'ignored', note: `feedback type ${feedbackType}: recorded only` };
-    const target = this.addressed(c.recipient);
-    if (!target) return { outcome: 'review', note: 'complaint without a recognisable recipient' };
-    const campaignId = campaignOf(message.raw, this.deps.settings.mailDomain);
+    const proof = await this.deps.proof.complaint(this.report(message));
+    if ('refused' in proof) return { outcome: 'review', note: proof.refused };
+    const target = proof.proven;
 
-    const subscriber = await this.deps.models.subscribers.findOne({ emailKey: target.key }).lean<Subscriber>();
-    if (subscriber) {
+    if (target.subscriberId) {
       await this.once(message, 'unsubscribe', () =>
         this.deps.unsubscribes.unsubscribe({
-          subscriberId: String(subscriber._id),
+          subscriberId: target.subscriberId!,
           lists: 'all',
           channel: 'complaint',
           messageId: c.messageId,
-          campaignId,
+          campaignId: target.campaignId,
           receivedAt: message.receivedAt,
         }),
       );
     }
-    await this.once(message, 'suppress', () => this.suppress(target.hash, 'complaint', feedbackType, campaignId, c.messageId));
-    if (campaignId) await this.once(message, 'campaign-count', () => this.countOnCampaign(campaignId, target.hash, 'complained'));
-    return { outcome: 'applied' };
+    const evidence = { inboundMessageId: message.id, diagnostic: feedbackType, matchedBy: target.matchedBy };
+    await this.once(message, 'suppress', () => this.suppress(target, 'complaint', feedbackType, c.messageId, { evidence }));
+    if (target.campaignId) {
+      const campaignId = target.campaignId;
+      await this.once(message, 'campaign-count', () => this.countOnCampaign(campaignId, target.hash, 'complained'));
+      await this.deps.complaintGuard.check(campaignId);
+    }
+    return { outcome: 'applied', matchedBy: target.matchedBy };
+  }
+
+  private report(message: InboundForEffects) {
+    return { raw: message.raw, headers: topHeaders(message.raw), classification: message.classification };
   }
 
   /** Suppresses, and writes a ledger event only when this call made the change (re-runs stay silent). */
-  private async suppress(hash: string, reason: SuppressionReason, detail: string, campaignId?: string, messageId?: string): Promise<void> {
+  private async suppress(target: ProvenTarget, reason: SuppressionReason, detail: string, messageId: string | undefined, opts: SuppressOptions): Promise<void> {
     const { suppressions, models, ledger } = this.deps;
-    if (await suppressions.isSuppressed(hash)) return;
-    await suppressions.suppress(hash, reason, detail, campaignId);
-    const subscriber = await models.subscribers.findOne({ emailHash: hash }, { _id: 1 }).lean();
+    if (!(await suppressions.suppress(target.hash, reason, detail, target.campaignId, opts))) return;
+    const subscriber = target.subscriberId ? { _id: target.subscriberId } : await models.subscribers.findOne({ emailHash: target.hash }, { _id: 1 }).lean();
     await ledger.record({
       subscriberId: subscriber?._id,
-      emailHash: hash,
+      emailHash: target.hash,
       type: 'suppressed',
       channel: reason === 'complaint' ? 'complaint' : 'bounce',
-      campaignId,
+      campaignId: target.campaignId,
       messageId,
-      note: `${reason}: ${detail}`.slice(0, 500),
+      note: `${reason}: ${detail} (matched by ${target.matchedBy})`.slice(0, 500),
     });
   }
 
@@ -231,7 +254,7 @@ export class MailboxEffects {
 
   // --- data-subject requests -------------------------------------------------------------------
 
-  /** A request record only; the request service asks the sender to verify before anything is disclosed or deleted. */
+  /** A request record only; the request service asks the sender to verify before anything is disclosed, deleted, restricted or withdrawn. */
   private async request(message: InboundForEffects, type: RequestType): Promise<EffectResult> {
     const c = message.classification;
     const sender = this.addressed(c.from);
@@ -241,6 +264,8 @@ export class MailboxEffects {
       if (await this.deps.models.requests.exists({ inboundMessageId: message.id })) return;
       await this.deps.requests.create({
         type,
+        // A From header proves nothing: every request by mail waits for the `/r/` verification.
+        verifyFirst: true,
         email: sender.email,
         channel: 'mailbox',
         note: c.subject ? `Subject: ${c.subject}`.slice(0, 500) : undefined,

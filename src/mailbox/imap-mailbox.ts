@@ -4,9 +4,11 @@
 import { ImapFlow } from 'imapflow';
 import type { Logger } from '../logger';
 
+/** The default of MAILBOX_PROCESSED_FOLDER. */
 export const PROCESSED_FOLDER = 'Processed';
 export const REVIEW_FOLDER = 'Review';
-export type TargetFolder = typeof PROCESSED_FOLDER | typeof REVIEW_FOLDER;
+/** Review, or the processed folder (MAILBOX_PROCESSED_FOLDER). */
+export type TargetFolder = string;
 
 /** Bigger sources are cut here: every signal the classifier reads sits near the start. */
 export const MAX_SOURCE_BYTES = 25 * 1024 * 1024;
@@ -58,7 +60,7 @@ export function parseImapUrl(url: string): ImapSettings {
 }
 
 export class ImapMailbox implements Mailbox {
-  constructor(private readonly deps: { settings: ImapSettings; logger: Logger }) {}
+  constructor(private readonly deps: { settings: ImapSettings; logger: Logger; processedFolder?: string }) {}
 
   async session<T>(work: (session: MailboxSession) => Promise<T>): Promise<T> {
     const { settings, logger } = this.deps;
@@ -74,7 +76,7 @@ export class ImapMailbox implements Mailbox {
     client.on('error', (err: Error) => logger.warn({ err: err.message }, 'imap connection error'));
     await client.connect();
     try {
-      for (const folder of [PROCESSED_FOLDER, REVIEW_FOLDER]) await client.mailboxCreate(folder);
+      for (const folder of [this.deps.processedFolder ?? PROCESSED_FOLDER, REVIEW_FOLDER]) await client.mailboxCreate(folder);
       const lock = await client.getMailboxLock(settings.folder);
       try {
         const box = client.mailbox;

@@ -13,18 +13,21 @@ export interface OwnAddressSettings {
   mailFrom: string;
   mailboxAddress: string;
   unsubscribeMailtoLocal: string;
+  bounceAddressLocal?: string;
 }
 
-/** Our own addresses: the sender, the mailbox, and every unsubscribe+TOKEN@ alias of it. */
+/** Our own addresses: the sender, the mailbox, and every unsubscribe+TOKEN@ and bounces+TOKEN@ alias of it. */
 export class OwnAddresses {
   private readonly exact: Set<string>;
-  private readonly aliasPrefix: string;
+  private readonly aliasPrefixes: string[];
   private readonly mailboxDomain: string;
 
   constructor(settings: OwnAddressSettings) {
     this.exact = new Set([...extractAddresses(settings.mailFrom), settings.mailboxAddress.toLowerCase()]);
     this.mailboxDomain = settings.mailboxAddress.split('@')[1]!.toLowerCase();
-    this.aliasPrefix = `${settings.unsubscribeMailtoLocal.toLowerCase()}+`;
+    const bounceLocal = (settings.bounceAddressLocal ?? 'bounces').toLowerCase();
+    this.exact.add(`${bounceLocal}@${this.mailboxDomain}`);
+    this.aliasPrefixes = [`${settings.unsubscribeMailtoLocal.toLowerCase()}+`, `${bounceLocal}+`];
   }
 
   list(): string[] {
@@ -35,7 +38,7 @@ export class OwnAddresses {
     const a = address.toLowerCase();
     if (this.exact.has(a)) return true;
     const [local = '', domain] = a.split('@');
-    return domain === this.mailboxDomain && local.startsWith(this.aliasPrefix);
+    return domain === this.mailboxDomain && this.aliasPrefixes.some((p) => local.startsWith(p));
   }
 }
 

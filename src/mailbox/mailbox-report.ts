@@ -15,7 +15,13 @@ export interface PollSummary {
   failed: number;
   /** Messages whose effects are recorded but which could not be moved; the next poll moves them. */
   notMoved: number;
-  /** Messages still in the folder after the poll. */
+  /** Newly left in the inbox for a person (questions, ordinary mail); never counted as waiting. */
+  kept: number;
+  /** Classifications that ran out of time (or an attempt that never finished): sent to Review. */
+  timedOut: number;
+  /** Bounces proven only by a recent delivery to the address (the weakest proof we accept). */
+  matchedByRecentDelivery: number;
+  /** Messages still waiting to be handled after the poll (not those left for a person). */
   waiting: number;
   oldestWaitingAt?: Date;
 }

@@ -26,11 +26,14 @@ interface UidList {
 /** Creates the Maildir and its Maildir++ folders where missing. */
 export async function ensureMaildir(root: string): Promise<void> {
   await Promise.all(['tmp', 'new', 'cur'].map((d) => mkdir(path.join(root, d), { recursive: true })));
-  for (const folder of FOLDERS) {
-    const dir = path.join(root, `.${folder}`);
-    await Promise.all(['tmp', 'new', 'cur'].map((d) => mkdir(path.join(dir, d), { recursive: true })));
-    await writeFile(path.join(dir, 'maildirfolder'), '', { flag: 'a' });
-  }
+  for (const folder of FOLDERS) await ensureFolder(root, folder);
+}
+
+/** A Maildir++ subfolder; MAILBOX_PROCESSED_FOLDER may name one the defaults did not create. */
+async function ensureFolder(root: string, folder: TargetFolder): Promise<void> {
+  const dir = path.join(root, `.${folder}`);
+  await Promise.all(['tmp', 'new', 'cur'].map((d) => mkdir(path.join(dir, d), { recursive: true })));
+  await writeFile(path.join(dir, 'maildirfolder'), '', { flag: 'a' });
 }
 
 let deliveries = 0;
@@ -180,6 +183,8 @@ class MaildirSession implements MailboxSession {
   async move(uid: number, folder: TargetFolder): Promise<void> {
     const at = await this.locate(uid);
     if (!at) throw new Error(`UID ${uid} is no longer in ${this.root}`);
+    if (folder.includes('/') || folder.startsWith('.')) throw new Error(`not a Maildir++ folder name: ${folder}`);
+    await ensureFolder(this.root, folder);
     const flags = at.dir === 'cur' ? (/:2,([A-Za-z]*)$/.exec(at.name)?.[1] ?? '') : '';
     let unique = uniquePart(at.name);
     let target = path.join(this.root, `.${folder}`, 'cur', `${unique}:2,${flags}`);

@@ -12,7 +12,7 @@ export function maildirPathOf(url: string): string | undefined {
   return rest;
 }
 
-export function openMailbox(url: string, logger: Logger): Mailbox {
+export function openMailbox(url: string, logger: Logger, processedFolder?: string): Mailbox {
   const root = maildirPathOf(url);
-  return root ? new MaildirMailbox({ root, logger }) : new ImapMailbox({ settings: parseImapUrl(url), logger });
+  return root ? new MaildirMailbox({ root, logger }) : new ImapMailbox({ settings: parseImapUrl(url), logger, processedFolder });
 }

@@ -95,11 +95,14 @@ function returnedHeaders(o: OurMail): string[] {
 }
 
 /** RFC 3464 delivery-status report (Postfix style); the recipient also appears in the returned headers. */
-export function dsn(o: OurMail & { messageId: string; status: string; diagnostic: string; action?: string }): string {
+export function dsn(
+  o: OurMail & { messageId: string; status: string; diagnostic: string; action?: string; to?: string; headers?: string[]; returned?: string[] },
+): string {
   const boundary = 'dsn-boundary-7f3a';
   return [
     'From: MAILER-DAEMON@mx.example.lv (Mail Delivery System)',
-    'To: e-jaunumi@impro.lv',
+    `To: ${o.to ?? 'e-jaunumi@impro.lv'}`,
+    ...(o.headers ?? []),
     'Subject: Undelivered Mail Returned to Sender',
     `Message-ID: ${o.messageId}`,
     DATE,
@@ -128,7 +131,7 @@ export function dsn(o: OurMail & { messageId: string; status: string; diagnostic
     `--${boundary}`,
     'Content-Type: text/rfc822-headers',
     '',
-    ...returnedHeaders(o),
+    ...(o.returned ?? returnedHeaders(o)),
     '',
     `--${boundary}--`,
     '',
@@ -136,11 +139,12 @@ export function dsn(o: OurMail & { messageId: string; status: string; diagnostic
 }
 
 /** RFC 5965 abuse report as mailbox providers send it. */
-export function arfComplaint(o: OurMail & { messageId: string; feedbackType?: string }): string {
+export function arfComplaint(o: OurMail & { messageId: string; feedbackType?: string; headers?: string[]; returned?: string[] }): string {
   const boundary = 'arf-boundary-19c2';
   return [
     'From: Mail.lv Feedback Loop <fbl@mail.example.lv>',
     'To: e-jaunumi@impro.lv',
+    ...(o.headers ?? []),
     'Subject: Abuse report',
     `Message-ID: ${o.messageId}`,
     DATE,
@@ -164,7 +168,7 @@ export function arfComplaint(o: OurMail & { messageId: string; feedbackType?: st
     `--${boundary}`,
     'Content-Type: message/rfc822',
     '',
-    ...returnedHeaders(o),
+    ...(o.returned ?? returnedHeaders(o)),
     'Content-Type: text/plain; charset=utf-8',
     '',
     'Rudens Italija',
@@ -234,4 +238,27 @@ export function nestedForward(from: string, messageId: string): string {
 
 export function emptyBody(from: string, messageId: string): string {
   return plainMail({ from, subject: '', messageId }, '');
+}
+
+/** Anyone can write this to impro@impro.lv: a "bounce" naming a victim, in no report format at all. */
+export function forgedBounce(from: string, victim: string, messageId: string): string {
+  return plainMail(
+    { from, subject: 'Undeliverable: Rudens Itālijā', messageId },
+    ['Delivery has failed to these recipients or groups:', '', `${victim}`, '550 5.1.1 user unknown ' + victim, '', 'The e-mail address you entered could not be found.'].join(CRLF),
+  );
+}
+
+/** Amazon SES complaint JSON pasted into an ordinary mail by whoever wants someone unsubscribed. */
+export function forgedSesComplaint(from: string, victim: string, messageId: string): string {
+  const notification = {
+    notificationType: 'Complaint',
+    complaint: { complainedRecipients: [{ emailAddress: victim }], complaintFeedbackType: 'abuse', timestamp: '2025-06-02T07:00:00.000Z', feedbackId: 'x' },
+    mail: { source: 'e-jaunumi@impro.lv', destination: [victim] },
+  };
+  return plainMail({ from, subject: 'AWS Notification Message', messageId }, JSON.stringify({ Type: 'Notification', Message: JSON.stringify(notification) }));
+}
+
+/** Returned headers of a mail that was not ours (or whose ids the report dropped). */
+export function strangerHeaders(recipient: string): string[] {
+  return ['From: Shop <news@shop.example>', `To: ${recipient}`, 'Subject: Sale', 'Message-ID: <sale-123@shop.example>', DATE];
 }

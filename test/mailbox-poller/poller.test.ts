@@ -1,7 +1,7 @@
 // The mailbox poller against a real Dovecot: fixtures arrive by IMAP APPEND, effects are checked
 // through the models and the SMTP sink, and every message ends in Processed or Review exactly once.
 import { expect } from 'chai';
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { chown, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createMailboxPoller } from '../../src/mailbox/create-poller';
@@ -47,6 +47,10 @@ describe('mailbox poller (real Dovecot)', function () {
   const withdrawals = (subscriberId: Types.ObjectId) => t.c.models.consentEvents.find({ subscriberId, type: 'withdrawn' }).lean();
 
   const mailsTo = async (address: string) => (await t.mails()).filter((m) => m.to.includes(address));
+
+  /** The delivery claim a send run records: what a bounce or complaint must match. */
+  const delivered = (campaignId: string, subscriberId: Types.ObjectId) =>
+    t.c.models.deliveries.create({ campaignId: new Types.ObjectId(campaignId), subscriberId, at: new Date() });
 
   it('unsubscribes a subscriber who writes in Latvian, records the consent event and acknowledges in Latvian', async () => {
     const anna = await subscriber('anna@example.lv');
@@ -98,6 +102,7 @@ describe('mailbox poller (real Dovecot)', function () {
     const liga = await subscriber('liga@example.lv');
     const campaign = await t.c.models.campaigns.create({ name: 'Rudens', list: CAMPAIGN_LIST, subject: 'Rudens', mjml: '<mjml/>', author: 'm@impro.lv' });
     const ours = { recipient: 'liga@example.lv', campaignId: String(campaign._id), subscriberId: String(liga._id) };
+    await delivered(ours.campaignId, liga._id);
     await imap.append(
       'INBOX',
       fixtures.dsn({ ...ours, messageId: mid('dsn'), status: '5.1.1', diagnostic: '550 5.1.1 <liga@example.lv>: Recipient address rejected: User unknown' }),
@@ -109,6 +114,13 @@ describe('mailbox poller (real Dovecot)', function () {
     const suppression = await t.c.models.suppressions.findOne({ emailHash: liga.emailHash }).lean();
     expect(suppression).to.include({ reason: 'hard-bounce', campaignId: String(campaign._id) });
     expect(suppression!.detail).to.contain('5.1.1');
+    const record = await t.c.models.inboundMessages.findOne({ kind: 'bounce' }).lean();
+    expect(suppression!.evidence).to.deep.equal({
+      inboundMessageId: String(record!._id),
+      status: '5.1.1',
+      diagnostic: 'smtp; 550 5.1.1 <liga@example.lv>: Recipient address rejected: User unknown',
+      matchedBy: 'message-id',
+    });
     expect((await t.c.models.campaigns.findById(campaign._id).lean())?.stats?.bounced).to.equal(1);
     const [event] = await t.c.models.consentEvents.find({ subscriberId: liga._id, type: 'suppressed' }).lean();
     expect(event).to.include({ channel: 'bounce' });
@@ -120,6 +132,7 @@ describe('mailbox poller (real Dovecot)', function () {
     const maris = await subscriber('maris@example.lv');
     const ours = { recipient: 'maris@example.lv', campaignId: '0123456789abcdef01234567', subscriberId: String(maris._id) };
     const full = { ...ours, status: '4.2.2', diagnostic: '452 4.2.2 Mailbox full' };
+    await delivered(ours.campaignId, maris._id);
 
     await imap.append('INBOX', fixtures.dsn({ ...full, messageId: mid('soft-1') }));
     await poll();
@@ -135,6 +148,8 @@ describe('mailbox poller (real Dovecot)', function () {
     const ilze = await subscriber('ilze@example.lv');
     const peteris = await subscriber('peteris@example.lv');
     const campaignId = '0123456789abcdef01234567';
+    await delivered(campaignId, ilze._id);
+    await delivered(campaignId, peteris._id);
     await imap.append('INBOX', fixtures.arfComplaint({ recipient: 'ilze@example.lv', campaignId, subscriberId: String(ilze._id), messageId: mid('arf') }));
     await imap.append(
       'INBOX',
@@ -174,7 +189,7 @@ describe('mailbox poller (real Dovecot)', function () {
     expect(await subjects('Processed')).to.have.length(1);
   });
 
-  it('sends auto-replies to Processed unanswered, and a trip question quoting the footer to Review', async () => {
+  it('sends auto-replies to Processed unanswered, and leaves a trip question quoting the footer in the inbox', async () => {
     const anna = await subscriber('anna@example.lv');
     await imap.append('INBOX', fixtures.autoReply('anna@example.lv', mid('auto')));
     await imap.append('INBOX', fixtures.quotedFooterQuestion('Anna <anna@example.lv>', mid('trip')));
@@ -185,15 +200,23 @@ describe('mailbox poller (real Dovecot)', function () {
     expect(await statuses(anna._id)).to.deep.equal({ [DEFAULT_LIST]: 'active', [CAMPAIGN_LIST]: 'active' });
     expect(await t.mails()).to.have.length(0);
     expect(await subjects('Processed')).to.deep.equal(['Automātiskā atbilde: Atteikšanās']);
-    expect(await subjects('Review')).to.deep.equal(['Re: e-Jaunumi: Rudens Itālijā']);
+    expect(await subjects('INBOX')).to.deep.equal(['Re: e-Jaunumi: Rudens Itālijā']);
+    expect(await subjects('Review')).to.deep.equal([]);
+    expect(summary).to.include({ kept: 1, waiting: 0 });
 
     const res = await fetch(`${t.baseUrl}/api/v1/admin/mailbox/review`, { headers: { authorization: `Bearer ${t.token('dpo')}` } });
     expect(res.status).to.equal(200);
     const { items } = (await res.json()) as { items: Array<{ kind: string; outcome: string; subject: string }> };
-    expect(items.map((i) => [i.kind, i.outcome, i.subject])).to.deep.equal([['other', 'review', 'Re: e-Jaunumi: Rudens Itālijā']]);
+    expect(items).to.deep.equal([]);
+
+    // Later polls pass it by: not classified again, not counted as waiting, still in the inbox.
+    const again = await poll();
+    expect(again).to.include({ kept: 0, waiting: 0, duplicates: 0 });
+    expect(again!.counts).to.deep.equal({});
+    expect(await subjects('INBOX')).to.deep.equal(['Re: e-Jaunumi: Rudens Itālijā']);
   });
 
-  it('survives broken MIME without a Message-ID and keeps polling the messages after it', async () => {
+  it('survives broken MIME without a Message-ID, leaves it for a person and keeps polling the messages after it', async () => {
     const anna = await subscriber('anna@example.lv');
     await imap.append('INBOX', fixtures.brokenMime('anna@example.lv'));
     await imap.append('INBOX', fixtures.unsubscribeEn('anna@example.lv', mid('after-broken')));
@@ -202,9 +225,9 @@ describe('mailbox poller (real Dovecot)', function () {
 
     expect(await statuses(anna._id)).to.deep.equal({ [DEFAULT_LIST]: 'unsubscribed', [CAMPAIGN_LIST]: 'unsubscribed' });
     const broken = await t.c.models.inboundMessages.findOne({ dedupeKey: /^sha256:/ }).lean();
-    expect(broken).to.include({ kind: 'other', outcome: 'review', movedTo: 'Review' });
-    expect(await subjects('INBOX')).to.deep.equal([]);
-    expect(await subjects('Review')).to.have.length(1);
+    expect(broken).to.include({ kind: 'other', outcome: 'kept', leftInInbox: true });
+    expect(await subjects('INBOX')).to.have.length(1);
+    expect(await subjects('Processed')).to.have.length(1);
   });
 
   it('handles a 10 MB attachment, a nested message/rfc822 and an empty body', async () => {
@@ -215,13 +238,13 @@ describe('mailbox poller (real Dovecot)', function () {
 
     const summary = await poll();
 
-    expect(summary).to.include({ failed: 0, notMoved: 0, waiting: 0 });
+    expect(summary).to.include({ failed: 0, notMoved: 0, waiting: 0, kept: 2 });
     expect(summary!.counts).to.deep.equal({ unsubscribe: 1, other: 2 });
     expect(await statuses(anna._id)).to.deep.equal({ [DEFAULT_LIST]: 'unsubscribed', [CAMPAIGN_LIST]: 'unsubscribed' });
     const big = await t.c.models.inboundMessages.findOne({ kind: 'unsubscribe' }).lean();
     expect(big!.raw!.length).to.be.at.most(1024 * 1024);
     expect(await subjects('Processed')).to.have.length(1);
-    expect(await subjects('Review')).to.have.length(2);
+    expect(await subjects('INBOX')).to.have.length(2);
   });
 
   it('sends a message it cannot read to Review with the error and goes on with the rest', async () => {
@@ -251,6 +274,7 @@ describe('mailbox poller (real Dovecot)', function () {
     const liga = await subscriber('liga@example.lv');
     const campaign = await t.c.models.campaigns.create({ name: 'R', list: CAMPAIGN_LIST, subject: 'R', mjml: '<mjml/>', author: 'm@impro.lv' });
     const ours = { recipient: 'liga@example.lv', campaignId: String(campaign._id), subscriberId: String(liga._id) };
+    await delivered(ours.campaignId, liga._id);
     const corpus = [
       fixtures.unsubscribeLv('anna@example.lv', mid('crash-unsub')),
       fixtures.dsn({ ...ours, messageId: mid('crash-dsn'), status: '5.1.1', diagnostic: '550 5.1.1 User unknown' }),
@@ -307,12 +331,14 @@ describe('mailbox poller (real Dovecot)', function () {
     const summary = await poll();
 
     expect(summary).to.include({ duplicates: 2, waiting: 0 });
-    const after = await t.c.models.inboundMessages.find().lean();
+    // The message left for a person keeps its record; its new slot only says so.
+    const after = await t.c.models.inboundMessages.find({ dedupeKey: { $not: /^slot:/ } }).lean();
     expect(after.map((r) => r.uidKey).sort()).to.deep.equal(before.map((r) => r.uidKey).sort());
     expect(await withdrawals(anna._id)).to.have.length(2);
     expect(await mailsTo('anna@example.lv')).to.have.length(1);
     expect(await subjects('Processed')).to.have.length(1);
-    expect(await subjects('Review')).to.have.length(1);
+    expect(await subjects('INBOX')).to.have.length(1);
+    expect((await poll())!.duplicates).to.equal(0);
   });
 
   it('does not answer bulk mail, a null return path, Auto-Submitted mail or a suppressed address, and answers an address once a day', async () => {
@@ -343,8 +369,8 @@ describe('mailbox poller (real Dovecot)', function () {
     await imap.append('INBOX', fixtures.quotedFooterQuestion('anna@example.lv', mid('scheduled-review')));
 
     await t.waitForMails(1);
-    await until(async () => (await imap.list('INBOX')).length === 0);
-    await until(async () => (await t.c.models.inboundMessages.countDocuments({ movedTo: { $exists: true } })) === 2);
+    await until(async () => (await imap.list('INBOX')).length === 1);
+    await until(async () => (await t.c.models.inboundMessages.countDocuments({ $or: [{ movedTo: { $exists: true } }, { leftInInbox: true }] })) === 2);
 
     const dpo = { authorization: `Bearer ${t.token('dpo')}` };
     const metrics = (await (await fetch(`${t.baseUrl}/api/v1/admin/metrics/mailbox`, { headers: dpo })).json()) as {
@@ -353,7 +379,7 @@ describe('mailbox poller (real Dovecot)', function () {
       totalsByKind: Record<string, number>;
       lastPoll: { counts: Record<string, number>; waiting: number } | null;
     };
-    expect(metrics.reviewSize).to.equal(1);
+    expect(metrics.reviewSize).to.equal(0);
     expect(metrics.totalsByKind).to.deep.equal({ unsubscribe: 1, other: 1 });
     expect(metrics.lastPoll).to.not.equal(null);
     expect(metrics.lastPoll!.waiting).to.equal(0);

@@ -34,6 +34,10 @@ describe('mailbox poller: loop guard', () => {
       expect(refusal([], { ...person, from }), from).to.not.equal(undefined);
     }
     expect(own.has('unsubscribe+x@other.example')).to.equal(false);
+    // The VERP return path, with or without a token, is ours too: never answered.
+    expect(own.has('bounces+abcdefghijklmnopqrstuvwx@impro.lv')).to.equal(true);
+    expect(own.has('bounces@impro.lv')).to.equal(true);
+    expect(own.has('bounces+x@other.example')).to.equal(false);
   });
 });
 

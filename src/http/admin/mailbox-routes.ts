@@ -1,18 +1,21 @@
-// The mailbox poller for the DPO: what waits for a person (the review queue) and how the poller is doing.
+// The mailbox poller for the DPO: what waits for a person (the review queue), how the poller is doing,
+// and the suppressions its bounces and complaints leave (suppression-routes.ts).
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Container } from '../../container';
 import { mailboxReport } from '../../mailbox/create-poller';
 import { actorOf, requireRole } from '../admin-auth';
 import { parseOr400 } from '../validate';
+import { suppressionRoutes } from './suppression-routes';
 
 const reviewQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   after: z.coerce.date().optional(),
 });
 
-export function mailboxRoutes(c: Pick<Container, 'models' | 'redis' | 'config' | 'clock' | 'audit'>): Router {
+export function mailboxRoutes(c: Pick<Container, 'models' | 'redis' | 'config' | 'clock' | 'audit' | 'suppressions' | 'ledger'>): Router {
   const router = Router();
+  router.use(suppressionRoutes(c));
   const report = mailboxReport(c);
 
   router.get('/mailbox/review', requireRole('dpo'), async (req, res) => {
