@@ -24,7 +24,18 @@ export interface BounceResult {
   status: string;
   permanent: boolean;
   reason: string;
+  confidence: number;
+  evidence: string;
 }
+
+/** How sure each kind of evidence makes us that this is a bounce at all. */
+const EVIDENCE_CONFIDENCE: Record<string, number> = {
+  'delivery-status report': 0.95,
+  'X-Failed-Recipients header': 0.95,
+  'bounce subject': 0.9,
+  'MTA bounce text': 0.9,
+  'mailer-daemon notice': 0.75,
+};
 
 interface DsnRecord {
   finalRecipient?: string;
@@ -51,7 +62,17 @@ export function detectBounce(view: MailView, opts: ClassifyOptions = {}): Bounce
   const focus = hasReason(nearRecipient) ? nearRecipient : diagnostic.text;
   const status = decideStatus(record?.status, focus, diagnostic.text, delayed);
   const permanent = isPermanent(status, focus, delayed);
-  return { ...(recipient ? { recipient } : {}), status, permanent, reason };
+  // A bounce that names nobody cannot be acted on: a person looks at it.
+  const confidence = recipient ? (EVIDENCE_CONFIDENCE[reason] ?? 0.8) : 0.6;
+  const evidence = bounceLine(record?.diagnostic ?? focus, status);
+  return { ...(recipient ? { recipient } : {}), status, permanent, reason, confidence, evidence };
+}
+
+/** The line of the notice that carries the status or the reason, for a person to read. */
+function bounceLine(text: string, status: string): string {
+  const lines = text.slice(0, 8000).split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const line = lines.find((l) => l.includes(status)) ?? lines.find((l) => hasReason(l)) ?? lines[0] ?? status;
+  return line.replace(/\s+/g, ' ').slice(0, 200);
 }
 
 // --- Is it a bounce at all? ------------------------------------------------------------------
@@ -570,5 +591,12 @@ function sesBounce(body: Record<string, unknown>): BounceResult {
   // SES's own verdict is evidence too: Permanent/General or NoEmail means "remove this address".
   const sesSaysDead = !transient && ['General', 'NoEmail', 'Suppressed', 'OnAccountSuppressionList'].includes(subtype);
   const permanent = isPermanent(status, diagnostic, false) || (sesSaysDead && isVague(status));
-  return { ...(recipient ? { recipient } : {}), status, permanent, reason: 'Amazon SES bounce notification' };
+  return {
+    ...(recipient ? { recipient } : {}),
+    status,
+    permanent,
+    reason: 'Amazon SES bounce notification',
+    confidence: recipient ? 0.95 : 0.6,
+    evidence: (diagnostic || `SES ${text(bounce.bounceType)}/${subtype}`).slice(0, 200),
+  };
 }
