@@ -55,13 +55,18 @@ const DATA_EN = `(?:${w('my|all|any|the')}(?: of my)? (?:personal )?${w('data|in
 const DATA_RU = `(?:(?:(?:мо|вс|персональн)${L} ){0,3}${w(`(?:данн|информаци|аккаунт|учётн|профил)${L}`)}|${w(`из (?:вашей |всех )?(?:баз|систем)${L}`)})`;
 const PERSONAL_NOUN_LV = w(`(?:vārd|uzvārd|e-?past|adres)${L}|dat(?:i|us|u)`);
 
-/** A number of an article of the GDPR: only next to "art."/"article"/"pants"/"статья" or the regulation's name. */
+/**
+ * A number of an article of the GDPR, only next to "art."/"pants"/"ст." or the regulation's name:
+ * "article 17" or "статья 17" alone may be a magazine's, "depart 18" is nobody's.
+ */
 function article(n: string): string {
   const num = `${n}${E}`;
+  const law = `(?:gdpr|vdar|regul[a-z]{0,6}|регламент[а-я]{0,3}|орзд|general data protection regulation)`;
   return [
-    `(?:article|art\\.|pant[a-z]{0,3}|стать[а-я]{0,2}|ст\\.) ?${num}`,
-    `${n}\\.? ?(?:pant[a-z]{0,3}|art\\.|article)${E}`,
-    `(?:gdpr|vdar|regul[a-z]{0,6}|регламент[а-я]{0,3}|орзд)[ .,:(]{1,3}${num}`,
+    `(?:art\\.|pant[a-z]{0,3}|ст\\.) ?${num}`,
+    `${n}\\.? ?(?:pant[a-z]{0,3}|art\\.)${E}`,
+    `${law}[ .,:(]{1,3}(?:article |статья |стать[а-я]{0,2} )?${num}`,
+    `(?:article|стать[а-я]{0,2}) ${n}(?: of| of the| из| в)? ${law}`,
   ].join('|');
 }
 
@@ -123,8 +128,8 @@ const RECTIFICATION: Rule[] = [
     `(?:iz)?labo(?:jiet|t|jat|siet)${E}.{0,40}${PERSONAL_NOUN_LV}`,
     `${PERSONAL_NOUN_LV}.{0,40}(?:iz)?labo(?:jiet|t|jat|siet|jums|jumu|jumi|šanu|šana)`,
     // "Mans uzvārds ir uzrakstīts nepareizi": a participle may stand between.
-    `(?:vārd|uzvārd|e-?past|adres|dati)${L} (?:ir )?(?:${L} )?(?:nepareiz|kļūdain)${L}`,
-    `(?:vārd|uzvārd|e-?past|adres|dati)${L} (?:ir )?(?:${L} )?ar kļūdu`,
+    `(?:vārd|uzvārd|e-?past|adres|dati)${L}.{0,30}(?:nepareiz|kļūdain)${L}`,
+    `(?:vārd|uzvārd|e-?past|adres|dati)${L}.{0,30}ar kļūdu`,
     `nepareiz${L} (?:ir )?(?:mans |mana |mani )?(?:vārd|uzvārd|e-?past|adres|dati)${L}`,
     `(?:nomain|main|atjaunin|atjauno|precizē)${L} (?:manu|mans|manus|savu|savus|man) ?(?:vārd${L}|uzvārd${L}|e-?past${L}|adres${L}|dat(?:i|us|u)|personas)`,
     `(?:correct|fix|update|change|amend|rectify|edit)${L} (?:the |my )?(?:spelling of (?:my )?)?(?:first |last |sur)?(?:name|surname|e-?mail|address|details|data|personal (?:data|information)|information)`,
@@ -188,7 +193,7 @@ const WITHDRAWAL: Rule[] = [
     `возража${L}.{0,30}обработк${L}`,
     `не (?:даю|согласен|согласна) (?:на )?.{0,20}обработк${L}`,
   ),
-  ...rules('withdrawal', ARTICLE, false, article('21'), `(?:article|art\\.) ?7\\(3\\)`),
+  ...rules('withdrawal', ARTICLE, false, article('21'), `art\\. ?7\\(3\\)`),
 ];
 
 /** Nouns of the newsletter itself: an unsubscribe verb next to one of these is unambiguous. */
@@ -248,7 +253,7 @@ const BOOKING = rx(
 );
 /** Words that put such a sentence back on the newsletter or on personal data. */
 const ABOUT_US = rx(
-  `${B}(?:e-?jaunum|jaunum|newsletter|mailing|subscription|gdpr|vdar|personal data|personas dat|персональн|рассылк|marketing|mārketing)${L}${E}`,
+  `${B}(?:(?:e-?jaunum|jaunum|newsletter|mailing|subscription|gdpr|vdar|personas dat|персональн|рассылк|marketing|mārketing|данн)${L}|data|dati|datus|datu)${E}`,
   'u',
 );
 

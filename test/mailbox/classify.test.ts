@@ -234,14 +234,35 @@ describe('classifyFiles', () => {
     expect(out[0]).to.deep.equal({
       file: files[0],
       kind: 'bounce',
+      confidence: 0.95,
+      evidence: 'smtp; 550 5.1.1 <anna.berzina@inbox.lv>: Recipient address rejected: User unknown in virtual mailbox table',
       recipient: 'anna.berzina@inbox.lv',
       status: '5.1.1',
       permanent: true,
     });
-    expect(out[1]).to.include({ file: files[1], kind: 'other' });
+    expect(out[1]).to.include({ file: files[1], kind: 'other', confidence: 0 });
     expect(out[1].error).to.match(/ENOENT/);
-    expect(out[2]).to.deep.equal({ file: files[2], kind: 'complaint', recipient: 'rasma.kalnina@yahoo.com', feedbackType: 'abuse' });
-    expect(out[3]).to.deep.equal({ file: files[3], kind: 'other' });
+    expect(out[2]).to.deep.equal({
+      file: files[2],
+      kind: 'complaint',
+      confidence: 0.95,
+      evidence: 'Feedback-Type: abuse',
+      recipient: 'rasma.kalnina@yahoo.com',
+      feedbackType: 'abuse',
+    });
+    expect(out[3]).to.deep.equal({ file: files[3], kind: 'other', confidence: 0.9 });
     for (const o of out) expect(Object.values(o)).not.to.include(undefined);
+  });
+
+  it('gives the same answers through the time-budgeted worker, and the phrase that decided', async () => {
+    const files = [
+      path.join(FIXTURES, 'bounce--postfix-dsn-5.1.1-user-unknown.eml'),
+      path.join(FIXTURES, 'does-not-exist.eml'),
+      path.join(FIXTURES, 'erasure--lv-atrakstiet-un-izdzesiet-datus.eml'),
+    ];
+    const direct = await classifyFiles(files);
+    const budgeted = await classifyFiles(files, {}, 10_000);
+    expect(budgeted).to.deep.equal(direct);
+    expect(budgeted[2]).to.include({ kind: 'erasure', evidence: 'izdzēsiet visus manus personas datus no jūsu datubāzes' });
   });
 });
