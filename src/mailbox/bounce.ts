@@ -536,7 +536,7 @@ const NOT_THE_ADDRESS = new RegExp(
     '(?:in reply to|after) mail from\\b',
     'mail ?from domain',
     'spamhaus|spamcop|barracuda ?(?:rbl|reputation)|\\brbl\\b|dnsbl',
-    'block ?list(?:ed)?|black ?list(?:ed)?|listed (?:at|on|in|by)',
+    "block ?list(?:ed)?|black ?list(?:ed)?|(?<!not )listed (?:at|on|in|by)",
     'spam|reputation|virus|malware',
     'mailbox (?:is )?full|over ?quota|quota exceeded',
   ].join('|'),
