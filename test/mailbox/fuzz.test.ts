@@ -11,7 +11,7 @@ const SIZE = 1024 * 1024;
  * same run. Linear work stays within a few times the baseline; the old quadratic and exponential
  * patterns were thousands of times over (or never finished).
  */
-const MAX_RATIO = 15;
+const MAX_RATIO = 20;
 
 async function timeOf(raw: string): Promise<number> {
   const started = performance.now();
@@ -30,13 +30,15 @@ describe('classifier fuzz: hostile input costs a bounded multiple of ordinary in
   before(async () => {
     const plain = plainMessage(SIZE);
     await timeOf(plain); // warm-up: module loading and JIT are not part of the figure
-    baselineMs = median([await timeOf(plain), await timeOf(plain), await timeOf(plain)]);
+    const runs: number[] = [];
+    for (let i = 0; i < 5; i++) runs.push(await timeOf(plain));
+    baselineMs = median(runs);
   });
 
   for (const input of hostileInputs(SIZE)) {
     it(`${input.name}: within ${MAX_RATIO}× the plain-text baseline`, async () => {
-      // The better of two runs: a neighbour's load on the machine is not the classifier's cost.
-      const ms = Math.min(await timeOf(input.raw), await timeOf(input.raw));
+      // The best of three runs: a neighbour's load on the machine is not the classifier's cost.
+      const ms = Math.min(await timeOf(input.raw), await timeOf(input.raw), await timeOf(input.raw));
       expect(ms / baselineMs, `${ms.toFixed(0)} ms against a baseline of ${baselineMs.toFixed(0)} ms`).to.be.below(MAX_RATIO);
     });
   }
@@ -53,7 +55,7 @@ describe('classifier fuzz: hostile input costs a bounded multiple of ordinary in
         length += piece.length;
       }
       const raw = `Subject: x\r\nContent-Type: text/${round % 2 ? 'html' : 'plain'}\r\n\r\n${pieces.join('')}`;
-      const ms = await timeOf(raw);
+      const ms = Math.min(await timeOf(raw), await timeOf(raw));
       expect(ms / baselineMs, `round ${round}: ${ms.toFixed(0)} ms`).to.be.below(MAX_RATIO);
     }
   });
