@@ -4,8 +4,12 @@
 
 const LOCAL_CHARS = /[a-z0-9.!#$%&'*+/=?^_`{|}~-]/i;
 const DOMAIN_CHARS = /[a-z0-9.-]/i;
-/** RFC 5321 limits: 64 for the local part, 255 for the domain. */
-const MAX_LOCAL = 64;
+/**
+ * RFC 5321 allows 64 characters of local part, but our own unsubscribe+TOKEN@ addresses carry a
+ * signed token that is longer. The scan stays linear whatever the bound: it never goes back past
+ * the previous '@'.
+ */
+const MAX_LOCAL = 1024;
 const MAX_DOMAIN = 255;
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
 const TLD_START = /^[a-z]{2,63}/i;

@@ -76,9 +76,15 @@ export class BudgetedClassifier {
 
   private ensureWorker(): Worker {
     if (!this.worker) {
-      this.worker = startWorker();
+      const worker = startWorker();
       // An idle worker must not keep a CLI run alive; a pending call's timer does while it waits.
-      this.worker.unref();
+      worker.unref();
+      // Failures during a call are that call's; one between calls only means a fresh worker next time.
+      worker.on('error', () => undefined);
+      worker.on('exit', () => {
+        if (this.worker === worker) this.worker = undefined;
+      });
+      this.worker = worker;
     }
     return this.worker;
   }

@@ -335,7 +335,9 @@ const INTERROGATIVE = rx(
 );
 
 /** A question mark, or a sentence that opens with an interrogative word, in the person's own text. */
-export function asksSomething(text: string): boolean {
+export function asksSomething(withLinks: string): boolean {
+  // A link's query string is not a question.
+  const text = withLinks.slice(0, 64 * 1024).replace(/https?:\/\/[^\s<>]{0,2000}/gi, ' ');
   if (text.includes('?')) return true;
   for (const sentence of text.slice(0, 20_000).split(/[.!\n]/)) {
     if (INTERROGATIVE.test(fold(sentence.trim().slice(0, 40)))) return true;

@@ -127,3 +127,15 @@ describe('classifier time budget', function () {
     }
   });
 });
+
+describe('address scan', () => {
+  it('finds addresses as the old pattern did, long signed local parts included', () => {
+    const token = 'eyJraWQiOiJrMSJ9.' + 'x'.repeat(200) + '_-Zz';
+    expect(extractAddresses(`To: "A" <Anna@Example.LV>, b.c+d@mail.example.co.uk. unsubscribe+${token}@impro.lv x@y`)).to.deep.equal([
+      'anna@example.lv',
+      'b.c+d@mail.example.co.uk',
+      `unsubscribe+${token.toLowerCase()}@impro.lv`,
+    ]);
+    expect(extractAddresses('a@b@c.lv; @x.lv; y@.lv; z@host')).to.deep.equal(['b@c.lv']);
+  });
+});

@@ -194,5 +194,6 @@ describe('requests: quoted replies do not drive intent', () => {
     expect((await classifyMessage(reply('How much is the Rome trip'))).asksQuestion).to.equal(true);
     expect((await classifyMessage(reply('Сколько стоит тур'))).asksQuestion).to.equal(true);
     expect((await classifyMessage(reply('Paldies, viss kārtībā.'))).asksQuestion).to.equal(false);
+    expect((await classifyMessage(reply('Paldies, apskatīju https://impro.lv/celojumi?id=12'))).asksQuestion).to.equal(false);
   });
 });
