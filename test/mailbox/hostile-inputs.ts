@@ -129,6 +129,8 @@ export function hostileInputs(size = 1024 * 1024): HostileInput[] {
     { name: 'footer button lines', raw: mail(fill('Atteikties no e-Jaunumiem\r\n', size)) },
     { name: 'quoted header lines', raw: mail(fill('From: x\r\n', size)) },
     { name: 'a line of spaces', raw: mail(fill(' ', size) + 'x') },
+    { name: 'blank lines', raw: mail('Lūdzu atrakstiet\r\n' + fill('\r\n', size)) },
+    { name: 'bounce: blank lines after the reply', raw: mail('<a@b.lv>: 550 5.1.1 user unknown\r\n' + fill('\r\n \r\n', size)).replace('Subject: Jautājums', 'Subject: Undelivered Mail Returned to Sender') },
     { name: 'bounce: subject and status codes', raw: mail(fill('550 5.1.1 user unknown ', size)).replace('Subject: Jautājums', 'Subject: Undeliverable') },
     { name: 'bounce: DSN fields', raw: mail(fill('Final-Recipient: rfc822; a', size), [], 'multipart/report; report-type=delivery-status') },
     { name: 'JSON braces with notificationType', raw: mail('"notificationType" ' + fill('{', size)) },

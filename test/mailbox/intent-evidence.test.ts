@@ -62,6 +62,11 @@ const TRIP_QUESTIONS: string[] = [
   'Не присылайте бумажные билеты, мы распечатаем сами.',
   'Статья 17 в вашем журнале очень интересная.',
   'Отправление в 17:00, ст. метро Центральная?',
+  'Please delete the duplicate booking I made by mistake.',
+  'Could you delete the second traveller from the booking please?',
+  'The tour in article 18 of your catalogue looks great.',
+  'Lūdzu, nesūtiet man papīra biļetes.',
+  'Можно изменить имя в брони?',
 ];
 
 describe('requests: ordinary trip questions stay other', () => {
@@ -102,6 +107,9 @@ const REQUESTS: Array<[text: string, kind: string, evidence: string]> = [
   ['Unsubscribe', 'unsubscribe', 'Unsubscribe'],
   ['Atrakstiet mani, lūdzu.', 'unsubscribe', 'Atrakstiet'],
   ['Отпишите меня.', 'unsubscribe', 'Отпишите'],
+  ['Лучше не присылайте больше писем.', 'unsubscribe', 'не присылайте больше писем'],
+  ['Please take me off your list.', 'unsubscribe', 'take me off'],
+  ['Vairs nesūtiet man savus jaunumus!', 'unsubscribe', 'Vairs nesūtiet'],
 ];
 
 describe('requests: real requests keep their kind, with confidence and evidence', () => {
