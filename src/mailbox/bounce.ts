@@ -107,6 +107,12 @@ const STRONG_SUBJECT = new RegExp(
       '[eé]chec de (?:la )?(?:remise|distribution)',
       '(?:mensaje )?no entregado',
       'nicht zugestellt',
+      'non recapitabil',
+      'impossibile recapitare',
+      'n[aã]o (?:foi )?entregue',
+      '(?:nie ?)?dostarczon',
+      'olevererbar',
+      'kan ikke leveres',
     ].join('|') +
     ')',
   'i',
