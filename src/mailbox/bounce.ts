@@ -110,7 +110,7 @@ const STRONG_SUBJECT = new RegExp(
       'non recapitabil',
       'impossibile recapitare',
       'n[aã]o (?:foi )?entregue',
-      '(?:nie ?)?dostarczon',
+      'nie ?dostarczon',
       'olevererbar',
       'kan ikke leveres',
     ].join('|') +
