@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only=signup,unsubscribe,fanout,send] [-- --faults] [-- --profile]`
+// `npm run bench [-- --quick] [-- --only=signup,unsubscribe,fanout,send,classify] [-- --faults] [-- --profile]`
 // Runs the scenarios against the embedded defaults (FerretDB, redis-server, the SMTP sink, the API
 // and the workers each in their own process), prints a table and writes var/bench/latest.json.
 // Each figure is the median of several runs (one with --quick); every run is kept in the JSON.
@@ -9,6 +9,7 @@ import { log, type BenchContext, type BenchSettings } from './context';
 import type { NodeChild } from './node-child';
 import { summariseProfile } from './profile-summary';
 import { LATEST_JSON, machine, printTable, readPrevious, writeLatest } from './report';
+import { benchClassify } from './scenarios/classify';
 import { benchFanout } from './scenarios/fanout';
 import { benchFaults } from './scenarios/faults';
 import { benchSend } from './scenarios/send';
@@ -23,14 +24,18 @@ const PERFORMANCE: Record<string, (ctx: BenchContext) => Promise<object>> = {
   fanout: benchFanout,
   send: benchSend,
 };
-const ALL = [...Object.keys(PERFORMANCE), 'faults'];
+// Pure scenarios run in this process before any service starts: they need none.
+const PURE: Record<string, (settings: BenchSettings) => Promise<object>> = {
+  classify: benchClassify,
+};
+const ALL = [...Object.keys(PERFORMANCE), ...Object.keys(PURE), 'faults'];
 // Far above what 50 connections from one address reach: the sign-up load must not meet the limiter.
 const LIFTED_SIGNUP_IP_LIMIT = '1000000000';
 
 const { values: flags } = parseArgs({
   options: { quick: { type: 'boolean' }, faults: { type: 'boolean' }, only: { type: 'string' }, profile: { type: 'boolean' } },
 });
-const selected = flags.faults ? ['faults'] : flags.only ? flags.only.split(',') : Object.keys(PERFORMANCE);
+const selected = flags.faults ? ['faults'] : flags.only ? flags.only.split(',') : [...Object.keys(PERFORMANCE), ...Object.keys(PURE)];
 const unknown = selected.filter((name) => !ALL.includes(name));
 if (unknown.length > 0) {
   console.error(`unknown scenario: ${unknown.join(', ')}; known: ${ALL.join(', ')}`);
@@ -44,7 +49,8 @@ const settings: BenchSettings = {
 
 const started = Date.now();
 const results = { ...(await readPrevious()), machine: await machine(), run: { ...settings, scenarios: selected } } as Record<string, unknown>;
-const services = await startBenchServices();
+for (const name of selected.filter((scenario) => scenario in PURE)) results[name] = await measure(name, () => PURE[name]!(settings));
+const services = selected.some((scenario) => !(scenario in PURE)) ? await startBenchServices() : undefined;
 try {
   const nodeArgs = settings.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${settings.profileDir}`] : undefined;
   const peaks: { apiPeakRssMb?: number; workersPeakRssMb?: number } = {};
@@ -54,11 +60,11 @@ try {
   for (const name of selected.filter((scenario) => scenario in PERFORMANCE)) {
     // Each scenario on a database of its own: on FerretDB most queries read the whole collection,
     // so what one scenario leaves behind would slow the next one down.
-    const stage = await services.openStage(name, { SIGNUP_IP_LIMIT_PER_MINUTE: LIFTED_SIGNUP_IP_LIMIT });
+    const stage = await services!.openStage(name, { SIGNUP_IP_LIMIT_PER_MINUTE: LIFTED_SIGNUP_IP_LIMIT });
     try {
       const api = await stage.startApi({}, nodeArgs);
       let workers: Promise<NodeChild> | undefined;
-      const ctx: BenchContext = { services, stage, api, settings, workers: () => (workers ??= stage.startWorkers({ nodeArgs })) };
+      const ctx: BenchContext = { services: services!, stage, api, settings, workers: () => (workers ??= stage.startWorkers({ nodeArgs })) };
       results[name] = await measure(name, () => PERFORMANCE[name]!(ctx));
       peaks.apiPeakRssMb = Math.max(peaks.apiPeakRssMb ?? 0, await api.child.peakRssMb());
       if (workers) peaks.workersPeakRssMb = Math.max(peaks.workersPeakRssMb ?? 0, await (await workers).peakRssMb());
@@ -67,10 +73,10 @@ try {
       await stage.close();
     }
   }
-  if (peaks.apiPeakRssMb !== undefined) results.memory = { ...peaks, sinkPeakRssMb: await services.sink.peakRssMb() };
-  if (selected.includes('faults')) results.faults = await measure('faults', () => benchFaults(services, settings));
+  if (peaks.apiPeakRssMb !== undefined) results.memory = { ...peaks, sinkPeakRssMb: await services!.sink.peakRssMb() };
+  if (selected.includes('faults')) results.faults = await measure('faults', () => benchFaults(services!, settings));
 } finally {
-  await services.stop();
+  await services?.stop();
 }
 if (settings.profileDir) results.profile = await summariseProfile(settings.profileDir);
 

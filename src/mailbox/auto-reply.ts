@@ -57,18 +57,29 @@ const AUTO_BODY_STRONG =
 const AUTO_BODY_WEAK =
   /out of (?:the )?office|on (?:vacation|holiday|annual leave)|limited access to (?:my )?e-?mail|atva[lļ]in[aā]jum[aā]|promb[uū]tn[eē]|neb[uū][sš]u birj[aā]|в отпуске|буду отсутствовать|не в офисе/i;
 
-/** The reason it is an auto-reply, or null. */
-export function detectAutoReply(view: MailView): string | null {
+export interface AutoReplyResult {
+  reason: string;
+  confidence: number;
+  evidence: string;
+}
+
+/** Why it is an auto-reply (headers are surer than wording), or null. */
+export function detectAutoReply(view: MailView): AutoReplyResult | null {
   const h = view.headers;
+  const found = (reason: string, confidence: number, evidence: string): AutoReplyResult => ({ reason, confidence, evidence: evidence.slice(0, 200) });
   const autoSubmitted = headerValue(h, 'auto-submitted')?.split(';')[0].trim().toLowerCase();
-  if (autoSubmitted && autoSubmitted !== 'no') return `Auto-Submitted: ${autoSubmitted}`;
+  if (autoSubmitted && autoSubmitted !== 'no') return found(`Auto-Submitted: ${autoSubmitted}`, 0.95, `Auto-Submitted: ${autoSubmitted}`);
   const vendor = AUTO_HEADERS.find((name) => headerValue(h, name) !== undefined && !/^no$/i.test(headerValue(h, name) ?? ''));
-  if (vendor) return `${vendor} header`;
-  if (/auto[_-]?reply/i.test(precedence(h))) return 'Precedence: auto_reply';
-  if (isReadReceipt(view)) return 'disposition notification (read receipt)';
-  if (AUTO_SUBJECT.test(view.subject)) return 'auto-reply subject';
-  if (AUTO_BODY_STRONG.test(view.text)) return 'auto-reply wording';
-  if (weakHeaderHint(h) && AUTO_BODY_WEAK.test(view.text)) return 'auto-reply wording with suppress/bulk header';
+  if (vendor) return found(`${vendor} header`, 0.95, `${vendor}: ${headerValue(h, vendor)}`);
+  if (/auto[_-]?reply/i.test(precedence(h))) return found('Precedence: auto_reply', 0.95, `Precedence: ${precedence(h).trim()}`);
+  if (isReadReceipt(view)) return found('disposition notification (read receipt)', 0.95, 'message/disposition-notification');
+  const subject = view.subject.slice(0, 1000);
+  if (AUTO_SUBJECT.test(subject)) return found('auto-reply subject', 0.85, subject);
+  const text = view.text.slice(0, 64 * 1024);
+  const strong = AUTO_BODY_STRONG.exec(text);
+  if (strong) return found('auto-reply wording', 0.85, strong[0]);
+  const weak = weakHeaderHint(h) ? AUTO_BODY_WEAK.exec(text) : null;
+  if (weak) return found('auto-reply wording with suppress/bulk header', 0.7, weak[0]);
   return null;
 }
 

@@ -24,7 +24,18 @@ export interface BounceResult {
   status: string;
   permanent: boolean;
   reason: string;
+  confidence: number;
+  evidence: string;
 }
+
+/** How sure each kind of evidence makes us that this is a bounce at all. */
+const EVIDENCE_CONFIDENCE: Record<string, number> = {
+  'delivery-status report': 0.95,
+  'X-Failed-Recipients header': 0.95,
+  'bounce subject': 0.9,
+  'MTA bounce text': 0.9,
+  'mailer-daemon notice': 0.75,
+};
 
 interface DsnRecord {
   finalRecipient?: string;
@@ -51,7 +62,17 @@ export function detectBounce(view: MailView, opts: ClassifyOptions = {}): Bounce
   const focus = hasReason(nearRecipient) ? nearRecipient : diagnostic.text;
   const status = decideStatus(record?.status, focus, diagnostic.text, delayed);
   const permanent = isPermanent(status, focus, delayed);
-  return { ...(recipient ? { recipient } : {}), status, permanent, reason };
+  // A bounce that names nobody cannot be acted on: a person looks at it.
+  const confidence = recipient ? (EVIDENCE_CONFIDENCE[reason] ?? 0.8) : 0.6;
+  const evidence = bounceLine(record?.diagnostic ?? focus, status);
+  return { ...(recipient ? { recipient } : {}), status, permanent, reason, confidence, evidence };
+}
+
+/** The line of the notice that carries the status or the reason, for a person to read. */
+function bounceLine(text: string, status: string): string {
+  const lines = text.slice(0, 8000).split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const line = lines.find((l) => l.includes(status)) ?? lines.find((l) => hasReason(l)) ?? lines[0] ?? status;
+  return line.replace(/\s+/g, ' ').slice(0, 200);
 }
 
 // --- Is it a bounce at all? ------------------------------------------------------------------
@@ -81,6 +102,17 @@ const STRONG_SUBJECT = new RegExp(
       'уведомление о (?:недоставке|доставке|состоянии доставки)',
       'nepieg[aā]d',
       'zi[nņ]ojums (?:netika|nav) pieg[aā]d',
+      'non remis',
+      'non distribu[eé]',
+      '[eé]chec de (?:la )?(?:remise|distribution)',
+      '(?:mensaje )?no entregado',
+      'nicht zugestellt',
+      'non recapitabil',
+      'impossibile recapitare',
+      'n[aã]o (?:foi )?entregue',
+      'nie ?dostarczon',
+      'olevererbar',
+      'kan ikke leveres',
     ].join('|') +
     ')',
   'i',
@@ -119,6 +151,9 @@ const STRONG_BODY = new RegExp(
     'не может быть доставлено',
     'zi[nņ]ojums netika pieg[aā]d[aā]ts',
     'nevar[eē]ja pieg[aā]d[aā]t',
+    "n'a pas pu [eê]tre (?:remis|distribu[eé]|d[eé]livr[eé])",
+    'no se (?:ha podido|pudo) entregar',
+    'konnte (?:leider )?nicht (?:an [^.]{0,60})?zugestellt werden',
   ].join('|'),
   'i',
 );
@@ -350,7 +385,16 @@ interface InferenceRule {
   status: (cls: string) => string;
 }
 
-const TEMP_DNS = /temporar\w* (?:dns|lookup|failure)|try again|servfail|dns (?:timeout|temporar)|timed? ?out .{0,30}(?:dns|lookup)/i;
+/** Wordings of a mailbox that does not exist, in the languages MTAs answer in. */
+const USER_UNKNOWN =
+  /user ?unknown|unknown (?:user|recipient|mailbox|local.?part|address)|no such (?:user|mailbox|recipient|person|address|account)|(?:user|recipient|mailbox|address|account)(?: name)? (?:not found|does ?n[o']t exist|not exist|is unknown|unknown|not valid|is not valid|invalid)|does not exist|doesn'?t exist|invalid (?:final )?(?:delivery )?(?:recipient|mailbox|user(?: ?id)?|address|account)|not a valid (?:user|mailbox|recipient)|recipientnotfound|recipient address rejected: access denied|not listed in (?:domino )?directory|not listed in (?:the )?public name (?:&|and) address book|addressee unknown|user not known|not known at this site|receiver not found|unknown address|benutzer unbekannt|unbekannte[rn]? (?:benutzer|empf[aä]nger)|(?:e-?mail-?adresse|empf[aä]nger|postfach)[^.]{0,30}(?:existiert nicht|nicht gefunden|unbekannt)|utilisateur inconnu|destinataire inconnu|adresse[^.]{0,30}(?:inconnue|introuvable)|(?:utilisateur|bo[iî]te)[^.]{0,40}n'existe pas|usuario desconocido|destinatario desconocido|no existe (?:dicha persona|ese usuario|el usuario|la cuenta)|(?:usuario|cuenta|buz[oó]n)[^.]{0,30}no existe|nessun utente|utente sconosciuto|такого (?:почтового )?ящика нет|ящик[а-яё]* не (?:найден|существует)|(?:doesn't|does not) have (?:a|an) [\w.]{1,100} account|no mailbox here|(?:recipient|user)(?: name)? is not recognized|address (?:couldn't|could not) be found|пользовател[а-яё]* не (?:найден|существует)|нет такого|не существует|адрес(?:ат)? не найден|несуществующ|lietot[aā]js (?:nav atrasts|neeksist[eē])|neeksist[eē]/i;
+
+/** Wordings of a recipient domain that does not exist, in the languages MTAs answer in. */
+const HOST_UNKNOWN =
+  /host or domain name not found|domain (?:name )?not found|no such (?:domain|host)|domain (?:does not|doesn't) exist|unknown (?:domain|host)|host (?:unknown|not found)|host \S{1,255} not found|couldn't find any host|name or service not known|unrouteable (?:address|(?:mail )?domain)|domain must exist|domain existiert nicht|dom(?:ain|[aä]ne)[^.]{0,30}(?:existiert nicht|nicht gefunden|unbekannt)|domaine[^.]{0,30}(?:inconnu|introuvable|n'existe pas)|dominio[^.]{0,30}(?:no existe|desconocido)|домен[а-яё]* не (?:найден|существует)/i;
+
+// "Try again" only next to the DNS failure: Exchange's boilerplate says "check the address and try again".
+const TEMP_DNS = /(?:not found|name service error|lookup (?:failure|failed))[^.]{0,20}try again|temporar\w{0,10} (?:dns|lookup|failure)|servfail|dns (?:timeout|temporar)|timed? ?out .{0,30}(?:dns|lookup)/i;
 
 // Ordered: quota and disabled accounts before "unknown user" (their wording overlaps), policy
 // before the vague "mailbox unavailable" (blocklist replies often say it too).
@@ -370,8 +414,14 @@ const INFERENCE_RULES: InferenceRule[] = [
     status: (cls) => `${cls}.1.6`,
   },
   {
+    // The domain is gone. Before "unknown user": notices for a dead domain often also say
+    // "does not exist" or "unknown" about the address.
+    pattern: HOST_UNKNOWN,
+    status: (cls) => `${cls}.1.2`,
+  },
+  {
     pattern:
-      /user ?unknown|unknown (?:user|recipient|mailbox|local.?part|address)|no such (?:user|mailbox|recipient|person|address|account)|(?:user|recipient|mailbox|address|account)(?: name)? (?:not found|does ?n[o']t exist|not exist|is unknown|unknown|not valid|is not valid|invalid)|does not exist|doesn'?t exist|invalid (?:final )?(?:delivery )?(?:recipient|mailbox|user(?: ?id)?|address|account)|not a valid (?:user|mailbox|recipient)|recipientnotfound|recipient address rejected: access denied|not listed in (?:domino )?directory|(?:doesn't|does not) have (?:a|an) [\w.]+ account|no mailbox here|(?:recipient|user)(?: name)? is not recognized|address (?:couldn't|could not) be found|unrouteable address|пользовател[а-яё]* не (?:найден|существует)|нет такого|не существует|адрес(?:ат)? не найден|несуществующ|lietot[aā]js (?:nav atrasts|neeksist[eē])|neeksist[eē]/i,
+      USER_UNKNOWN,
     status: (cls) => `${cls}.1.1`,
   },
   {
@@ -387,7 +437,7 @@ const INFERENCE_RULES: InferenceRule[] = [
   },
   {
     pattern:
-      /host or domain name not found|domain (?:name )?not found|no such domain|domain (?:does not|doesn't) exist|unknown domain|no mx|mx (?:record )?not found|(?:couldn't|could not|can't|cannot|unable to) find (?:a |any )?(?:mail exchanger|mx)|nxdomain|name service error|unrouteable (?:mail )?domain|домен не (?:найден|существует)/i,
+      /no mx|mx (?:record )?not found|(?:couldn't|could not|can't|cannot|unable to) find (?:a |any )?(?:mail exchanger|mx)|nxdomain|name service error/i,
     status: (cls) => `${cls}.1.2`,
   },
   {
@@ -423,7 +473,9 @@ const BASIC_CODES: Record<string, string> = {
 const BASIC_CODE = /(?<![\w.#-])([45][0-5]\d)(?=[\s:,;)-]|$)/;
 
 /** Status from the wording of the reply, with the class of its basic SMTP code. */
-export function inferStatus(text: string, delayed: boolean): string {
+export function inferStatus(wrapped: string, delayed: boolean): string {
+  // Notices wrap long replies ("550 No\n    such user"): the wording is read on one line.
+  const text = oneLine(wrapped);
   const basic = BASIC_CODE.exec(text)?.[1];
   const cls = delayed ? '4' : (basic?.[0] ?? '5');
   const byText = inferFromText(text, cls);
@@ -436,7 +488,13 @@ function hasReason(text: string): boolean {
   return enhancedCodes(text).length > 0 || BASIC_CODE.test(text) || inferFromText(text, '5') !== undefined;
 }
 
-function inferFromText(text: string, cls: string): string | undefined {
+/** Whitespace runs as one space, on at most the first 20,000 characters. */
+function oneLine(text: string): string {
+  return text.slice(0, 20_000).replace(/\s+/g, ' ');
+}
+
+function inferFromText(wrapped: string, cls: string): string | undefined {
+  const text = oneLine(wrapped);
   for (const rule of INFERENCE_RULES) {
     if (!rule.pattern.test(text)) continue;
     const status = rule.status(cls);
@@ -484,7 +542,7 @@ const NOT_THE_ADDRESS = new RegExp(
     '(?:in reply to|after) mail from\\b',
     'mail ?from domain',
     'spamhaus|spamcop|barracuda ?(?:rbl|reputation)|\\brbl\\b|dnsbl',
-    'block ?list(?:ed)?|black ?list(?:ed)?|listed (?:at|on|in|by)',
+    "block ?list(?:ed)?|black ?list(?:ed)?|(?<!not )listed (?:at|on|in|by)",
     'spam|reputation|virus|malware',
     'mailbox (?:is )?full|over ?quota|quota exceeded',
   ].join('|'),
@@ -496,9 +554,24 @@ function wordingSaysDead(evidence: string): boolean {
   return inferred !== undefined && isDeadStatus(inferred);
 }
 
+/**
+ * Wording that the user or the domain does not exist, and nothing else: no quota, rate or
+ * policy wording beside it, and no "try again" after a DNS failure.
+ */
+function wordingNamesDeadAddress(evidence: string): boolean {
+  const inferred = inferFromText(evidence, '5');
+  if (inferred !== '5.1.1' && inferred !== '5.1.2') return false;
+  const text = oneLine(evidence);
+  return (USER_UNKNOWN.test(text) || HOST_UNKNOWN.test(text)) && !NOT_THE_ADDRESS.test(text);
+}
+
 export function isPermanent(status: string, evidence: string, delayed: boolean): boolean {
-  if (delayed || !status.startsWith('5.') || isOtherCause(status)) return false;
-  const blamesSomethingElse = NOT_THE_ADDRESS.test(evidence);
+  if (delayed) return false;
+  // An unknown user or host is dead whatever the code: MTAs answer 4.x.x for these too (a DNS
+  // server's "host not found" at the last retry, a recipient check that answers 450).
+  if (status.startsWith('4.')) return wordingNamesDeadAddress(evidence);
+  if (!status.startsWith('5.') || isOtherCause(status)) return false;
+  const blamesSomethingElse = NOT_THE_ADDRESS.test(oneLine(evidence));
   if (isDeadStatus(status)) return !blamesSomethingElse || wordingSaysDead(evidence);
   // A vague or policy code (5.7.x) with unmistakable "no such user" wording is still a dead address.
   return !blamesSomethingElse && wordingSaysDead(evidence);
@@ -570,5 +643,12 @@ function sesBounce(body: Record<string, unknown>): BounceResult {
   // SES's own verdict is evidence too: Permanent/General or NoEmail means "remove this address".
   const sesSaysDead = !transient && ['General', 'NoEmail', 'Suppressed', 'OnAccountSuppressionList'].includes(subtype);
   const permanent = isPermanent(status, diagnostic, false) || (sesSaysDead && isVague(status));
-  return { ...(recipient ? { recipient } : {}), status, permanent, reason: 'Amazon SES bounce notification' };
+  return {
+    ...(recipient ? { recipient } : {}),
+    status,
+    permanent,
+    reason: 'Amazon SES bounce notification',
+    confidence: recipient ? 0.95 : 0.6,
+    evidence: (diagnostic || `SES ${text(bounce.bounceType)}/${subtype}`).slice(0, 200),
+  };
 }

@@ -2,6 +2,9 @@
 // detectors (bounce, complaint, auto-reply, requests) read. The view is plain data so each
 // detector stays pure and testable without mailparser.
 
+import { scanAddresses } from './address-scan';
+import { htmlToText } from './html-text';
+
 export type MailKind =
   | 'unsubscribe'
   | 'access'
@@ -22,8 +25,21 @@ export interface Authentication {
   dmarc?: string;
 }
 
+/** Below this a kind is not acted on: the message goes to Review for a person to decide. */
+export const REVIEW_CONFIDENCE = 0.8;
+
 export interface Classification {
   kind: MailKind;
+  /** 0..1: clear cases are at or above REVIEW_CONFIDENCE, ambiguous ones below. */
+  confidence: number;
+  /** The phrase or field that decided the kind, as written (at most 200 characters). */
+  evidence?: string;
+  /** The person's own text (quotes left out) asks something. */
+  asksQuestion?: boolean;
+  /** In-Reply-To/References name one of our Message-IDs, or the quoted text carries our footer. */
+  replyToOurMail?: boolean;
+  /** Classification did not finish within its time budget (or its worker died). */
+  timedOut?: boolean;
   /** Bounce: the address that failed; complaint: the subscriber who complained. */
   recipient?: string;
   /** Enhanced status code (RFC 3463), e.g. "5.1.1". */
@@ -42,16 +58,13 @@ export interface Classification {
   /** Short, human-readable why: which signal decided the kind. */
   reason?: string;
   error?: string;
-  confidence?: number;
-  evidence?: string;
-  asksQuestion?: boolean;
-  replyToOurMail?: boolean;
-  timedOut?: boolean;
 }
 
 export interface ClassifyOptions {
   /** Our own addresses (impro@impro.lv, the bounce address); never taken as a recipient. */
   ownAddresses?: string[];
+  /** Domains of our Message-IDs; the domains of ownAddresses count too. */
+  ourDomains?: string[];
   /** Maps the address a message was sent to onto a List-Unsubscribe token, or null. */
   unsubscribeTokenFromAddress?: (addr: string) => string | null;
 }
@@ -116,23 +129,26 @@ export function allParts(root: MimePart): MimePart[] {
   return out;
 }
 
-const ADDRESS = /[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}/gi;
-
 /** Email addresses in a text, lower-cased, in order, without duplicates. */
 export function extractAddresses(text: string): string[] {
-  const found = (text.match(ADDRESS) ?? []).map(normaliseAddress);
-  return [...new Set(found)];
+  return [...new Set(scanAddresses(text).map(normaliseAddress))];
 }
 
 /** "rfc822; <User@Example.LV>" → "user@example.lv". */
 export function normaliseAddress(value: string): string {
-  return value
-    .replace(/^\s*(?:rfc822|utf-8|x-[\w-]+)\s*;/i, '')
+  const bare = value
+    .replace(/^\s*(?:rfc822|utf-8|x-[\w-]{1,40})\s*;/i, '')
     .trim()
     .replace(/^<|>$/g, '')
-    .replace(/^["']|["']$/g, '')
-    .replace(/[.,;:]+$/, '')
-    .toLowerCase();
+    .replace(/^["']|["']$/g, '');
+  return trimEnd(bare, '.,;:').toLowerCase();
+}
+
+/** Drops trailing characters of a set; a loop, because /[.,;:]+$/ is quadratic on long runs. */
+function trimEnd(text: string, chars: string): string {
+  let end = text.length;
+  while (end > 0 && chars.includes(text[end - 1])) end--;
+  return text.slice(0, end);
 }
 
 export function isAddress(value: string): boolean {
@@ -142,20 +158,6 @@ export function isAddress(value: string): boolean {
 /** Readable text of a part; HTML is reduced to its text (NDRs from Exchange are often HTML only). */
 export function partText(part: MimePart): string {
   return part.type === 'text/html' ? htmlToText(part.text) : part.text;
-}
-
-function htmlToText(html: string): string {
-  return html
-    .replace(/<(script|style|head)\b[\s\S]*?<\/\1\s*>/gi, ' ')
-    .replace(/<(br|\/p|\/div|\/tr|\/li|\/h\d)\b[^>]*>/gi, '\n')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&nbsp;/gi, ' ')
-    .replace(/&lt;/gi, '<')
-    .replace(/&gt;/gi, '>')
-    .replace(/&quot;/gi, '"')
-    .replace(/&#(\d+);/g, (_m, code: string) => String.fromCodePoint(Number(code)))
-    .replace(/&amp;/gi, '&')
-    .replace(/[ \t]+/g, ' ');
 }
 
 /** Headers of the messages a report returns: attached message/rfc822 or text/rfc822-headers. */

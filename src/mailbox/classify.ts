@@ -20,25 +20,51 @@ import {
 import { detectComplaint } from './complaint';
 import { detectBounce } from './bounce';
 import { detectAutoReply } from './auto-reply';
-import { detectRequest, unsubscribeTokenFor } from './requests';
+import { carriesOurFooter, detectRequest, splitQuoted, unsubscribeTokenFor } from './requests';
 
 /** Deeper nesting than this is not walked: it only happens in loops or attacks. */
-const MAX_DEPTH = 10;
-/** Text parts are cut here: every signal we look for sits near the start of a part. */
-const MAX_TEXT_CHARS = 1_000_000;
+const MAX_DEPTH = 8;
+/** Parts beyond this many are not parsed: real mail, reports included, has a handful. */
+const MAX_PARTS = 100;
+/** Decoded text per part is cut here: every signal we look for sits near the start of a part. */
+export const MAX_TEXT_CHARS = 64 * 1024;
+/** The raw fallbacks (broken MIME) read this much of the message. */
+const MAX_RAW_CHARS = 256 * 1024;
 
-export async function classifyMessage(
-  raw: Buffer | string,
-  opts: ClassifyOptions = {},
-): Promise<Classification> {
+export async function classifyMessage(raw: Buffer | string, opts: ClassifyOptions = {}): Promise<Classification> {
+  const { classification, view } = await classifyParts(raw, opts);
+  return view ? withUnsubscribeToken(classification, unsubscribeTokenFor(view.headers, opts)) : classification;
+}
+
+/**
+ * Everything but the List-Unsubscribe token, which needs the caller's validator (a function, so
+ * it cannot cross into a worker thread): classify-budget.ts applies it afterwards.
+ */
+export async function classifyWithoutToken(raw: Buffer | string, opts: ClassifyOptions = {}): Promise<Classification> {
+  return (await classifyParts(raw, opts)).classification;
+}
+
+async function classifyParts(raw: Buffer | string, opts: ClassifyOptions): Promise<{ classification: Classification; view?: MailView }> {
   try {
     const bytes = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
-    if (bytes.length === 0) return { kind: 'other', error: 'empty message' };
+    if (bytes.length === 0) return { classification: { kind: 'other', confidence: 1, error: 'empty message' } };
     const view = await buildView(bytes);
-    return { ...decide(view, opts), ...envelope(view) };
+    return { classification: { ...decide(view, opts), ...envelope(view, opts) }, view };
   } catch (err) {
-    return { kind: 'other', error: `cannot classify: ${errorText(err)}` };
+    return { classification: { kind: 'other', confidence: 0, error: `cannot classify: ${errorText(err)}` } };
   }
+}
+
+/** The top-level header fields of a raw message, without parsing its body. */
+export function headersOf(raw: Buffer): HeaderList {
+  const binary = raw.subarray(0, MAX_RAW_CHARS).toString('latin1').replace(/^From [^\r\n]*\r?\n/, '');
+  return parseHeaderBlock(splitHeadBody(binary).head);
+}
+
+/** A mail to our List-Unsubscribe mailto address is an unsubscribe, unless it is a report. */
+export function withUnsubscribeToken(c: Classification, token: string | undefined): Classification {
+  if (!token || c.kind === 'complaint' || c.kind === 'bounce' || c.kind === 'auto-reply') return c;
+  return { ...c, kind: 'unsubscribe', unsubscribeToken: token, confidence: 0.99, evidence: 'sent to our List-Unsubscribe address', reason: 'list-unsubscribe mailto' };
 }
 
 /** The order matters: reports first (they quote our mail, footer and all), humans last. */
@@ -48,33 +74,43 @@ function decide(view: MailView, opts: ClassifyOptions): Classification {
   const bounce = detectBounce(view, opts);
   if (bounce) return { kind: 'bounce', ...bounce };
   const autoReply = detectAutoReply(view);
-  if (autoReply) return { kind: 'auto-reply', reason: autoReply };
-  const request = detectRequest(view);
-  const token = unsubscribeTokenFor(view, opts);
-  if (token) {
-    return { kind: 'unsubscribe', unsubscribeToken: token, language: request.language, reason: 'list-unsubscribe mailto' };
-  }
-  return request;
+  if (autoReply) return { kind: 'auto-reply', ...autoReply };
+  return detectRequest(view);
 }
 
-function envelope(view: MailView): Partial<Classification> {
+function envelope(view: MailView, opts: ClassifyOptions): Partial<Classification> {
   const out: Partial<Classification> = {};
   const messageId = headerValue(view.headers, 'message-id');
-  if (messageId) out.messageId = messageId.trim();
+  if (messageId) out.messageId = messageId.trim().slice(0, 1000);
   if (view.from) out.from = view.from;
-  if (view.subject) out.subject = view.subject;
+  if (view.subject) out.subject = view.subject.slice(0, 1000);
   const inReplyTo = headerValue(view.headers, 'in-reply-to');
-  if (inReplyTo) out.inReplyTo = inReplyTo.trim();
+  if (inReplyTo) out.inReplyTo = inReplyTo.trim().slice(0, 1000);
   const autoSubmitted = headerValue(view.headers, 'auto-submitted');
-  if (autoSubmitted) out.autoSubmitted = autoSubmitted.trim();
+  if (autoSubmitted) out.autoSubmitted = autoSubmitted.trim().slice(0, 200);
   const authentication = authenticationResults(view.headers);
   if (authentication) out.authentication = authentication;
+  if (repliesToOurMail(view, opts)) out.replyToOurMail = true;
   return out;
+}
+
+/** In-Reply-To/References name a Message-ID of ours, or the quoted part carries our footer. */
+function repliesToOurMail(view: MailView, opts: ClassifyOptions): boolean {
+  const domains = new Set(
+    [...(opts.ourDomains ?? []), ...(opts.ownAddresses ?? []).map((a) => a.split('@')[1] ?? '')]
+      .map((d) => d.trim().toLowerCase())
+      .filter(Boolean),
+  );
+  const ids = [...headerValues(view.headers, 'in-reply-to'), ...headerValues(view.headers, 'references')].join(' ').slice(0, 20_000);
+  for (const m of ids.matchAll(/<[^<>@\s]{1,250}@([^<>@\s]{1,250})>/g)) {
+    if (domains.has(m[1].toLowerCase())) return true;
+  }
+  return carriesOurFooter(splitQuoted(view.text).quoted);
 }
 
 /** The topmost Authentication-Results is the one our own receiving server added. */
 function authenticationResults(headers: HeaderList): Authentication | undefined {
-  const value = headerValues(headers, 'authentication-results')[0];
+  const value = headerValues(headers, 'authentication-results')[0]?.slice(0, 10_000);
   if (!value) return undefined;
   const out: Authentication = {};
   for (const method of ['dkim', 'spf', 'dmarc'] as const) {
@@ -88,12 +124,12 @@ async function buildView(bytes: Buffer): Promise<MailView> {
   // latin1 keeps one char per byte, so part bodies can be decoded later with their own charset.
   // An mbox "From " separator line is not a header; it would hide the real header block.
   const binary = bytes.toString('latin1').replace(/^From [^\r\n]*\r?\n/, '');
-  const root = parseEntity(binary, 0);
+  const root = parseEntity(binary, 0, { parts: 0 });
   const parsed = await parseQuietly(bytes);
   const subject = parsed?.subject ?? decodeWords(headerValue(root.headers, 'subject') ?? '');
   const fromText = parsed?.from?.value[0]?.address ?? headerValue(root.headers, 'from') ?? '';
   return {
-    raw: decodeBytes(bytes.subarray(0, MAX_TEXT_CHARS), 'utf-8'),
+    raw: decodeBytes(bytes.subarray(0, MAX_RAW_CHARS), 'utf-8'),
     headers: root.headers,
     root,
     subject: subject.trim(),
@@ -105,7 +141,9 @@ async function buildView(bytes: Buffer): Promise<MailView> {
 /** mailparser is the better decoder when it works; when it fails, our walk alone will do. */
 async function parseQuietly(bytes: Buffer): Promise<ParsedMail | undefined> {
   try {
-    return await simpleParser(bytes, { skipImageLinks: true, skipTextToHtml: true });
+    // Its HTML-to-text step is superlinear on hostile HTML (1 MB of '<': 0.4 s, 4 MB: 1.7 s);
+    // html-text.ts does that job in one pass on the capped part instead.
+    return await simpleParser(bytes, { skipImageLinks: true, skipTextToHtml: true, skipHtmlToText: true });
   } catch {
     return undefined;
   }
@@ -136,25 +174,31 @@ function readableText(root: MimePart): string {
 
 // --- MIME walk -------------------------------------------------------------------------------
 
-function parseEntity(source: string, depth: number): MimePart {
+interface WalkBudget {
+  parts: number;
+}
+
+function parseEntity(source: string, depth: number, budget: WalkBudget): MimePart {
+  budget.parts++;
   const { head, body } = splitHeadBody(source);
   const headers: HeaderList = parseHeaderBlock(head).map(([n, v]) => [n, decodeWords(v)]);
-  const { type, params } = parseContentType(headerValue(headers, 'content-type'));
+  const { type, params } = parseContentType(headerValue(headers, 'content-type')?.slice(0, 2000));
   const encoding = (headerValue(headers, 'content-transfer-encoding') ?? '').trim().toLowerCase();
   const part: MimePart = { type, params, headers, text: '', children: [] };
 
   if (type.startsWith('multipart/') && depth < MAX_DEPTH) {
     const chunks = splitMultipart(body, params.boundary);
     if (chunks) {
-      part.children = chunks.map((c) => parseEntity(c, depth + 1));
+      const room = Math.max(0, MAX_PARTS - budget.parts);
+      part.children = chunks.slice(0, room).map((c) => parseEntity(c, depth + 1, budget));
       return part;
     }
     // No boundary line found: keep the body readable as text rather than lose it.
     return { ...part, type: 'text/plain', text: decodeBody(body, encoding, params.charset) };
   }
-  if (isEmbeddedMessage(type) && depth < MAX_DEPTH) {
+  if (isEmbeddedMessage(type) && depth < MAX_DEPTH && budget.parts < MAX_PARTS) {
     const inner = transferDecode(body, encoding).toString('latin1');
-    part.children = [parseEntity(inner, depth + 1)];
+    part.children = [parseEntity(inner, depth + 1, budget)];
     part.text = decodeBytes(Buffer.from(inner.slice(0, MAX_TEXT_CHARS), 'latin1'), 'utf-8');
     return part;
   }
@@ -230,7 +274,8 @@ function guessBoundary(lines: string[]): string | undefined {
 }
 
 function decodeBody(body: string, encoding: string, charset: string | undefined): string {
-  const bytes = transferDecode(body.slice(0, MAX_TEXT_CHARS * 2), encoding);
+  // Quoted-printable takes up to three characters per byte; base64 four per three, plus line ends.
+  const bytes = transferDecode(body.slice(0, MAX_TEXT_CHARS * 4), encoding);
   return decodeBytes(bytes.subarray(0, MAX_TEXT_CHARS), charset);
 }
 
@@ -261,7 +306,8 @@ function decodeQuotedPrintable(body: string): Buffer {
  */
 function decodeBytes(bytes: Buffer, charset: string | undefined): string {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    // stream: a character cut in half at the size cap is left out, not taken for bad UTF-8.
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true });
   } catch {
     // not UTF-8: try what the part declares
   }

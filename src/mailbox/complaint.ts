@@ -21,6 +21,8 @@ export interface ComplaintResult {
   recipient?: string;
   feedbackType: string;
   reason: string;
+  confidence: number;
+  evidence: string;
 }
 
 export function detectComplaint(view: MailView, opts: ClassifyOptions = {}): ComplaintResult | null {
@@ -34,7 +36,10 @@ export function detectComplaint(view: MailView, opts: ClassifyOptions = {}): Com
   const feedbackType = (headerValue(report, 'feedback-type') ?? 'abuse').trim().toLowerCase();
   const recipient = complainant(view, report, opts);
   const reason = arf ? 'ARF feedback report' : 'abuse report (JMRP)';
-  return { ...(recipient ? { recipient } : {}), feedbackType, reason };
+  // Without the complainant there is nobody to act on: a person looks at it.
+  const confidence = !recipient ? 0.6 : arf ? 0.95 : 0.85;
+  const evidence = arf ? `Feedback-Type: ${feedbackType}` : 'abuse report text';
+  return { ...(recipient ? { recipient } : {}), feedbackType, reason, confidence, evidence };
 }
 
 function feedbackReportFields(view: MailView): HeaderList {
@@ -49,7 +54,7 @@ function feedbackReportFields(view: MailView): HeaderList {
 
 /** Microsoft JMRP without ARF: an abuse-report text or Hotmail's original-recipient header. */
 function isJmrp(view: MailView): boolean {
-  if (/this is an (?:e-?mail )?abuse report/i.test(view.text)) return true;
+  if (/this is an (?:e-?mail )?abuse report/i.test(view.text.slice(0, 64 * 1024))) return true;
   if (/^complaint about message from/i.test(view.subject)) return true;
   const fromMicrosoft = /@(?:[\w-]+\.)*(?:hotmail|outlook|msn|live|microsoft)\.com$/i.test(view.from ?? '');
   const hmxmr = returnedHeaderBlocks(view.root).some((h) => headerValue(h, 'x-hmxmroriginalrecipient'));
@@ -85,5 +90,11 @@ function sesComplaint(body: Record<string, unknown>): ComplaintResult {
   const recipient = typeof address === 'string' ? extractAddresses(address)[0] : undefined;
   const type = complaint.complaintFeedbackType;
   const feedbackType = typeof type === 'string' && type ? type.toLowerCase() : 'abuse';
-  return { ...(recipient ? { recipient } : {}), feedbackType, reason: 'Amazon SES complaint notification' };
+  return {
+    ...(recipient ? { recipient } : {}),
+    feedbackType,
+    reason: 'Amazon SES complaint notification',
+    confidence: recipient ? 0.95 : 0.6,
+    evidence: `SES complaint: ${feedbackType}`,
+  };
 }

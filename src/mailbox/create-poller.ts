@@ -3,7 +3,7 @@
 // report concerns our mail, and the effects.
 import type { Container } from '../container';
 import { ComplaintRateGuard } from '../domain/complaint-rate-guard';
-import { classifyMessage } from './classify';
+import { BudgetedClassifier } from './classify-budget';
 import type { ClassifyOptions } from './classification';
 import { MailboxEffects } from './effects';
 import type { Mailbox } from './imap-mailbox';
@@ -48,7 +48,9 @@ export function createMailboxPoller(c: Container, opts: PollerOptions = {}): Mai
     ownAddresses: own.list(),
     unsubscribeTokenFromAddress: (address) => unsubscribeToken(c, own, address),
   };
-  const classify: Classify = (raw) => classifyMessage(raw, classifyOptions);
+  // In a worker thread with a time budget: one crafted message cannot stall the poll.
+  const budgeted = new BudgetedClassifier();
+  const classify: Classify = (raw) => budgeted.classify(raw, classifyOptions);
   const effects = new MailboxEffects({
     models: c.models,
     unsubscribes: c.unsubscribes,

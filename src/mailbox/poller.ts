@@ -13,7 +13,7 @@ import type { Models } from '../data/models';
 import { hashEmail, normalizeEmail } from '../domain/email-address';
 import { isDuplicateKeyError } from '../errors';
 import type { Logger } from '../logger';
-import { extractAddresses, headerValue, type Classification, type MailKind } from './classification';
+import { REVIEW_CONFIDENCE, extractAddresses, headerValue, type Classification, type MailKind } from './classification';
 import type { EffectOutcome, EffectResult, MailboxEffects } from './effects';
 import { REVIEW_FOLDER, type Mailbox, type MailboxSession, type TargetFolder, type WaitingMessage } from './imap-mailbox';
 import { topHeaders } from './loop-guard';
@@ -22,8 +22,6 @@ import type { PollLease } from './poll-lease';
 
 /** The raw message kept for the reviewer (retention removes it later); the classification outlives it. */
 const RAW_KEEP_BYTES = 1024 * 1024;
-/** Below this confidence a person decides (the classifier's REVIEW_CONFIDENCE). */
-export const REVIEW_CONFIDENCE = 0.8;
 const REQUEST_KINDS: ReadonlySet<MailKind> = new Set(['access', 'rectification', 'erasure', 'restriction', 'withdrawal']);
 
 type Outcome = EffectOutcome | 'received' | 'failed' | 'kept';
@@ -289,7 +287,7 @@ export class MailboxPoller {
     const { models, now } = this.deps;
     let classification: Classification;
     if (record.classifyStartedAt) {
-      classification = { kind: 'other', timedOut: true, reason: 'an earlier classification of this message never finished' };
+      classification = { kind: 'other', confidence: 0, timedOut: true, reason: 'an earlier classification of this message never finished' };
     } else {
       await models.inboundMessages.updateOne({ _id: record._id }, { $set: { classifyStartedAt: now() } });
       classification = await this.classifyInTime(raw);
@@ -324,8 +322,8 @@ export class MailboxPoller {
     try {
       return await Promise.race([this.deps.classify(raw), deadline]);
     } catch (err) {
-      if (err instanceof ClassifyTimeout) return { kind: 'other', timedOut: true, reason: err.message };
-      return { kind: 'other', error: errorText(err) };
+      if (err instanceof ClassifyTimeout) return { kind: 'other', confidence: 0, timedOut: true, reason: err.message };
+      return { kind: 'other', confidence: 0, error: errorText(err) };
     } finally {
       clearTimeout(timer);
     }

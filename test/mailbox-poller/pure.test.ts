@@ -7,7 +7,7 @@ import { campaignOf } from '../../src/mailbox/mail-origin';
 import * as fixtures from './messages';
 
 const own = new OwnAddresses({ mailFrom: 'IMPRO CEĻOJUMI <e-jaunumi@impro.lv>', mailboxAddress: 'impro@impro.lv', unsubscribeMailtoLocal: 'unsubscribe' });
-const person: Classification = { kind: 'unsubscribe', from: 'anna@example.lv' };
+const person: Classification = { kind: 'unsubscribe', confidence: 0.92, from: 'anna@example.lv' };
 
 function refusal(headers: string[], c: Classification = person): string | undefined {
   return reasonNotToAnswer(topHeaders(Buffer.from(fixtures.plainMail({ from: c.from ?? '', subject: 'x', headers }, 'body'))), c, own);

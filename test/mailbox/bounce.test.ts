@@ -145,3 +145,38 @@ describe('bounce: notices without a delivery-status part', () => {
     expect(result).to.include({ kind: 'bounce', recipient: '0037129999999@sms.example.com', status: '5.1.1', permanent: true });
   });
 });
+
+describe('bounce: an unknown user or host is dead whatever the numeric code says', () => {
+  const cases: Array<[status: string, evidence: string, delayed: boolean, permanent: boolean]> = [
+    ['4.1.1', '450 4.1.1 <a@b.lv>: Recipient address rejected: No such user', false, true],
+    ['4.4.0', '4.4.0 Host not found (authoritative) for b.lv', false, true],
+    ['4.4.1', 'DNS returned: host not found (NXDOMAIN); unknown host b.lv', false, true],
+    ['4.0.0', 'домен не существует', false, true],
+    ['5.0.0', 'Diagnostic-Code: X-Mailer; unknown host nekur.example', false, true],
+    ['5.0.0', 'smtp;550 5.0.0 Host veikals-veco.lv not found. Check the address and try again.', false, true],
+    ['5.0.0', '550 5.0.0 <a@b.lv>... Addressee unknown', false, true],
+    ['5.0.0', 'User a (a@b.lv) not listed in public Name & Address Book', false, true],
+    ['5.0.0', 'Benutzer unbekannt', false, true],
+    ['5.0.0', "550 Adresse d'au moins un destinataire invalide. Utilisateur inconnu.", false, true],
+    ['5.0.0', 'El dominio del destinatario no existe', false, true],
+    // Not the address: a DNS hiccup, a delay, quota, greylisting, rate, policy.
+    ['4.4.3', 'Host or domain name not found. Name service error for name=b.lv type=MX: Host not found, try again', false, false],
+    ['4.1.1', '450 4.1.1 No such user', true, false],
+    ['4.2.2', '452 4.2.2 mailbox full, no such user quota', false, false],
+    ['4.7.1', '450 4.7.1 Recipient address rejected: Greylisted', false, false],
+    ['4.7.0', '421 4.7.0 Too many messages from your IP, try again later', false, false],
+    ['5.7.1', "550 5.7.1 Unauthenticated email is not accepted due to domain's DMARC policy", false, false],
+    ['5.0.0', '550 5.0.0 Message refused by local policy', false, false],
+  ];
+  for (const [status, evidence, delayed, permanent] of cases) {
+    it(`${status} ${JSON.stringify(evidence)}${delayed ? ' (delayed)' : ''} → ${permanent ? 'permanent' : 'not permanent'}`, () => {
+      expect(isPermanent(status, evidence, delayed)).to.equal(permanent);
+    });
+  }
+
+  it('reads wording wrapped over lines', () => {
+    expect(inferStatus('550 No\n    such user - psmtp', false)).to.equal('5.1.1');
+    expect(inferStatus('Sorry, I couldn\'t find any host named b.lvx.', false)).to.equal('5.1.2');
+    expect(inferStatus('Unrouteable address', false)).to.equal('5.1.2');
+  });
+});

@@ -7,7 +7,7 @@ import { diagnosticOf, feedbackLoopRefusal, returnedIdsOf, verpTokensOf } from '
 import { triage } from '../../src/mailbox/poller';
 
 describe('mailbox trust: triage of a classification', () => {
-  const c = (fields: Partial<Classification>): Classification => ({ kind: 'unsubscribe', ...fields });
+  const c = (fields: Partial<Classification>): Classification => ({ kind: 'unsubscribe', confidence: 1, ...fields });
 
   it('sends timeouts, failures and low confidence to Review with the reason', () => {
     expect(triage(c({ kind: 'other', timedOut: true, reason: 'budget of 250 ms used up' }))).to.deep.equal({ review: 'timeout: budget of 250 ms used up' });
