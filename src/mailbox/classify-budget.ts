@@ -4,6 +4,10 @@
 // messages and replaced after a timeout; messages go through it one at a time, so a slow one
 // never costs another its budget.
 
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { headersOf, withUnsubscribeToken } from './classify';
 import type { Classification, ClassifyOptions } from './classification';
@@ -18,8 +22,12 @@ export function timedOutClassification(detail: string): Classification {
   return { kind: 'other', confidence: 0, timedOut: true, reason: 'timeout', error: detail };
 }
 
+/** Starting a worker under tsx compiles the classifier first; that is not the message's budget. */
+const WORKER_START_MS = 60_000;
+
 export class BudgetedClassifier {
   private worker?: Worker;
+  private ready?: Promise<boolean>;
   private queue: Promise<unknown> = Promise.resolve();
   private nextId = 0;
 
@@ -45,8 +53,13 @@ export class BudgetedClassifier {
     return withUnsubscribeToken(result, unsubscribeTokenFor(headersOf(raw), opts));
   }
 
-  private inWorker(raw: Buffer, opts: ClassifyOptions): Promise<Classification> {
+  private async inWorker(raw: Buffer, opts: ClassifyOptions): Promise<Classification> {
     const worker = this.ensureWorker();
+    if (!(await this.ready)) {
+      if (this.worker === worker) this.worker = undefined;
+      void worker.terminate();
+      return timedOutClassification(`classifier worker did not start within ${WORKER_START_MS} ms`);
+    }
     const id = ++this.nextId;
     return new Promise<Classification>((resolve) => {
       const finish = (c: Classification): void => {
@@ -84,6 +97,18 @@ export class BudgetedClassifier {
       worker.on('exit', () => {
         if (this.worker === worker) this.worker = undefined;
       });
+      this.ready = new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), WORKER_START_MS);
+        timer.unref();
+        const onReady = (m: { ready?: boolean }): void => {
+          if (!m.ready) return;
+          clearTimeout(timer);
+          worker.off('message', onReady);
+          resolve(true);
+        };
+        worker.on('message', onReady);
+        worker.once('exit', () => resolve(false));
+      });
       this.worker = worker;
     }
     return this.worker;
@@ -100,7 +125,19 @@ function startWorker(): Worker {
   return new Worker(bootstrap, { eval: true });
 }
 
-const TSX_API = WORKER_URL.pathname.endsWith('.ts') ? import.meta.resolve('tsx/esm/api') : '';
+const TSX_API = WORKER_URL.pathname.endsWith('.ts') ? tsxEsmApi() : '';
+
+/**
+ * The ESM entry of tsx's API, read from tsx's own package exports. Not import.meta.resolve: tsx may
+ * load this module as CommonJS (mocha does), where import.meta has no resolve(); and not
+ * require.resolve, which picks the CommonJS entry.
+ */
+function tsxEsmApi(): string {
+  const require = createRequire(import.meta.url);
+  const manifestPath = require.resolve('tsx/package.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
+  return pathToFileURL(path.join(path.dirname(manifestPath), manifest.exports['./esm/api']!.import.default)).href;
+}
 
 let shared: BudgetedClassifier | undefined;
 

@@ -14,3 +14,6 @@ parentPort?.on('message', (job: Job) => {
     parentPort?.postMessage({ id: job.id, classification }),
   );
 });
+
+// Loaded and compiled: from now on the caller's budget measures classification, not start-up.
+parentPort?.postMessage({ ready: true });

@@ -51,7 +51,7 @@ describe('mailbox poller on the Maildir', function () {
         'MIME-Version: 1.0',
         'Content-Type: text/plain; charset=utf-8',
         '',
-        'Sveiki! Kad būs nākamais brauciens uz Itāliju?',
+        'Lūdzu, vairs nesūtiet man ceļojumu ziņas.',
         '',
       ].join('\r\n'),
     );
