@@ -5,6 +5,7 @@ import type { Container } from '../../container';
 import { mailboxReport } from '../../mailbox/create-poller';
 import { actorOf, requireRole } from '../admin-auth';
 import { parseOr400 } from '../validate';
+import { caseSensitiveRouter } from '../router';
 
 const reviewQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -12,7 +13,7 @@ const reviewQuery = z.strictObject({
 });
 
 export function mailboxRoutes(c: Pick<Container, 'models' | 'redis' | 'config' | 'clock' | 'audit'>): Router {
-  const router = Router();
+  const router = caseSensitiveRouter();
   const report = mailboxReport(c);
 
   router.get('/mailbox/review', requireRole('dpo'), async (req, res) => {

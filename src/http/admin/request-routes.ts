@@ -6,6 +6,7 @@ import type { Container } from '../../container';
 import { REQUEST_CHANNELS, REQUEST_TYPES } from '../../data/data-subject-request.model';
 import { actorOf, requireRole } from '../admin-auth';
 import { parseOr400 } from '../validate';
+import { caseSensitiveRouter } from '../router';
 
 const newRequest = z.strictObject({
   type: z.enum(REQUEST_TYPES),
@@ -13,7 +14,14 @@ const newRequest = z.strictObject({
   channel: z.enum(REQUEST_CHANNELS).default('admin'),
   note: z.string().max(2000).optional(),
   // A paper letter registered days later still runs from the day it arrived.
-  receivedAt: z.coerce.date().optional(),
+  // An ISO 8601 date or date-time; the domain checks it is neither in the future nor too old.
+  receivedAt: z
+    .string()
+    .max(40)
+    .regex(/^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/, 'must be an ISO 8601 date')
+    .transform((text) => new Date(text))
+    .refine((date) => !Number.isNaN(date.getTime()), 'must be a real date')
+    .optional(),
   locale: z.enum(['lv', 'en']).optional(),
 });
 const listQuery = z.strictObject({
@@ -33,7 +41,7 @@ const noBody = z.unknown();
 const idParam = z.strictObject({ id: z.string().regex(/^[0-9a-f]{24}$/, 'not an id') });
 
 export function requestRoutes(c: Pick<Container, 'requests' | 'restrictions' | 'audit'>): Router {
-  const router = Router();
+  const router = caseSensitiveRouter();
   const dpo = requireRole('dpo');
 
   router.post('/requests', dpo, async (req, res) => {

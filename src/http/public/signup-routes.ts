@@ -14,6 +14,7 @@ import { AppError, ErrorCodes, ValidationError } from '../../errors';
 import { escapeHtml } from '../../html';
 import { negotiateLocale, type Locale } from '../locale';
 import { parseOr400 } from '../validate';
+import { caseSensitiveRouter } from '../router';
 
 type Deps = Pick<Container, 'config' | 'models' | 'pages' | 'policies' | 'signup'>;
 
@@ -61,7 +62,7 @@ const FIELD_MESSAGES = {
 type Field = keyof (typeof FIELD_MESSAGES)['lv'];
 
 export function signupRoutes(c: Deps): Router {
-  const router = Router();
+  const router = caseSensitiveRouter();
   const limitPerIp = signupRateLimit(c.config.signupIpLimitPerMinute);
 
   router.get('/subscribe', async (req, res) => {

@@ -8,6 +8,7 @@ import type { RequestType } from '../../data/data-subject-request.model';
 import type { VerifyOutcome } from '../../domain/requests';
 import { negotiateLocale, type Locale } from '../locale';
 import { parseOr400 } from '../validate';
+import { caseSensitiveRouter } from '../router';
 
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
 const verifyForm = z.strictObject({
@@ -61,7 +62,7 @@ const RESULT: Record<VerifyOutcome | 'rejected', Record<Locale, [string, string]
 };
 
 export function verifyRoutes(c: Pick<Container, 'requests' | 'pages'>): Router {
-  const router = Router();
+  const router = caseSensitiveRouter();
 
   router.get('/r/:token', async (req, res) => {
     const locale = negotiateLocale(req);
