@@ -8,7 +8,7 @@ import type { ConsentChannel } from '../data/consent-event.model';
 import type { RequestState, RequestType } from '../data/data-subject-request.model';
 import { REQUEST_CHANNELS } from '../data/data-subject-request.model';
 import type { Models } from '../data/models';
-import { InvalidStateError, NotFoundError, isDuplicateKeyError } from '../errors';
+import { InvalidStateError, NotFoundError, ValidationError, isDuplicateKeyError } from '../errors';
 import type { Logger } from '../logger';
 import type { AccessExport } from './access-export';
 import { claimOnce } from './claims';
@@ -48,6 +48,29 @@ const DUE_SOON_MS = 7 * 86_400_000;
 const CLAIM_LIFETIME_MS = 30 * 86_400_000;
 const NUMBER_ATTEMPTS = 50;
 
+/** GDPR applies from this day: no request to this service can have arrived earlier. */
+export const SERVICE_START = new Date('2018-05-25T00:00:00.000Z');
+// The DPO's or a mail server's clock may run a little ahead of ours.
+const RECEIVED_AT_SKEW_MS = 5 * 60_000;
+
+/**
+ * The day a request's month starts (art. 12(3)): when it was received, which is a real date, not in
+ * the future and not before the service existed. A deadline in 1970 or 9999 is no deadline.
+ */
+export function deadlineStart(receivedAt: Date | undefined, now: Date): Date {
+  if (receivedAt === undefined) return now;
+  const at = receivedAt instanceof Date ? receivedAt.getTime() : Number.NaN;
+  const problem = Number.isNaN(at)
+    ? 'is not a date'
+    : at > now.getTime() + RECEIVED_AT_SKEW_MS
+      ? 'is in the future'
+      : at < SERVICE_START.getTime()
+        ? `is before ${SERVICE_START.toISOString().slice(0, 10)}`
+        : undefined;
+  if (problem) throw new ValidationError(`receivedAt ${problem}`, { fields: [{ field: 'receivedAt', message: problem }] });
+  return new Date(Math.min(at, now.getTime()));
+}
+
 type RequestDoc = Awaited<ReturnType<DataSubjectRequestService['load']>>;
 
 /** Calendar months in UTC; the 31st plus one month is the last day of the shorter month. */
@@ -82,7 +105,7 @@ export class DataSubjectRequestService {
     const { models, now } = this.deps;
     const email = normalizeEmail(input.email);
     const emailHash = hashEmail(email, this.deps.emailHashKey);
-    const receivedAt = input.receivedAt ?? now();
+    const receivedAt = deadlineStart(input.receivedAt, now());
     const actor = input.actor ?? input.channel;
     const subscriber = await models.subscribers.findOne({ emailHash }, { _id: 1, locale: 1 }).lean();
     const needsVerification = NEEDS_VERIFICATION.has(input.type);
