@@ -16,6 +16,7 @@ import { errorPages } from './http/error-pages';
 import { healthRoutes } from './http/health-routes';
 import { multipartFields } from './http/multipart-form';
 import { unsubscribeRoutes } from './http/public/unsubscribe-routes';
+import { privacyRoutes } from './http/public/privacy-routes';
 import { signupRoutes } from './http/public/signup-routes';
 import { verifyRoutes } from './http/public/verify-routes';
 import { requestLog } from './http/request-log';
@@ -61,6 +62,7 @@ export function createApp(c: Container): Express {
   publicRouter.use(unsubscribeRoutes(c));
   publicRouter.use(signupRoutes(c));
   publicRouter.use(verifyRoutes(c));
+  publicRouter.use(privacyRoutes(c));
   app.use(publicRouter);
 
   app.use((req, _res, next) => next(new NotFoundError(`${req.method} ${req.path}`)));

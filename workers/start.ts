@@ -5,11 +5,12 @@ import { fanoutWorker } from './fanout.worker';
 import { mailboxWorker } from './mailbox.worker';
 import { retentionWorker } from './retention.worker';
 import { sendWorker } from './send.worker';
+import { signupWorker } from './signup.worker';
 import { transactionalWorker } from './transactional.worker';
 
 export type WorkerFactory = (c: Container) => Worker | Promise<Worker>;
 
-const factories: WorkerFactory[] = [mailboxWorker, transactionalWorker, retentionWorker, fanoutWorker, sendWorker];
+const factories: WorkerFactory[] = [signupWorker, mailboxWorker, transactionalWorker, retentionWorker, fanoutWorker, sendWorker];
 
 export interface RunningWorkers {
   workers: Worker[];

@@ -11,6 +11,7 @@ import type { Models } from '../data/models';
 import { ValidationError } from '../errors';
 import type { ConsentLedger, ConsentEventInput } from './consent-ledger';
 import { readCsvRecords } from './csv-records';
+import { checkPersonName } from './person-name';
 import { emailKey, hashEmail, normalizeEmail } from './email-address';
 import type { PolicyVersion, PolicyVersions } from './policy-versions';
 
@@ -24,6 +25,7 @@ export type SkipReason =
   | 'invalid-email'
   | 'invalid-consent-date'
   | 'invalid-locale'
+  | 'invalid-name'
   | 'duplicate-in-file'
   | 'suppressed'
   | 'erased'
@@ -155,6 +157,8 @@ class ImportRun {
     if (!consentedAt || consentedAt > this.deps.clock.now()) return this.skip(line, 'invalid-consent-date');
     const locale = (raw.locale || 'lv').toLowerCase();
     if (locale !== 'lv' && locale !== 'en') return this.skip(line, 'invalid-locale');
+    const name = checkPersonName(raw.name ?? '');
+    if (name === undefined) return this.skip(line, 'invalid-name');
     const key = emailKey(email);
     if (this.seen.has(key)) return this.skip(line, 'duplicate-in-file');
     this.seen.add(key);
@@ -163,7 +167,7 @@ class ImportRun {
       email,
       key,
       hash: hashEmail(email, this.deps.config.emailHashKey),
-      name: cleanText(raw.name ?? '').slice(0, MAX_NAME),
+      name,
       locale,
       consentedAt,
       source: cleanText(raw.source || this.input.defaultSource || 'import').slice(0, MAX_NAME),

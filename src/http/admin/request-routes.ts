@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Container } from '../../container';
 import { REQUEST_CHANNELS, REQUEST_TYPES } from '../../data/data-subject-request.model';
 import { actorOf, requireRole } from '../admin-auth';
+import { personNameSchema } from '../person-name-schema';
 import { parseOr400 } from '../validate';
 import { caseSensitiveRouter } from '../router';
 
@@ -33,7 +34,7 @@ const extendBody = z.strictObject({ reason, months: z.number().int().min(1).max(
 const rejectBody = z.strictObject({ reason });
 const completeBody = z.strictObject({ note: z.string().max(2000).optional() });
 const rectifyBody = z
-  .strictObject({ name: z.string().trim().max(200).optional(), locale: z.enum(['lv', 'en']).optional() })
+  .strictObject({ name: personNameSchema.optional(), locale: z.enum(['lv', 'en']).optional() })
   .refine((b) => b.name !== undefined || b.locale !== undefined, 'name or locale is required');
 const restrictionBody = z.strictObject({ note: z.string().max(2000).optional() });
 // Actions without input (resend-verification, retry) ignore whatever body comes.
