@@ -109,7 +109,8 @@ export function requestRoutes(c: Pick<Container, 'requests' | 'restrictions' | '
   router.delete('/subscribers/:id/restriction', dpo, async (req, res) => {
     const { id } = parseOr400(idParam, req.params);
     const actor = actorOf(req);
-    const changed = await c.restrictions.lift(id, { channel: 'admin', actor: actor.sub });
+    // Art. 18(3): the person is mailed before the restriction goes.
+    const changed = await c.requests.liftRestriction(id, { channel: 'admin', actor: actor.sub });
     await c.audit.record(actor, 'subscriber.restriction-lift', id, { changed });
     res.json({ id, restricted: false, changed });
   });
