@@ -109,7 +109,8 @@ export function signupRoutes(c: Deps): Router {
     if (Object.values(errors).some(Boolean)) return sendForm(c, req, res, 400, { errors, values: form });
     const version = form.policyVersion && /^\d{1,6}$/.test(form.policyVersion) ? Number(form.policyVersion) : undefined;
     await enqueue({
-      email: form.email!,
+      // Normalised here, so the job's deduplication and an erasure's search see one spelling.
+      email: normalizeEmail(form.email),
       name: name || undefined,
       lists,
       locale,
@@ -122,12 +123,12 @@ export function signupRoutes(c: Deps): Router {
 
   router.post('/api/v1/subscriptions', limitPerIp, async (req, res) => {
     const body = parseOr400(apiBody, req.body ?? {});
-    if (!isValidEmail(body.email)) normalizeEmail(body.email); // throws the invalid_email 400
+    const email = normalizeEmail(body.email); // a malformed address: the invalid_email 400
     if (body.lists && !(await catalogue.arePublicLists(body.lists))) {
       throw new ValidationError('unknown list', { fields: [{ field: 'lists', message: 'unknown list' }] });
     }
     await enqueue({
-      email: body.email,
+      email,
       name: body.name || undefined,
       lists: body.lists,
       locale: body.locale ?? negotiateLocale(req),
