@@ -64,6 +64,7 @@ export function subscriberRoutes(c: Deps): Router {
         consentTextHash: e.consentTextHash,
         consentText: e.consentText,
         ip: e.ip,
+        forwardedFor: e.forwardedFor,
         userAgent: e.userAgent,
         requestRef: e.requestRef,
         campaignId: e.campaignId ? String(e.campaignId) : undefined,
