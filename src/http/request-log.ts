@@ -4,7 +4,8 @@ import type { Logger } from '../logger';
 // Link tokens identify a person's subscription or request: whatever path they arrive on (a wrong
 // case, a typo, a probe), the segment after a token route and any long token-shaped segment is cut.
 const TOKEN_ROUTE = /^\/(u|confirm|r)\/[^/]+/i;
-const TOKEN_SHAPED = /^[A-Za-z0-9_.~%-]{20,}$/;
+// Long and with a digit or a dot: route words (`resend-verification`) stay readable.
+const TOKEN_SHAPED = /^(?=[^/]*[0-9.])[A-Za-z0-9_.~%-]{20,}$/;
 const MAX_LOGGED_PATH = 300;
 
 /** The path as it may appear in a log: no link tokens, bounded length. */
