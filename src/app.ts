@@ -16,9 +16,11 @@ import { errorPages } from './http/error-pages';
 import { healthRoutes } from './http/health-routes';
 import { multipartFields } from './http/multipart-form';
 import { unsubscribeRoutes } from './http/public/unsubscribe-routes';
+import { privacyRoutes } from './http/public/privacy-routes';
 import { signupRoutes } from './http/public/signup-routes';
 import { verifyRoutes } from './http/public/verify-routes';
 import { requestLog } from './http/request-log';
+import { caseSensitiveRouter } from './http/router';
 import { NotFoundError } from './errors';
 
 export const BODY_LIMIT = '10kb';
@@ -27,6 +29,7 @@ export function createApp(c: Container): Express {
   const app = express();
   const log = c.logger.child({ component: 'http' });
   app.disable('x-powered-by');
+  app.set('case sensitive routing', true);
   app.set('trust proxy', c.config.trustProxy);
   app.use(
     helmet({
@@ -37,7 +40,7 @@ export function createApp(c: Container): Express {
   app.use(healthRoutes(c));
 
   // Admin first: its own 2 MB JSON limit (campaign MJML) must parse before the public 10 kB one.
-  const admin = express.Router();
+  const admin = caseSensitiveRouter();
   admin.use(express.json({ limit: '2mb', strict: true }));
   admin.use(authenticate(c.config.adminJwt));
   admin.use(auditRoutes(c));
@@ -51,7 +54,7 @@ export function createApp(c: Container): Express {
   app.use('/api/v1/admin', admin);
 
   // Public routes (forms, one-click POSTs, the JSON sign-up API): small bodies only.
-  const publicRouter = express.Router();
+  const publicRouter = caseSensitiveRouter();
   publicRouter.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 50 }));
   publicRouter.use(express.json({ limit: BODY_LIMIT, strict: true }));
   // RFC 8058 allows one-click bodies as multipart/form-data too.
@@ -59,6 +62,7 @@ export function createApp(c: Container): Express {
   publicRouter.use(unsubscribeRoutes(c));
   publicRouter.use(signupRoutes(c));
   publicRouter.use(verifyRoutes(c));
+  publicRouter.use(privacyRoutes(c));
   app.use(publicRouter);
 
   app.use((req, _res, next) => next(new NotFoundError(`${req.method} ${req.path}`)));

@@ -47,6 +47,7 @@ const schema = z.object({
   ADMIN_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ADMIN_JWT_ISSUER: z.string().default('e-jaunumi'),
   ADMIN_JWT_AUDIENCE: z.string().default('e-jaunumi-admin'),
+  ADMIN_JWT_MAX_TTL: duration('12h'),
   LINK_SIGNING_KEYS: z.string().optional(),
   EMAIL_HASH_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
 
@@ -100,7 +101,7 @@ export type Config = Readonly<{
   unsubscribeMailtoLocal: string;
   bounceAddressLocal: string;
   dkim?: { domainName: string; keySelector: string; privateKey: string };
-  adminJwt: { secret: string; issuer: string; audience: string };
+  adminJwt: { secret: string; issuer: string; audience: string; maxTtlMs: number };
   linkSigningKeys: ReadonlyArray<{ id: string; secret: Buffer }>;
   emailHashKey: string;
   confirmTokenTtlMs: number;
@@ -224,7 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           privateKey: v.DKIM_PRIVATE_KEY!.replace(/\\n/g, '\n'),
         }
       : undefined,
-    adminJwt: { secret: adminSecret, issuer: v.ADMIN_JWT_ISSUER, audience: v.ADMIN_JWT_AUDIENCE },
+    adminJwt: { secret: adminSecret, issuer: v.ADMIN_JWT_ISSUER, audience: v.ADMIN_JWT_AUDIENCE, maxTtlMs: v.ADMIN_JWT_MAX_TTL },
     linkSigningKeys,
     emailHashKey: hashKey,
     confirmTokenTtlMs: v.CONFIRM_TOKEN_TTL,

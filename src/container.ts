@@ -123,7 +123,7 @@ export async function createContainer(config: Config, logger: Logger, opts: Cont
     verification: new RequestVerification({ signer, requesterMail, settings: config, now }),
     requesterMail,
     accessExport: new AccessExport({ models, requesterMail, now }),
-    erasure: new Erasure({ models, ledger, suppressions, personalQueues: [queues.transactional], optOuts, logger: logger.child({ component: 'erasure' }) }),
+    erasure: new Erasure({ models, ledger, suppressions, personalQueues: [queues.transactional, queues.signup], optOuts, logger: logger.child({ component: 'erasure' }) }),
     restrictions,
     rectification: new Rectification({ models, ledger }),
     unsubscribes,

@@ -6,11 +6,12 @@ import { mailboxWorker } from './mailbox.worker';
 import { reconciliationWorker } from './reconciliation.worker';
 import { retentionWorker } from './retention.worker';
 import { sendWorker } from './send.worker';
+import { signupWorker } from './signup.worker';
 import { transactionalWorker } from './transactional.worker';
 
 export type WorkerFactory = (c: Container) => Worker | Promise<Worker>;
 
-const factories: WorkerFactory[] = [mailboxWorker, transactionalWorker, retentionWorker, reconciliationWorker, fanoutWorker, sendWorker];
+const factories: WorkerFactory[] = [signupWorker, mailboxWorker, transactionalWorker, retentionWorker, reconciliationWorker, fanoutWorker, sendWorker];
 
 export interface RunningWorkers {
   workers: Worker[];

@@ -4,7 +4,7 @@ import { normalizeEmail } from '../domain/email-address';
 import { parseOptions, type CliCommand } from './command';
 
 export const adminTokenCommand: CliCommand = {
-  summary: 'admin-token --role marketer|dpo|admin --sub EMAIL [--ttl 8h]: print an admin API token',
+  summary: 'admin-token --role marketer|dpo|admin --sub EMAIL [--ttl 8h]: print an admin API token (at most ADMIN_JWT_MAX_TTL)',
   async run(args) {
     const { values } = parseOptions(args, {
       role: { type: 'string' },
@@ -15,6 +15,7 @@ export const adminTokenCommand: CliCommand = {
     if (!values.sub) throw new Error('--sub EMAIL is required');
     if (!/^\d+[smhd]$/.test(values.ttl!)) throw new Error('--ttl must look like 30m, 8h or 7d');
     const config = loadConfig();
+    // A ttl beyond ADMIN_JWT_MAX_TTL is refused by issueAdminToken; the CLI prints its message.
     console.log(issueAdminToken(config.adminJwt, { sub: normalizeEmail(values.sub), role: values.role as AdminRole }, values.ttl!));
   },
 };

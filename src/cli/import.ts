@@ -14,9 +14,13 @@ export const importCommand: CliCommand = {
       json: { type: 'boolean', default: false },
     });
     if (positionals.length !== 1) throw new Error('give exactly one CSV file (columns: email, name, locale, consent_date, source)');
-    const report = await withContainer((c) =>
-      importSubscribers(c, { csv: createReadStream(positionals[0]!), list: values.list!, defaultSource: values.source, actor: `cli:${os.userInfo().username}` }),
-    );
+    const actor = `cli:${os.userInfo().username}`;
+    const report = await withContainer(async (c) => {
+      const result = await importSubscribers(c, { csv: createReadStream(positionals[0]!), list: values.list!, defaultSource: values.source, actor });
+      // The same audit entry as the admin API's import: an operator's command is an admin action too.
+      await c.audit.record({ sub: actor, role: 'cli' }, 'subscribers.import', values.list!, { added: result.added, skipped: result.skipped });
+      return result;
+    });
     console.log(values.json ? JSON.stringify(report) : formatReport(report));
   },
 };

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import os from 'node:os';
 import { parseOptions, type CliCommand } from './command';
 import { withContainer } from './with-container';
 
@@ -16,7 +17,12 @@ export const policyVersionCommand: CliCommand = {
     const effectiveAt = values['effective-at'] ? new Date(values['effective-at']) : undefined;
     if (effectiveAt && Number.isNaN(effectiveAt.getTime())) throw new Error('--effective-at must be an ISO date');
     const text = await readFile(positionals[0]!, 'utf8');
-    const version = await withContainer((c) => c.policies.register({ text, consentText: { lv, en }, effectiveAt }));
+    const version = await withContainer(async (c) => {
+      const registered = await c.policies.register({ text, consentText: { lv, en }, effectiveAt });
+      // The same audit entry as POST /api/v1/admin/policy-versions.
+      await c.audit.record({ sub: `cli:${os.userInfo().username}`, role: 'cli' }, 'policy-version.register', String(registered.version));
+      return registered;
+    });
     console.log(JSON.stringify(version));
   },
 };

@@ -46,6 +46,8 @@ const consentEventSchema = new Schema(
     channel: { type: String, enum: CONSENT_CHANNELS, required: true },
     at: { type: Date, required: true },
     ip: { type: String },
+    // X-Forwarded-For as the trusted proxy passed it on, at most 512 characters.
+    forwardedFor: { type: String },
     userAgent: { type: String },
     policyVersion: { type: Number },
     consentTextHash: { type: String },

@@ -14,6 +14,8 @@ export interface ConsentEventInput {
   type: ConsentEventType;
   channel: ConsentChannel;
   ip?: string;
+  /** X-Forwarded-For as a trusted proxy passed it on (bounded); `ip` is its validated client entry. */
+  forwardedFor?: string;
   userAgent?: string;
   policyVersion?: number;
   consentTextHash?: string;
@@ -79,7 +81,7 @@ export class ConsentLedger {
   async anonymise(emailHash: string): Promise<number> {
     const result = await this.deps.models.consentEvents.updateMany(
       { emailHash },
-      { $unset: { subscriberId: 1, subscriptionId: 1, ip: 1, userAgent: 1, messageId: 1, note: 1 }, $set: { anonymised: true } },
+      { $unset: { subscriberId: 1, subscriptionId: 1, ip: 1, forwardedFor: 1, userAgent: 1, messageId: 1, note: 1 }, $set: { anonymised: true } },
     );
     return result.modifiedCount;
   }

@@ -87,8 +87,11 @@ export class Erasure {
     counts.inboundMessages = inbound.modifiedCount;
 
     // Requests keep their deadline history (accountability) but only the hash of whom they were
-    // about; free-text notes and reasons may quote the person, so they go too.
-    for (const request of await models.requests.find({ emailHash }, { actions: 1 }).lean()) {
+    // about; free-text notes and reasons may quote the person, so they go too. The person's own open
+    // access request keeps its address until it is answered (requests.ts forgets it then).
+    const requests = await models.requests.find({ emailHash }, { actions: 1, type: 1, status: 1 }).lean();
+    const isOpenAccess = (r: { type: string; status: string }) => r.type === 'access' && (r.status === 'awaiting-verification' || r.status === 'open');
+    for (const request of requests.filter((r) => !isOpenAccess(r))) {
       const result = await models.requests.updateOne(
         { _id: request._id },
         {
@@ -98,6 +101,8 @@ export class Erasure {
       );
       counts.requests += result.modifiedCount;
     }
+    const openAccess = requests.filter(isOpenAccess);
+    if (openAccess.length) await models.requests.updateMany({ _id: { $in: openAccess.map((r) => r._id) } }, { $unset: { subscriberId: 1 } });
     if (addresses.length) {
       await models.auditEntries.updateMany({ target: { $in: addresses } }, { $set: { target: `emailHash:${emailHash}` } });
     }

@@ -6,13 +6,13 @@
 // Throughput: rows go in chunks; per chunk one $in query for suppressions, one bulk insert of new
 // subscribers (the unique emailKey index sorts out the ones that already exist, also against a
 // concurrent sign-up), lookups only for those, and one bulk insert each of subscriptions and events.
-import { pipeline, Readable } from 'node:stream';
-import { parse } from 'csv-parse';
 import { Types } from 'mongoose';
 import { crashPoint } from '../crash-point';
 import type { Models } from '../data/models';
 import { ValidationError } from '../errors';
 import type { ConsentLedger, ConsentEventInput } from './consent-ledger';
+import { readCsvRecords } from './csv-records';
+import { checkPersonName } from './person-name';
 import { emailKey, hashEmail, normalizeEmail } from './email-address';
 import { OptOuts } from './opt-outs';
 import type { PolicyVersion, PolicyVersions } from './policy-versions';
@@ -28,6 +28,7 @@ export type SkipReason =
   | 'invalid-email'
   | 'invalid-consent-date'
   | 'invalid-locale'
+  | 'invalid-name'
   | 'duplicate-in-file'
   | 'suppressed'
   | 'erased'
@@ -106,13 +107,8 @@ interface RawRow {
 export async function importSubscribers(deps: ImportDeps, input: ImportInput): Promise<ImportReport> {
   if (!(await deps.models.lists.exists({ slug: input.list }))) throw new ValidationError(`unknown list: ${input.list}`);
   const run = new ImportRun(deps, input, await deps.policies.all());
-  const parser = parse({
-    bom: true,
+  const records = readCsvRecords<RawRow>(input.csv, {
     delimiter: [',', ';'],
-    trim: true,
-    skip_empty_lines: true,
-    relax_column_count: true,
-    info: true,
     columns: (header: string[]) => {
       const fields = header.map((h) => COLUMNS[h.toLowerCase()] ?? false);
       if (!fields.includes('email') || !fields.includes('consentDate')) {
@@ -121,22 +117,13 @@ export async function importSubscribers(deps: ImportDeps, input: ImportInput): P
       return fields;
     },
   });
-  // pipeline, not pipe: a failing source (an unreadable file) must end the iteration below.
-  pipeline(typeof input.csv === 'string' ? Readable.from([input.csv]) : input.csv, parser, () => undefined);
   let chunk: Array<{ line: number; raw: RawRow }> = [];
-  try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: RawRow; info: { lines: number } }>) {
-      chunk.push({ line: info.lines, raw: record });
-      if (chunk.length >= CHUNK_SIZE) {
-        await run.chunk(chunk);
-        chunk = [];
-      }
+  for await (const { line, record } of records) {
+    chunk.push({ line, raw: record });
+    if (chunk.length >= CHUNK_SIZE) {
+      await run.chunk(chunk);
+      chunk = [];
     }
-  } catch (err) {
-    if (err instanceof ValidationError) throw err;
-    const e = err as { code?: string; message?: string };
-    if (e.code?.startsWith('CSV_')) throw new ValidationError(`the file is not valid CSV: ${e.message}`);
-    throw err;
   }
   await run.chunk(chunk);
   return run.report;
@@ -193,6 +180,8 @@ class ImportRun {
     if (!consentedAt || consentedAt > this.deps.clock.now()) return this.skip(line, 'invalid-consent-date');
     const locale = (raw.locale || 'lv').toLowerCase();
     if (locale !== 'lv' && locale !== 'en') return this.skip(line, 'invalid-locale');
+    const name = checkPersonName(raw.name ?? '');
+    if (name === undefined) return this.skip(line, 'invalid-name');
     const key = emailKey(email);
     if (this.seen.has(key)) return this.skip(line, 'duplicate-in-file');
     this.seen.add(key);
@@ -201,7 +190,7 @@ class ImportRun {
       email,
       key,
       hash: hashEmail(email, this.deps.config.emailHashKey),
-      name: cleanText(raw.name ?? '').slice(0, MAX_NAME),
+      name,
       locale,
       consentedAt,
       source: cleanText(raw.source || this.input.defaultSource || 'import').slice(0, MAX_NAME),

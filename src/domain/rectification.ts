@@ -5,6 +5,7 @@ import type { ConsentChannel } from '../data/consent-event.model';
 import type { Models } from '../data/models';
 import { NotFoundError } from '../errors';
 import type { ConsentLedger } from './consent-ledger';
+import { personName } from './person-name';
 
 export interface Rectifiable {
   name?: string;
@@ -24,7 +25,8 @@ export class Rectification {
     const subscriber = await models.subscribers.findById(subscriberId, { emailHash: 1, name: 1, locale: 1 }).lean();
     if (!subscriber) throw new NotFoundError('subscriber');
     const set: Rectifiable = {};
-    if (changes.name !== undefined && changes.name !== subscriber.name) set.name = changes.name;
+    const name = changes.name === undefined ? undefined : personName(changes.name);
+    if (name !== undefined && name !== subscriber.name) set.name = name;
     if (changes.locale !== undefined && changes.locale !== subscriber.locale) set.locale = changes.locale;
     const fields = Object.keys(set);
     if (fields.length === 0) return [];

@@ -8,7 +8,7 @@ import type { ConsentChannel } from '../data/consent-event.model';
 import type { RequestState, RequestType } from '../data/data-subject-request.model';
 import { REQUEST_CHANNELS } from '../data/data-subject-request.model';
 import type { Models } from '../data/models';
-import { InvalidStateError, NotFoundError, isDuplicateKeyError } from '../errors';
+import { InvalidStateError, NotFoundError, ValidationError, isDuplicateKeyError } from '../errors';
 import type { Logger } from '../logger';
 import type { AccessExport } from './access-export';
 import { claimOnce } from './claims';
@@ -50,6 +50,29 @@ const DUE_SOON_MS = 7 * 86_400_000;
 const CLAIM_LIFETIME_MS = 30 * 86_400_000;
 const NUMBER_ATTEMPTS = 50;
 
+/** GDPR applies from this day: no request to this service can have arrived earlier. */
+export const SERVICE_START = new Date('2018-05-25T00:00:00.000Z');
+// The DPO's or a mail server's clock may run a little ahead of ours.
+const RECEIVED_AT_SKEW_MS = 5 * 60_000;
+
+/**
+ * The day a request's month starts (art. 12(3)): when it was received, which is a real date, not in
+ * the future and not before the service existed. A deadline in 1970 or 9999 is no deadline.
+ */
+export function deadlineStart(receivedAt: Date | undefined, now: Date): Date {
+  if (receivedAt === undefined) return now;
+  const at = receivedAt instanceof Date ? receivedAt.getTime() : Number.NaN;
+  const problem = Number.isNaN(at)
+    ? 'is not a date'
+    : at > now.getTime() + RECEIVED_AT_SKEW_MS
+      ? 'is in the future'
+      : at < SERVICE_START.getTime()
+        ? `is before ${SERVICE_START.toISOString().slice(0, 10)}`
+        : undefined;
+  if (problem) throw new ValidationError(`receivedAt ${problem}`, { fields: [{ field: 'receivedAt', message: problem }] });
+  return new Date(Math.min(at, now.getTime()));
+}
+
 type RequestDoc = Awaited<ReturnType<DataSubjectRequestService['load']>>;
 
 /** Calendar months in UTC; the 31st plus one month is the last day of the shorter month. */
@@ -84,7 +107,7 @@ export class DataSubjectRequestService {
     const { models, now } = this.deps;
     const email = normalizeEmail(input.email);
     const emailHash = hashEmail(email, this.deps.emailHashKey);
-    const receivedAt = input.receivedAt ?? now();
+    const receivedAt = deadlineStart(input.receivedAt, now());
     const actor = input.actor ?? input.channel;
     const subscriber = await models.subscribers.findOne({ emailHash }, { _id: 1, locale: 1 }).lean();
     const needsVerification = NEEDS_VERIFICATION.has(input.type) || input.verifyFirst === true;
@@ -152,6 +175,13 @@ export class DataSubjectRequestService {
   /** Art. 12(3): up to two further months, with the reason recorded and mailed to the requester. */
   async extend(id: string, input: { reason: string; months?: number }, actor: string) {
     const doc = await this.loadOpen(id);
+    // The extension and its reason must reach the person within one month of receipt.
+    const firstMonthEnds = addCalendarMonths(doc.receivedAt, 1);
+    if (this.deps.now() > firstMonthEnds) {
+      throw new InvalidStateError(
+        `request ${doc.number} can only be extended within one month of receipt (GDPR art. 12(3)); that month ended on ${firstMonthEnds.toISOString().slice(0, 10)}`,
+      );
+    }
     const already = doc.extendedMonths ?? 0;
     // Without a number, the whole extension the law still allows.
     const total = already + (input.months ?? MAX_EXTENSION_MONTHS - already);
@@ -176,16 +206,42 @@ export class DataSubjectRequestService {
     return this.view(await this.load(id));
   }
 
+  /** Art. 12(4): the person learns the reasons and their right to complain to the Datu valsts inspekcija. */
   async reject(id: string, input: { reason: string }, actor: string) {
     const doc = await this.loadOpen(id);
     await this.update(doc, { $set: { status: 'rejected', rejectionReason: input.reason, closedAt: this.deps.now() } }, actor, 'rejected', input.reason);
+    await this.tellRequester(doc, 'request-rejected', { reason: input.reason });
+    await this.forgetIfErased(doc);
     return this.view(await this.load(id));
   }
 
+  /** The DPO closes a request by hand; the person is told, with the DPO's note and where to complain. */
   async complete(id: string, input: { note?: string }, actor: string) {
     const doc = await this.loadOpen(id);
     await this.close(doc, actor, 'completed', input.note);
+    await this.tellRequester(doc, 'request-completed', { note: input.note ?? '' });
+    await this.forgetIfErased(doc);
     return this.view(await this.load(id));
+  }
+
+  /**
+   * Art. 18(3): the person is told before a restriction is lifted. The mail must go out first; if it
+   * cannot, the restriction stays and the DPO sees the error.
+   */
+  async liftRestriction(subscriberId: string, by: { channel: 'admin' | 'mailbox'; actor: string }): Promise<boolean> {
+    if (!Types.ObjectId.isValid(subscriberId)) throw new NotFoundError('subscriber');
+    const subscriber = await this.deps.models.subscribers.findById(subscriberId, { email: 1, locale: 1, restricted: 1 }).lean();
+    if (!subscriber) throw new NotFoundError('subscriber');
+    if (subscriber.restricted) {
+      await this.deps.requesterMail.send({
+        to: subscriber.email,
+        subscriberId: String(subscriber._id),
+        locale: subscriber.locale === 'en' ? 'en' : 'lv',
+        template: 'restriction-lifted',
+        vars: { preheader: '' },
+      });
+    }
+    return this.deps.restrictions.lift(subscriber._id, by);
   }
 
   /** The DPO corrects name or language on the person's behalf (e.g. answering a paper letter). */
@@ -247,6 +303,7 @@ export class DataSubjectRequestService {
       case 'access':
         await this.deps.accessExport.send({ number: doc.number, email: doc.email!, emailHash: doc.emailHash, locale });
         await this.close(doc, 'system', 'exported');
+        await this.forgetIfErased(doc);
         return 'exported';
       case 'erasure':
         await this.deps.erasure.erase({ emailHash: doc.emailHash, email: doc.email ?? undefined, requestRef: doc.number, channel: consentChannelOf(doc) });
@@ -316,6 +373,30 @@ export class DataSubjectRequestService {
       this.deps.logger.error({ err, request: doc.number }, `${what} failed`);
       await this.appendAction(doc, 'system', `${what}-failed`, (err as Error).message);
     }
+  }
+
+  /** A closing mail in the person's language (Latvian unless they chose English); a failure stays in the history. */
+  private async tellRequester(doc: RequestDoc, template: string, vars: Record<string, unknown>) {
+    if (!doc.email) return;
+    await this.mailSafely(doc, `${template}-mail`, () =>
+      this.deps.requesterMail.send({
+        to: doc.email!,
+        subscriberId: doc.subscriberId ? String(doc.subscriberId) : undefined,
+        locale: this.localeOf(doc),
+        template,
+        vars: { number: doc.number, preheader: doc.number, ...vars },
+      }),
+    );
+  }
+
+  /**
+   * Erasure leaves the person's own open access request its address, so the export can still reach
+   * them; once such a request is closed, it keeps only the hash like the others.
+   */
+  private async forgetIfErased(doc: RequestDoc) {
+    const { models } = this.deps;
+    if (!(await models.suppressions.exists({ emailHash: doc.emailHash, reason: 'erasure' }))) return;
+    await models.requests.updateOne({ _id: doc._id }, { $unset: { email: 1, subscriberId: 1, rectification: 1, note: 1, extensionReason: 1, rejectionReason: 1 } });
   }
 
   // The request number is claimed by the unique index: concurrent registrations never share one.

@@ -14,8 +14,8 @@ import { TransactionalJobs, type SignupAlreadySubscribedJob, type SignupConfirmJ
 import type { ConsentLedger } from './consent-ledger';
 import { emailKey, hashEmail, normalizeEmail } from './email-address';
 import { InvalidTokenError, UsedTokenError, type LinkTokenSigner } from './link-token';
-import { consentProof, type PolicyLocale, type PolicyVersions } from './policy-versions';
 import type { OptOuts } from './opt-outs';
+import { consentProof, type ConsentProof, type PolicyLocale, type PolicyVersions } from './policy-versions';
 import type { RecentWithdrawals } from './recent-withdrawals';
 import type { SignupCooldown } from './signup-cooldown';
 import { SNAPSHOT_FIELDS, type SubscriptionStates, type TransitionEvent } from './subscription-state';
@@ -31,7 +31,11 @@ export interface SignupInput {
   locale: PolicyLocale;
   channel: SignupChannel;
   ip?: string;
+  /** X-Forwarded-For as the trusted proxy passed it on, bounded. */
+  forwardedFor?: string;
   userAgent?: string;
+  /** The policy version and consent sentence the form showed; default the version in force. */
+  consent?: ConsentProof;
 }
 
 /** What happened behind the identical answer; for tests and logs, never for the response. */
@@ -39,7 +43,10 @@ export type SignupOutcome = 'confirmation-queued' | 'already-subscribed-queued' 
 
 export interface ConfirmContext {
   ip?: string;
+  forwardedFor?: string;
   userAgent?: string;
+  /** The policy version and consent sentence the confirmation page showed. */
+  shown?: ConsentProof;
 }
 
 /** The port to the transactional mail queue (a BullMQ Queue fits). */
@@ -92,7 +99,7 @@ export class SignupService {
     }
 
     const ref = nonce();
-    const proof = consentProof(await this.deps.policies.current(), input.locale);
+    const proof = input.consent ?? consentProof(await this.deps.policies.current(), input.locale);
     const requestedAt = this.deps.now();
     for (const list of toConfirm) {
       await this.markPending(subscriber._id, list, {
@@ -102,6 +109,7 @@ export class SignupService {
         type: 'requested',
         channel: input.channel,
         ip: input.ip,
+        forwardedFor: input.forwardedFor,
         userAgent: input.userAgent,
         ...proof,
         requestRef: ref,
@@ -131,7 +139,7 @@ export class SignupService {
 
     // The confirmation names the same policy version and text as the request it confirms.
     const requested = await models.consentEvents
-      .find({ subscriberId: subscriber._id, requestRef: ref, type: 'requested' }, { list: 1, policyVersion: 1, consentText: 1, consentTextHash: 1 })
+      .find({ subscriberId: subscriber._id, requestRef: ref, type: 'requested' }, { list: 1, channel: 1, policyVersion: 1, consentText: 1, consentTextHash: 1 })
       .lean();
     const proofOf = new Map(requested.map((e) => [e.list, e]));
     // Each subscription moves by its `confirmed` event (subscription-state.ts): two clicks at once, or
@@ -148,12 +156,15 @@ export class SignupService {
                 emailHash,
                 list: s.list,
                 type: 'confirmed' as const,
-                channel: 'web-form' as const,
+                // Confirmed through the channel it was requested on (the JSON API stays `api`).
+                channel: proof?.channel === 'api' ? ('api' as const) : ('web-form' as const),
                 ip: ctx.ip,
+                forwardedFor: ctx.forwardedFor,
                 userAgent: ctx.userAgent,
-                policyVersion: proof?.policyVersion ?? s.policyVersion ?? undefined,
-                consentText: proof?.consentText ?? undefined,
-                consentTextHash: proof?.consentTextHash ?? undefined,
+                // What the confirmation page showed is what the person agreed to by pressing its button.
+                policyVersion: ctx.shown?.policyVersion ?? proof?.policyVersion ?? s.policyVersion ?? undefined,
+                consentText: ctx.shown?.consentText ?? proof?.consentText ?? undefined,
+                consentTextHash: ctx.shown?.consentTextHash ?? proof?.consentTextHash ?? undefined,
                 requestRef: ref,
                 note: liftsTombstone ? 'double opt-in after erasure: tombstone lifted' : undefined,
               }

@@ -3,6 +3,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../logger';
 import { AppError, ErrorCodes, type ErrorCode } from '../errors';
+import { maskPath } from './request-log';
 
 const STATUS: Record<ErrorCode, number> = {
   [ErrorCodes.VALIDATION]: 400,
@@ -40,17 +41,26 @@ function fromBodyParser(err: unknown): AppError | undefined {
   return undefined;
 }
 
+/**
+ * What of an unexpected error goes into the log: its kind, message and stack, never the extra
+ * properties libraries attach (a parser's `record` or `input` is a piece of the uploaded file).
+ */
+function loggableError(err: unknown): Record<string, unknown> {
+  if (!(err instanceof Error)) return { type: typeof err };
+  return { type: err.name, message: err.message.slice(0, 500), stack: err.stack?.split('\n').slice(0, 12).join('\n'), code: (err as { code?: unknown }).code };
+}
+
 export type ErrorPageRenderer = (req: Request, res: Response, err: AppError, status: number) => boolean;
 
 export function errorHandler(logger: Logger, renderPage?: ErrorPageRenderer) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const appError = err instanceof AppError ? err : fromBodyParser(err);
     if (res.headersSent) {
-      logger.error({ err, url: req.originalUrl }, 'error after response started');
+      logger.error({ err: loggableError(err), path: maskPath(req.path) }, 'error after response started');
       return;
     }
     if (!appError) {
-      logger.error({ err, method: req.method, url: req.originalUrl }, 'unhandled error');
+      logger.error({ err: loggableError(err), method: req.method, path: maskPath(req.path) }, 'unhandled error');
       const internal = new AppError(ErrorCodes.INTERNAL, 'Internal error');
       if (renderPage?.(req, res, internal, 500)) return;
       res.status(500).json({ error: { code: internal.code, message: internal.message } });

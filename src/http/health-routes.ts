@@ -1,8 +1,9 @@
 import { Router } from 'express';
 import type { Container } from '../container';
+import { caseSensitiveRouter } from './router';
 
 export function healthRoutes(c: Pick<Container, 'conn' | 'redis'>): Router {
-  const router = Router();
+  const router = caseSensitiveRouter();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

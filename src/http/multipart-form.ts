@@ -6,7 +6,11 @@ import { ValidationError } from '../errors';
 
 const MAX_FIELDS = 50;
 
-/** Body parser: req.body becomes { name: value } of the text fields; file parts are refused. */
+/**
+ * Body parser: req.body becomes { name: value } of the text fields, a repeated name an array of its
+ * values (as urlencoded bodies do, so one check finds a single-valued field sent twice); file parts
+ * are refused.
+ */
 export function multipartFields(limit: string) {
   const raw = express.raw({ type: 'multipart/form-data', limit });
   return (req: Request, res: Response, next: NextFunction) => {
@@ -23,13 +27,13 @@ export function multipartFields(limit: string) {
   };
 }
 
-export function parseMultipartFields(body: Buffer, contentType: string): Record<string, string> {
+export function parseMultipartFields(body: Buffer, contentType: string): Record<string, string | string[]> {
   const boundary = /;\s*boundary=(?:"([^"]{1,70})"|([^\s;"]{1,70}))/i.exec(contentType);
   if (!boundary) throw malformed('no boundary');
   // latin1 maps bytes one to one, so offsets stay byte offsets and values decode as UTF-8 below.
   const text = `\r\n${body.toString('latin1')}`;
   const delimiter = `\r\n--${boundary[1] ?? boundary[2]}`;
-  const fields: Record<string, string> = Object.create(null);
+  const fields: Record<string, string | string[]> = Object.create(null);
   let at = text.indexOf(delimiter);
   if (at < 0) throw malformed('no parts');
   let count = 0;
@@ -44,7 +48,9 @@ export function parseMultipartFields(body: Buffer, contentType: string): Record<
     if (headersEnd < 0 || next < 0 || headersEnd > next) throw malformed('unterminated part');
     if (++count > MAX_FIELDS) throw malformed('too many parts');
     const name = fieldName(text.slice(lineEnd + 2, headersEnd));
-    fields[name] = Buffer.from(text.slice(headersEnd + 4, next), 'latin1').toString('utf8');
+    const value = Buffer.from(text.slice(headersEnd + 4, next), 'latin1').toString('utf8');
+    const earlier = fields[name];
+    fields[name] = earlier === undefined ? value : [earlier, value].flat();
     at = next;
   }
 }

@@ -33,7 +33,6 @@ export interface MjmlProblem {
 
 const LAYOUT_FILE = path.join(TEMPLATES_DIR, 'email', 'newsletter-layout.mjml');
 const CONTENT_SLOT = '<!-- content -->';
-const PLACEHOLDER = /\{\{(\{?)\s*([^{}]*?)\s*\}?\}\}/g;
 
 let layoutText: Promise<string> | undefined;
 const layout = () => (layoutText ??= readFile(LAYOUT_FILE, 'utf8'));
@@ -82,14 +81,58 @@ function bodyContent(mjml: string): { content: string; firstLine: number } {
 }
 
 function checkMergeFields(field: keyof CampaignSource, text: string): void {
-  for (const match of text.matchAll(PLACEHOLDER)) {
-    const [whole, raw, name] = match as unknown as [string, string, string];
-    if (raw || !(MERGE_FIELDS as readonly string[]).includes(name)) {
-      const message = `${field}: ${whole} is not a merge field; use ${MERGE_FIELDS.map((f) => `{{${f}}}`).join(', ')}`;
-      if (field === 'mjml') throw invalidMjml([{ line: lineOf(text, whole), message }]);
-      throw new ValidationError(message);
+  for (const placeholder of scanPlaceholders(text)) {
+    const { whole, raw, name, closed } = placeholder;
+    if (closed && !raw && (MERGE_FIELDS as readonly string[]).includes(name)) continue;
+    const message = closed
+      ? `${field}: ${whole} is not a merge field; use ${MERGE_FIELDS.map((f) => `{{${f}}}`).join(', ')}`
+      : `${field}: "{{" without a closing "}}"; use ${MERGE_FIELDS.map((f) => `{{${f}}}`).join(', ')}`;
+    if (field === 'mjml') throw invalidMjml([{ line: lineAt(text, placeholder.index), message }]);
+    throw new ValidationError(message);
+  }
+}
+
+export interface Placeholder {
+  index: number;
+  /** The placeholder as written; for an unclosed one only its `{{` (the rest may be megabytes). */
+  whole: string;
+  /** `{{{…}}}`: a raw (unescaped) field, which marketers may not use. */
+  raw: boolean;
+  name: string;
+  closed: boolean;
+}
+
+/**
+ * Every `{{…}}` in one left-to-right pass: from `{{` (and an optional third `{`) to the next brace,
+ * which must start `}}`. Linear in the text, unlike a backtracking pattern with optional spaces
+ * around a lazy name (cubic in a run of spaces).
+ */
+export function* scanPlaceholders(text: string): Generator<Placeholder> {
+  let at = text.indexOf('{{');
+  while (at >= 0) {
+    const raw = text[at + 2] === '{';
+    const nameStart = at + (raw ? 3 : 2);
+    let end = nameStart;
+    while (end < text.length && text[end] !== '{' && text[end] !== '}') end++;
+    if (text.startsWith('}}', end)) {
+      const close = end + (text.startsWith('}}}', end) ? 3 : 2);
+      yield { index: at, whole: text.slice(at, close), raw, name: text.slice(nameStart, end).trim(), closed: true };
+      at = text.indexOf('{{', close);
+    } else if (end < text.length && text[end] === '{') {
+      // `{{ x {{y}}`: the first `{{` is unclosed; the scan goes on from the inner one.
+      yield { index: at, whole: '{{', raw, name: '', closed: false };
+      at = text.indexOf('{{', end);
+    } else {
+      yield { index: at, whole: '{{', raw, name: '', closed: false };
+      at = text.indexOf('{{', Math.max(end, at + 2));
     }
   }
+}
+
+function lineAt(text: string, index: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < index; i = text.indexOf('\n', i + 1)) line++;
+  return line;
 }
 
 function lineOf(text: string, needle: string | RegExp): number {

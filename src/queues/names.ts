@@ -3,6 +3,7 @@ export const QueueNames = {
   fanout: 'fanout',
   send: 'send',
   transactional: 'transactional',
+  signup: 'signup',
   mailbox: 'mailbox',
   retention: 'retention',
   reconciliation: 'reconciliation',

@@ -4,7 +4,9 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo, Server } from 'node:net';
 import path from 'node:path';
+import type { Queue } from 'bullmq';
 import { simpleParser, type ParsedMail } from 'mailparser';
+import { signupWorker } from '../../workers/signup.worker';
 import { startWorkers, type RunningWorkers } from '../../workers/start';
 import { createApp } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config';
@@ -31,6 +33,8 @@ export interface TestContext {
   token(role: AdminRole, sub?: string): string;
   mails(): Promise<SinkMail[]>;
   waitForMails(count: number, filter?: (m: SinkMail) => boolean, timeoutMs?: number): Promise<SinkMail[]>;
+  /** Waits until the `signup` queue has nothing waiting, delayed or running: accepted sign-ups are done. */
+  signupsDone(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -68,6 +72,8 @@ export async function createTestContext(opts: ContextOptions = {}): Promise<Test
   const c = await createContainer(config, createLogger(config.logLevel), { clock: opts.clock });
   server.on('request', createApp(c));
   const workers = opts.workers ? await startWorkers(c) : undefined;
+  // Sign-ups are accepted into the `signup` queue; without it running no sign-up would complete.
+  const signupOnly = workers ? undefined : signupWorker(c);
 
   const mails = async (): Promise<SinkMail[]> => {
     const files = (await readdir(sink.dir).catch(() => [] as string[])).filter((f) => f.endsWith('.eml')).sort();
@@ -99,8 +105,12 @@ export async function createTestContext(opts: ContextOptions = {}): Promise<Test
         await new Promise((r) => setTimeout(r, 100));
       }
     },
+    async signupsDone(timeoutMs = 15_000) {
+      await waitForQueueToDrain(c.queues.signup, timeoutMs);
+    },
     async close() {
       await workers?.close();
+      await signupOnly?.close();
       await new Promise((r) => server.close(r));
       await c.conn.dropDatabase().catch(() => undefined);
       await c.close();
@@ -108,4 +118,15 @@ export async function createTestContext(opts: ContextOptions = {}): Promise<Test
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Waits until a queue has no job waiting, delayed, prioritized or active (failed ones count as done). */
+export async function waitForQueueToDrain(queue: Queue, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
+    if (Object.values(counts).every((n) => n === 0)) return;
+    if (Date.now() > deadline) throw new Error(`queue ${queue.name} not drained after ${timeoutMs} ms: ${JSON.stringify(counts)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

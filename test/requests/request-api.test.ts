@@ -81,14 +81,16 @@ describe('requests: admin API', () => {
   });
 
   it('extends by at most two months in total, records the reason and mails the requester', async () => {
-    const created = await api(t, 'dpo', 'POST', '/requests', { type: 'access', email: 'extend.me@example.lv', channel: 'letter', receivedAt: '2026-03-31T08:00:00.000Z' });
+    // Extensions are decided within the first month (art. 12(3)): a letter of three days ago.
+    const receivedAt = new Date(Date.now() - 3 * 86_400_000).toISOString();
+    const created = await api(t, 'dpo', 'POST', '/requests', { type: 'access', email: 'extend.me@example.lv', channel: 'letter', receivedAt });
     const id = created.body.id;
     const once = await api(t, 'dpo', 'POST', `/requests/${id}/extend`, { reason: 'Dati jāmeklē arhīvā', months: 1 });
     expect(once.status).to.equal(200);
-    expect(once.body.dueAt).to.equal('2026-05-31T08:00:00.000Z');
+    expect(once.body.dueAt).to.equal(addCalendarMonths(new Date(receivedAt), 2).toISOString());
     expect(once.body.extendedMonths).to.equal(1);
     const twice = await api(t, 'dpo', 'POST', `/requests/${id}/extend`, { reason: 'Vēl viens mēnesis' });
-    expect(twice.body.dueAt).to.equal('2026-06-30T08:00:00.000Z');
+    expect(twice.body.dueAt).to.equal(addCalendarMonths(new Date(receivedAt), 3).toISOString());
     expect(twice.body.extendedMonths).to.equal(2);
     expect(twice.body.extensionReason).to.equal('Vēl viens mēnesis');
     const third = await api(t, 'dpo', 'POST', `/requests/${id}/extend`, { reason: 'too long', months: 1 });

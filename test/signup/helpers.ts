@@ -2,18 +2,24 @@
 import type { SinkMail, TestContext } from '../helpers/context';
 import type { Clock } from '../../src/container';
 
-export function signUpJson(t: TestContext, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${t.baseUrl}/api/v1/subscriptions`, {
+// Both answer once the accepted sign-up has run (the `signup` queue drained), so a test can look at
+// what it changed; a test of the answer alone calls fetch itself.
+export async function signUpJson(t: TestContext, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  const res = await fetch(`${t.baseUrl}/api/v1/subscriptions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
+  await t.signupsDone();
+  return res;
 }
 
-export function signUpForm(t: TestContext, fields: Record<string, string | string[]>, query = ''): Promise<Response> {
+export async function signUpForm(t: TestContext, fields: Record<string, string | string[]>, query = ''): Promise<Response> {
   const body = new URLSearchParams();
   for (const [k, v] of Object.entries(fields)) for (const value of [v].flat()) body.append(k, value);
-  return fetch(`${t.baseUrl}/subscribe${query}`, { method: 'POST', body, headers: { 'user-agent': 'signup-test/1.0' } });
+  const res = await fetch(`${t.baseUrl}/subscribe${query}`, { method: 'POST', body, headers: { 'user-agent': 'signup-test/1.0' } });
+  await t.signupsDone();
+  return res;
 }
 
 /** Mails to an address; the local part keeps the case it was signed up with, so compare without case. */
@@ -38,6 +44,7 @@ export function manualClock(): Clock & { advance(ms: number): void; jumpTo(at: D
 
 /** Waits until the transactional queue has nothing left to do, so "no mail" can be asserted. */
 export async function drainTransactional(t: TestContext, timeoutMs = 10_000): Promise<void> {
+  await t.signupsDone(timeoutMs);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const counts = await t.c.queues.transactional.getJobCounts('waiting', 'active', 'delayed', 'prioritized');

@@ -34,7 +34,7 @@ describe('admin: subscribers and their consent history', () => {
     const { events } = (await res.json()) as { events: Array<Record<string, unknown>> };
     expect(events.map((e) => [e.type, e.channel, e.list, e.policyVersion])).to.deep.equal([
       ['requested', 'api', DEFAULT_LIST, 1],
-      ['confirmed', 'web-form', DEFAULT_LIST, 1],
+      ['confirmed', 'api', DEFAULT_LIST, 1],
     ]);
     expect(events[0]).to.include({ userAgent: 'site/1' });
     expect(events[1]).to.include({ userAgent: 'browser/1' });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Container } from '../../container';
 import { actorOf, requireRole } from '../admin-auth';
 import { parseOr400 } from '../validate';
+import { caseSensitiveRouter } from '../router';
 
 const query = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -10,7 +11,7 @@ const query = z.object({
 });
 
 export function auditRoutes(c: Pick<Container, 'audit'>): Router {
-  const router = Router();
+  const router = caseSensitiveRouter();
   router.get('/audit', requireRole('dpo'), async (req, res) => {
     const { limit, before } = parseOr400(query, req.query);
     const entries = await c.audit.list({ limit, before });

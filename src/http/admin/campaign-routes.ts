@@ -7,6 +7,7 @@ import { CAMPAIGN_STATES } from '../../data/campaign.model';
 import { LIST_SLUG } from '../../data/list.model';
 import { actorOf, requireRole } from '../admin-auth';
 import { parseOr400 } from '../validate';
+import { caseSensitiveRouter } from '../router';
 
 const draftFields = {
   name: z.string().trim().min(1).max(200),
@@ -26,7 +27,7 @@ const idParam = z.strictObject({ id: z.string().regex(/^[0-9a-f]{24}$/, 'not a c
 const PREVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src https: http: data:; font-src https:";
 
 export function campaignRoutes(c: Pick<Container, 'campaigns' | 'audit'>): Router {
-  const router = Router();
+  const router = caseSensitiveRouter();
   router.use('/campaigns', requireRole('marketer'));
   const id = (params: unknown) => parseOr400(idParam, params).id;
 

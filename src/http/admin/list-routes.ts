@@ -5,6 +5,7 @@ import type { Container } from '../../container';
 import { LIST_SLUG } from '../../data/list.model';
 import { actorOf, requireRole } from '../admin-auth';
 import { parseOr400 } from '../validate';
+import { caseSensitiveRouter } from '../router';
 
 const localized = z.strictObject({ lv: z.string().trim().min(1).max(200), en: z.string().trim().min(1).max(200) });
 const description = z.strictObject({ lv: z.string().trim().max(1000), en: z.string().trim().max(1000) });
@@ -13,7 +14,7 @@ const updateBody = z.strictObject({ name: localized.optional(), description: des
 const slugParam = z.strictObject({ slug: z.string().regex(LIST_SLUG, 'not a list name') });
 
 export function listRoutes(c: Pick<Container, 'lists' | 'audit'>): Router {
-  const router = Router();
+  const router = caseSensitiveRouter();
   router.use('/lists', requireRole('marketer'));
 
   router.get('/lists', async (_req, res) => {

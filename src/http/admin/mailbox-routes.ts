@@ -6,6 +6,7 @@ import type { Container } from '../../container';
 import { mailboxReport } from '../../mailbox/create-poller';
 import { actorOf, requireRole } from '../admin-auth';
 import { parseOr400 } from '../validate';
+import { caseSensitiveRouter } from '../router';
 import { suppressionRoutes } from './suppression-routes';
 
 const reviewQuery = z.strictObject({
@@ -14,7 +15,7 @@ const reviewQuery = z.strictObject({
 });
 
 export function mailboxRoutes(c: Pick<Container, 'models' | 'redis' | 'config' | 'clock' | 'audit' | 'suppressions' | 'ledger'>): Router {
-  const router = Router();
+  const router = caseSensitiveRouter();
   router.use(suppressionRoutes(c));
   const report = mailboxReport(c);
 

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Container } from '../../container';
 import { actorOf, requireRole } from '../admin-auth';
 import { parseOr400 } from '../validate';
+import { caseSensitiveRouter } from '../router';
 
 const newVersion = z.strictObject({
   text: z.string().trim().min(1).max(200_000),
@@ -13,7 +14,7 @@ const newVersion = z.strictObject({
 });
 
 export function policyRoutes(c: Pick<Container, 'policies' | 'audit'>): Router {
-  const router = Router();
+  const router = caseSensitiveRouter();
   const dpo = requireRole('dpo');
 
   router.get('/policy-versions', dpo, async (_req, res) => {

@@ -5,7 +5,9 @@ import { z } from 'zod';
 import type { Container } from '../../container';
 import { REQUEST_CHANNELS, REQUEST_TYPES } from '../../data/data-subject-request.model';
 import { actorOf, requireRole } from '../admin-auth';
+import { personNameSchema } from '../person-name-schema';
 import { parseOr400 } from '../validate';
+import { caseSensitiveRouter } from '../router';
 
 const newRequest = z.strictObject({
   type: z.enum(REQUEST_TYPES),
@@ -13,7 +15,14 @@ const newRequest = z.strictObject({
   channel: z.enum(REQUEST_CHANNELS).default('admin'),
   note: z.string().max(2000).optional(),
   // A paper letter registered days later still runs from the day it arrived.
-  receivedAt: z.coerce.date().optional(),
+  // An ISO 8601 date or date-time; the domain checks it is neither in the future nor too old.
+  receivedAt: z
+    .string()
+    .max(40)
+    .regex(/^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/, 'must be an ISO 8601 date')
+    .transform((text) => new Date(text))
+    .refine((date) => !Number.isNaN(date.getTime()), 'must be a real date')
+    .optional(),
   locale: z.enum(['lv', 'en']).optional(),
 });
 const listQuery = z.strictObject({
@@ -25,7 +34,7 @@ const extendBody = z.strictObject({ reason, months: z.number().int().min(1).max(
 const rejectBody = z.strictObject({ reason });
 const completeBody = z.strictObject({ note: z.string().max(2000).optional() });
 const rectifyBody = z
-  .strictObject({ name: z.string().trim().max(200).optional(), locale: z.enum(['lv', 'en']).optional() })
+  .strictObject({ name: personNameSchema.optional(), locale: z.enum(['lv', 'en']).optional() })
   .refine((b) => b.name !== undefined || b.locale !== undefined, 'name or locale is required');
 const restrictionBody = z.strictObject({ note: z.string().max(2000).optional() });
 // Actions without input (resend-verification, retry) ignore whatever body comes.
@@ -33,7 +42,7 @@ const noBody = z.unknown();
 const idParam = z.strictObject({ id: z.string().regex(/^[0-9a-f]{24}$/, 'not an id') });
 
 export function requestRoutes(c: Pick<Container, 'requests' | 'restrictions' | 'audit'>): Router {
-  const router = Router();
+  const router = caseSensitiveRouter();
   const dpo = requireRole('dpo');
 
   router.post('/requests', dpo, async (req, res) => {
@@ -100,7 +109,8 @@ export function requestRoutes(c: Pick<Container, 'requests' | 'restrictions' | '
   router.delete('/subscribers/:id/restriction', dpo, async (req, res) => {
     const { id } = parseOr400(idParam, req.params);
     const actor = actorOf(req);
-    const changed = await c.restrictions.lift(id, { channel: 'admin', actor: actor.sub });
+    // Art. 18(3): the person is mailed before the restriction goes.
+    const changed = await c.requests.liftRestriction(id, { channel: 'admin', actor: actor.sub });
     await c.audit.record(actor, 'subscriber.restriction-lift', id, { changed });
     res.json({ id, restricted: false, changed });
   });

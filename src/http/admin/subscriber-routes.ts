@@ -11,6 +11,7 @@ import { importSubscribers } from '../../domain/import';
 import { NotFoundError, ValidationError } from '../../errors';
 import { actorOf, requireRole } from '../admin-auth';
 import { parseOr400 } from '../validate';
+import { caseSensitiveRouter } from '../router';
 
 // 100,000 rows of address, name, locale, date and source stay well under this.
 const IMPORT_BODY_LIMIT = '25mb';
@@ -24,7 +25,7 @@ const importQuery = z.strictObject({
 type Deps = Pick<Container, 'models' | 'audit' | 'ledger' | 'policies' | 'config' | 'clock'>;
 
 export function subscriberRoutes(c: Deps): Router {
-  const router = Router();
+  const router = caseSensitiveRouter();
 
   router.get('/subscribers', requireRole('dpo'), async (req, res) => {
     const { email } = parseOr400(searchQuery, req.query);
@@ -63,6 +64,7 @@ export function subscriberRoutes(c: Deps): Router {
         consentTextHash: e.consentTextHash,
         consentText: e.consentText,
         ip: e.ip,
+        forwardedFor: e.forwardedFor,
         userAgent: e.userAgent,
         requestRef: e.requestRef,
         campaignId: e.campaignId ? String(e.campaignId) : undefined,

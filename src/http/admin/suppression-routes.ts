@@ -1,7 +1,8 @@
 // The DPO reviews suppressions: why an address is never mailed (with the evidence of a bounce or
 // complaint), and lifts a wrong one (a forged or misread report) with a reason, audited and in the
 // consent ledger. An erasure tombstone is not theirs to lift (invariant 2).
-import { Router } from 'express';
+import type { Router } from 'express';
+import { caseSensitiveRouter } from '../router';
 import { z } from 'zod';
 import type { Container } from '../../container';
 import { hashEmail, normalizeEmail } from '../../domain/email-address';
@@ -13,7 +14,7 @@ const idParam = z.strictObject({ id: z.string().regex(/^[0-9a-f]{24}$/, 'not an 
 const liftBody = z.strictObject({ reason: z.string().trim().min(1).max(2000) });
 
 export function suppressionRoutes(c: Pick<Container, 'suppressions' | 'ledger' | 'audit' | 'config'>): Router {
-  const router = Router();
+  const router = caseSensitiveRouter();
   const dpo = requireRole('dpo');
 
   router.get('/suppressions', dpo, async (req, res) => {

@@ -3,32 +3,34 @@
 //
 // Invariant 6: every well-formed sign-up gets the same 202 body whatever the address's state,
 // including honeypot hits and addresses in their cooldown. Only malformed input (400) and the per-IP
-// limit (429) answer differently, and neither depends on the address being known.
+// limit (429) answer differently, and neither depends on the address being known. The answer does
+// not wait for the sign-up itself either: it goes onto the `signup` queue (workers/signup.worker.ts),
+// so a known address answers in the same time as a new one; the checks here need no query.
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { rateLimit, type RateLimitInfo } from 'express-rate-limit';
 import { z } from 'zod';
 import type { Container } from '../../container';
 import { DEFAULT_LIST, LIST_SLUG } from '../../data/list.model';
-import { isValidEmail } from '../../domain/email-address';
+import { isValidEmail, normalizeEmail } from '../../domain/email-address';
+import { checkPersonName } from '../../domain/person-name';
 import { AppError, ErrorCodes, ValidationError } from '../../errors';
+import { SignupJobs, signupJobOptions, type SignupJob } from '../../queues/signup-jobs';
+import { clientIp, forwardedFor } from '../client-ip';
 import { escapeHtml } from '../../html';
 import { negotiateLocale, type Locale } from '../locale';
-import { parseOr400 } from '../validate';
+import { personNameSchema } from '../person-name-schema';
+import { assertSingleValued, parseOr400, repeatedField } from '../validate';
+import { SignupCatalogue } from './signup-catalogue';
+import { caseSensitiveRouter } from '../router';
 
-type Deps = Pick<Container, 'config' | 'models' | 'pages' | 'policies' | 'signup'>;
+type Deps = Pick<Container, 'config' | 'models' | 'pages' | 'policies' | 'signup' | 'queues' | 'clock'>;
 
 const ACCEPTED_JSON = { status: 'accepted', message: 'If the address can receive e-Jaunumi, a confirmation email is on its way.' };
-
-const NAME = z
-  .string()
-  .trim()
-  .max(200)
-  .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters');
 
 // JSON: exactly these keys, strings where strings belong; an object or `$`-key never reaches a query.
 const apiBody = z.strictObject({
   email: z.string(),
-  name: NAME.optional(),
+  name: personNameSchema.optional(),
   lists: z.array(z.string().regex(LIST_SLUG)).min(1).max(20).optional(),
   locale: z.enum(['lv', 'en']).optional(),
 });
@@ -41,7 +43,11 @@ const formBody = z.object({
   consent: z.string().optional(),
   website: z.string().optional(),
   lang: z.string().optional(),
+  policyVersion: z.string().optional(),
 });
+
+// Fields that hold one value; the list checkboxes may repeat.
+const SINGLE_VALUED = ['email', 'name', 'consent', 'website', 'lang', 'policyVersion'] as const;
 
 const FIELD_MESSAGES = {
   lv: {
@@ -49,20 +55,27 @@ const FIELD_MESSAGES = {
     name: 'Vārds var būt līdz 200 rakstzīmēm garš, bez vadības rakstzīmēm.',
     consent: 'Lai pierakstītos, atzīmējiet piekrišanu.',
     lists: 'Izvēlieties vismaz vienu sarakstu.',
+    repeated: 'Lauks „{field}” ir nosūtīts vairāk nekā vienu reizi. Lūdzu, aizpildiet formu vēlreiz.',
   },
   en: {
     email: 'Enter a valid email address, for example name@example.lv.',
     name: 'The name may be up to 200 characters, without control characters.',
     consent: 'To sign up, tick the consent box.',
     lists: 'Choose at least one list.',
+    repeated: 'The field "{field}" was sent more than once. Please fill in the form again.',
   },
 } as const;
 
-type Field = keyof (typeof FIELD_MESSAGES)['lv'];
+type Field = Exclude<keyof (typeof FIELD_MESSAGES)['lv'], 'repeated'>;
 
 export function signupRoutes(c: Deps): Router {
-  const router = Router();
+  const router = caseSensitiveRouter();
   const limitPerIp = signupRateLimit(c.config.signupIpLimitPerMinute);
+  const catalogue = new SignupCatalogue({ models: c.models, policies: c.policies, now: () => c.clock.now() });
+  const enqueue = async (job: Omit<SignupJob, 'receivedAt'>) => {
+    const data: SignupJob = { ...job, receivedAt: c.clock.now().toISOString() };
+    await c.queues.signup.add(SignupJobs.request, data, signupJobOptions(data, c.config.emailHashKey));
+  };
 
   router.get('/subscribe', async (req, res) => {
     // The unsubscribe page's "way back in" links here with ?list=SLUG: preselect that list.
@@ -71,6 +84,12 @@ export function signupRoutes(c: Deps): Router {
   });
 
   router.post('/subscribe', limitPerIp, async (req, res) => {
+    const repeated = repeatedField(req.body, SINGLE_VALUED);
+    if (repeated) {
+      // A visible field gets its own message; a hidden one (lang, say) a message naming it.
+      const visible = repeated === 'email' || repeated === 'name' || repeated === 'consent';
+      return sendForm(c, req, res, 400, visible ? { errors: { [repeated]: true } } : { repeatedField: repeated });
+    }
     const locale = negotiateLocale(req);
     const parsed = formBody.safeParse(req.body ?? {});
     if (!parsed.success) return sendForm(c, req, res, 400, { errors: { email: true } });
@@ -79,54 +98,61 @@ export function signupRoutes(c: Deps): Router {
     if (form.website) return sendAccepted(c, res, locale);
 
     const lists = form.lists === undefined ? undefined : [form.lists].flat();
-    const name = NAME.safeParse(form.name ?? '');
+    const name = checkPersonName(form.name ?? '');
+    const listsWellFormed = lists === undefined || (lists.length > 0 && lists.length <= 20 && lists.every((l) => LIST_SLUG.test(l)));
     const errors: Partial<Record<Field, boolean>> = {
       email: !isValidEmail(form.email),
-      name: !name.success,
+      name: name === undefined,
       consent: form.consent !== 'yes',
-      lists: lists !== undefined && (lists.length === 0 || !lists.every((l) => LIST_SLUG.test(l))),
+      lists: !listsWellFormed || (lists !== undefined && !(await catalogue.arePublicLists(lists))),
     };
     if (Object.values(errors).some(Boolean)) return sendForm(c, req, res, 400, { errors, values: form });
-    try {
-      await c.signup.request({
-        email: form.email!,
-        name: name.data || undefined,
-        lists,
-        locale,
-        channel: 'web-form',
-        ip: req.ip,
-        userAgent: req.get('user-agent'),
-      });
-    } catch (err) {
-      // Only an unknown list is left to fail here; the address was checked above.
-      if (err instanceof ValidationError) return sendForm(c, req, res, 400, { errors: { lists: true }, values: form });
-      throw err;
-    }
+    const version = form.policyVersion && /^\d{1,6}$/.test(form.policyVersion) ? Number(form.policyVersion) : undefined;
+    await enqueue({
+      // Normalised here, so the job's deduplication and an erasure's search see one spelling.
+      email: normalizeEmail(form.email),
+      name: name || undefined,
+      lists,
+      locale,
+      channel: 'web-form',
+      consent: await catalogue.consentShown(version, locale),
+      ...origin(req),
+    });
     sendAccepted(c, res, locale);
   });
 
   router.post('/api/v1/subscriptions', limitPerIp, async (req, res) => {
     const body = parseOr400(apiBody, req.body ?? {});
-    await c.signup.request({
-      email: body.email,
+    const email = normalizeEmail(body.email); // a malformed address: the invalid_email 400
+    if (body.lists && !(await catalogue.arePublicLists(body.lists))) {
+      throw new ValidationError('unknown list', { fields: [{ field: 'lists', message: 'unknown list' }] });
+    }
+    await enqueue({
+      email,
       name: body.name || undefined,
       lists: body.lists,
       locale: body.locale ?? negotiateLocale(req),
       channel: 'api',
-      ip: req.ip,
-      userAgent: req.get('user-agent'),
+      ...origin(req),
     });
     res.status(202).set('Cache-Control', 'no-store').json(ACCEPTED_JSON);
   });
 
   router.get('/confirm/:token', async (req, res) => {
     await c.signup.inspect(req.params.token);
-    c.pages.send(res, 200, 'confirm', negotiateLocale(req), { token: req.params.token });
+    const locale = negotiateLocale(req);
+    // The page shows the consent sentence of the policy in force; pressing its button agrees to it.
+    const policy = await c.policies.current();
+    c.pages.send(res, 200, 'confirm', locale, { token: req.params.token, consentText: policy.consentText[locale], policyVersion: policy.version });
   });
 
   router.post('/confirm/:token', async (req, res) => {
-    await c.signup.confirm(req.params.token, { ip: req.ip, userAgent: req.get('user-agent') });
-    c.pages.send(res, 200, 'confirmed', negotiateLocale(req));
+    assertSingleValued(req.body, ['lang', 'policyVersion']);
+    const locale = negotiateLocale(req);
+    const posted = typeof req.body?.policyVersion === 'string' && /^\d{1,6}$/.test(req.body.policyVersion) ? Number(req.body.policyVersion) : undefined;
+    const shown = await catalogue.consentShown(posted, locale);
+    await c.signup.confirm(req.params.token, { ip: clientIp(req), forwardedFor: forwardedFor(req), userAgent: req.get('user-agent')?.slice(0, 512), shown });
+    c.pages.send(res, 200, 'confirmed', locale);
   });
 
   return router;
@@ -149,12 +175,18 @@ function signupRateLimit(perMinute: number): RequestHandler {
   });
 }
 
+/** Where the request came from, for the consent proof. */
+function origin(req: Request): Pick<SignupJob, 'ip' | 'forwardedFor' | 'userAgent'> {
+  return { ip: clientIp(req), forwardedFor: forwardedFor(req), userAgent: req.get('user-agent')?.slice(0, 512) };
+}
+
 function sendAccepted(c: Deps, res: Response, locale: Locale): void {
   c.pages.send(res, 202, 'check-inbox', locale);
 }
 
 interface FormState {
   errors?: Partial<Record<Field, boolean>>;
+  repeatedField?: string;
   values?: { email?: string; name?: string; lists?: string | string[] };
 }
 
@@ -193,5 +225,8 @@ async function sendForm(c: Deps, req: Request, res: Response, status: number, st
     nameError: fieldError('name'),
     listsError: fieldError('lists'),
     consentError: fieldError('consent'),
+    formError: state.repeatedField
+      ? `<p class="error" role="alert">${escapeHtml(FIELD_MESSAGES[locale].repeated.replace('{field}', state.repeatedField))}</p>`
+      : '',
   });
 }

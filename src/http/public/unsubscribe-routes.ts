@@ -9,6 +9,7 @@ import type { Preferences } from '../../domain/unsubscribe';
 import { negotiateLocale, type Locale } from '../locale';
 import type { PageRenderer } from '../pages';
 import { parseOr400 } from '../validate';
+import { caseSensitiveRouter } from '../router';
 
 const ONE_CLICK_FIELD = 'List-Unsubscribe';
 const ONE_CLICK_VALUE = 'One-Click';
@@ -22,7 +23,7 @@ const pageChoice = z.union([
 type Deps = Pick<Container, 'signer' | 'unsubscribes' | 'pages' | 'clock'>;
 
 export function unsubscribeRoutes(c: Deps): Router {
-  const router = Router();
+  const router = caseSensitiveRouter();
 
   router.get('/u/:token', async (req, res) => {
     const claims = c.signer.verify(req.params.token, 'unsubscribe');

@@ -7,12 +7,14 @@ import type { Container } from '../../container';
 import type { RequestType } from '../../data/data-subject-request.model';
 import type { VerifyOutcome } from '../../domain/requests';
 import { negotiateLocale, type Locale } from '../locale';
+import { personNameSchema } from '../person-name-schema';
 import { parseOr400 } from '../validate';
+import { caseSensitiveRouter } from '../router';
 
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
 const verifyForm = z.strictObject({
   lang: z.enum(['lv', 'en']).optional(),
-  name: z.preprocess(emptyToUndefined, z.string().trim().max(200).optional()),
+  name: z.preprocess(emptyToUndefined, personNameSchema.optional()),
   locale: z.preprocess(emptyToUndefined, z.enum(['lv', 'en']).optional()),
 });
 
@@ -61,7 +63,7 @@ const RESULT: Record<VerifyOutcome | 'rejected', Record<Locale, [string, string]
 };
 
 export function verifyRoutes(c: Pick<Container, 'requests' | 'pages'>): Router {
-  const router = Router();
+  const router = caseSensitiveRouter();
 
   router.get('/r/:token', async (req, res) => {
     const locale = negotiateLocale(req);

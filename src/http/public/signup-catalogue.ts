@@ -1,0 +1,66 @@
+// What a sign-up answer needs from the database, held in memory so that the answer waits for no
+// query: which lists are public, and which consent sentence each policy version shows. Both change
+// rarely; policy versions never change once registered. A list or version the cache does not know
+// triggers a reload (lists: at most one per second), the same for every address: it reveals nothing.
+import type { Models } from '../../data/models';
+import { consentProof, type ConsentProof, type PolicyLocale, type PolicyVersion, type PolicyVersions } from '../../domain/policy-versions';
+
+const LISTS_MAX_AGE_MS = 30_000;
+const POLICIES_MAX_AGE_MS = 10_000;
+const MIN_RELOAD_INTERVAL_MS = 1_000;
+
+interface Cached<T> {
+  value: T;
+  loadedAt: number;
+}
+
+export class SignupCatalogue {
+  private lists?: Cached<Set<string>>;
+  private listsLoading?: Promise<Cached<Set<string>>>;
+  private policies?: Cached<PolicyVersion[]>;
+  private policiesLoading?: Promise<Cached<PolicyVersion[]>>;
+
+  constructor(private readonly deps: { models: Models; policies: Pick<PolicyVersions, 'all'>; now: () => Date }) {}
+
+  /** Whether every slug names a public list. */
+  async arePublicLists(slugs: string[]): Promise<boolean> {
+    let cached = await this.publicLists(false);
+    if (slugs.every((s) => cached.value.has(s))) return true;
+    if (Date.now() - cached.loadedAt < MIN_RELOAD_INTERVAL_MS) return false;
+    cached = await this.publicLists(true);
+    return slugs.every((s) => cached.value.has(s));
+  }
+
+  /**
+   * The proof of what the form showed: the version it names, if that one is in force or was before.
+   * Undefined for a form without the field or with a number that is no such version: the sign-up
+   * then records the version in force when it runs, as before forms named theirs.
+   */
+  async consentShown(version: number | undefined, locale: PolicyLocale): Promise<ConsentProof | undefined> {
+    if (version === undefined) return undefined;
+    let versions = (await this.policyVersions(false)).value;
+    // Versions never change once registered; one the cache lacks was registered since it loaded.
+    if (!versions.some((v) => v.version === version)) versions = (await this.policyVersions(true)).value;
+    const shown = versions.find((v) => v.version === version && v.effectiveAt.getTime() <= this.deps.now().getTime());
+    return shown ? consentProof(shown, locale) : undefined;
+  }
+
+  private publicLists(force: boolean): Promise<Cached<Set<string>>> {
+    if (!force && this.lists && Date.now() - this.lists.loadedAt < LISTS_MAX_AGE_MS) return Promise.resolve(this.lists);
+    this.listsLoading ??= this.deps.models.lists
+      .find({ public: true }, { slug: 1 })
+      .lean()
+      .then((docs) => (this.lists = { value: new Set(docs.map((d) => d.slug)), loadedAt: Date.now() }))
+      .finally(() => (this.listsLoading = undefined));
+    return this.listsLoading;
+  }
+
+  private policyVersions(force: boolean): Promise<Cached<PolicyVersion[]>> {
+    if (!force && this.policies && Date.now() - this.policies.loadedAt < POLICIES_MAX_AGE_MS) return Promise.resolve(this.policies);
+    this.policiesLoading ??= this.deps.policies
+      .all()
+      .then((value) => (this.policies = { value, loadedAt: Date.now() }))
+      .finally(() => (this.policiesLoading = undefined));
+    return this.policiesLoading;
+  }
+}

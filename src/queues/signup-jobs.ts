@@ -1,0 +1,43 @@
+// The `signup` queue: the HTTP handlers validate what needs no database and enqueue; the worker runs
+// the double opt-in start (src/domain/signup.ts). Every sign-up then answers in the same time
+// whatever the address's state (invariant 6): the lookups that differ happen here, later.
+//
+// Unlike other jobs this one carries personal data (the form as sent): the person has not been
+// written anywhere yet. Erasure removes such jobs like transactional ones.
+import { createHmac, randomBytes } from 'node:crypto';
+import type { JobsOptions } from 'bullmq';
+import type { ConsentProof, PolicyLocale } from '../domain/policy-versions';
+import type { SignupChannel } from '../domain/signup';
+
+export const SignupJobs = {
+  request: 'signup-request',
+} as const;
+
+export interface SignupJob {
+  email: string;
+  name?: string;
+  lists?: string[];
+  locale: PolicyLocale;
+  channel: SignupChannel;
+  ip?: string;
+  /** X-Forwarded-For as the trusted proxy passed it on, bounded. */
+  forwardedFor?: string;
+  userAgent?: string;
+  /** The policy version and consent sentence the form showed; absent for the JSON API (no page). */
+  consent?: ConsentProof;
+  /** When the request arrived (ISO), for the logs of a job that waited. */
+  receivedAt: string;
+}
+
+/**
+ * A unique job id, and a deduplication id from a keyed hash of what was asked: the same form sent
+ * twice while the first is still waiting (a double click, a retrying client) runs once. The hash
+ * keeps the address out of Redis keys.
+ */
+export function signupJobOptions(job: SignupJob, hashKey: string): JobsOptions {
+  const asked = JSON.stringify([job.email.trim().toLowerCase(), [...(job.lists ?? [])].sort(), job.locale, job.channel, job.name ?? '']);
+  return {
+    jobId: `${SignupJobs.request}-${randomBytes(12).toString('base64url')}`,
+    deduplication: { id: `signup-${createHmac('sha256', hashKey).update(asked).digest('base64url')}` },
+  };
+}
