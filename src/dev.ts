@@ -6,7 +6,7 @@ import { createApp } from './app';
 import { boot } from './boot';
 import { onShutdown } from './shutdown';
 
-const { baseConfig, logger, embedded, container } = await boot();
+const { baseConfig, logger, embedded, container } = await boot({ development: true });
 const workers = await startWorkers(container);
 const server = createApp(container).listen(baseConfig.port, () => {
   const port = (server.address() as AddressInfo).port;
