@@ -6,6 +6,7 @@ import { Types } from 'mongoose';
 import type { Container } from '../container';
 import { CampaignJobs, sendBatchJobId, type SendBatchJob } from '../queues/campaign-jobs';
 import { completeIfDone } from './campaign-progress';
+import { moveCampaign } from './campaign-state';
 
 export type FanoutDeps = Pick<Container, 'models' | 'queues'> & { now: () => Date };
 
@@ -25,8 +26,9 @@ export async function fanOutCampaign(deps: FanoutDeps, campaignId: string): Prom
   let campaign = await models.campaigns.findById(campaignId).select('-mjml -html -text').lean();
   if (!campaign) return { queued: 0, batches: 0, done: false };
   if (campaign.status === 'scheduled') {
-    await models.campaigns.updateOne({ _id: campaign._id, status: 'scheduled' }, { $set: { status: 'sending', startedAt: deps.now() } });
-    campaign = { ...campaign, status: 'sending' };
+    // Lost to a cancel at the same moment: the status it left is the one that counts.
+    const move = await moveCampaign(deps, campaign._id, ['scheduled'], { status: 'sending', startedAt: deps.now() });
+    campaign = { ...campaign, status: move.moved ? 'sending' : move.status === 'missing' ? 'cancelled' : move.status };
   }
   // A paused campaign still fans out (its batches wait); a cancelled, draft or sent one does not.
   if ((campaign.status !== 'sending' && campaign.status !== 'paused') || campaign.fanoutDone) {
