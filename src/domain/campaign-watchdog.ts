@@ -22,6 +22,8 @@ import { moveCampaign } from './campaign-state';
 import { BATCH_SIZE } from './fanout';
 
 export const MAX_RECOVERIES = 3;
+
+type AudienceOf = { _id: Types.ObjectId; list: string; startedAt?: Date | null };
 const LIVE_STATES = ['active', 'waiting', 'delayed', 'prioritized', 'waiting-children'] as const;
 const ACTOR = { sub: 'campaign-watchdog', role: 'system' };
 
@@ -59,7 +61,7 @@ export class CampaignWatchdog {
     report.schedulesRestored = await this.restoreSchedules();
 
     const sending = await models.campaigns
-      .find({ status: 'sending' }, { _id: 1, list: 1, fanoutDone: 1, audienceMaxId: 1, checkpointId: 1, batchesEnqueued: 1, recoveries: 1 })
+      .find({ status: 'sending' }, { _id: 1, list: 1, startedAt: 1, fanoutDone: 1, audienceMaxId: 1, checkpointId: 1, batchesEnqueued: 1, recoveries: 1 })
       .lean();
     report.sending = sending.length;
     if (sending.length === 0) return report;
@@ -132,7 +134,7 @@ export class CampaignWatchdog {
     return now - since >= this.deps.idleAfterMs;
   }
 
-  private async restartFanout(campaign: { _id: Types.ObjectId; list: string; checkpointId?: Types.ObjectId | null; batchesEnqueued?: number; recoveries?: number }): Promise<void> {
+  private async restartFanout(campaign: AudienceOf & { checkpointId?: Types.ObjectId | null; batchesEnqueued?: number; recoveries?: number }): Promise<void> {
     const id = String(campaign._id);
     // Batches enqueued before the checkpoint may have been lost with the fan-out job.
     const rebuilt = campaign.checkpointId ? await this.rebuild(campaign, await this.missingRecipients(campaign, campaign.checkpointId)) : undefined;
@@ -144,13 +146,18 @@ export class CampaignWatchdog {
     await this.deps.audit.record(ACTOR, 'campaign.watchdog.fanout-restarted', id, rebuilt ? { ...rebuilt } : undefined);
   }
 
-  /** Active subscriptions of the frozen audience (up to `bound`) whose subscriber has no delivery claim for this campaign. */
-  private async missingRecipients(campaign: { _id: Types.ObjectId; list: string }, bound: Types.ObjectId): Promise<Array<[string, string]>> {
+  /**
+   * The frozen audience (subscriptions up to `bound`) without a delivery claim for this campaign:
+   * those active now, and those who unsubscribed after sending started (they were in the audience;
+   * the send worker records them as skipped, so the campaign's figures account for everyone).
+   */
+  private async missingRecipients(campaign: AudienceOf, bound: Types.ObjectId): Promise<Array<[string, string]>> {
     const { models } = this.deps;
     const claims = await models.deliveries.find({ campaignId: campaign._id }, { subscriberId: 1 }).lean();
     const claimed = new Set(claims.map((d) => String(d.subscriberId)));
+    const leftSince = campaign.startedAt ? [{ status: 'unsubscribed' as const, unsubscribedAt: { $gte: campaign.startedAt } }] : [];
     const audience = await models.subscriptions
-      .find({ list: campaign.list, status: 'active', _id: { $lte: bound } }, { _id: 1, subscriberId: 1 })
+      .find({ list: campaign.list, _id: { $lte: bound }, $or: [{ status: 'active' as const }, ...leftSince] }, { _id: 1, subscriberId: 1 })
       .sort({ _id: 1 })
       .lean();
     return audience.filter((s) => !claimed.has(String(s.subscriberId))).map((s) => [String(s._id), String(s.subscriberId)]);

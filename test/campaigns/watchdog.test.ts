@@ -87,11 +87,15 @@ describe('campaign watchdog', function () {
 
     it('rebuilds the batch of those without a claim, then finishes the campaign once nobody is missing', async () => {
       const { id, audience } = await strandedCampaign('stranded', 10);
+      // One left before sending started (never in the audience), one after (in it: recorded as skipped).
+      const [before, after] = [audience[28]!, audience[29]!];
+      await t.c.models.subscriptions.updateOne({ _id: before.subscriptionId }, { $set: { status: 'unsubscribed', unsubscribedAt: new Date(Date.now() - 86_400_000) } });
+      await t.c.models.subscriptions.updateOne({ _id: after.subscriptionId }, { $set: { status: 'unsubscribed', unsubscribedAt: new Date(Date.now() + 1000) } });
       const first = await watchdog.check();
-      expect(first.rebuilt).to.deep.equal([{ campaignId: id, recipients: 20, batches: 1 }]);
+      expect(first.rebuilt).to.deep.equal([{ campaignId: id, recipients: 19, batches: 1 }]);
       const [jobId] = await t.c.queues.send.getRanges(['waiting'], 0, -1);
       const job = (await t.c.queues.send.getJob(jobId!))!;
-      expect((job.data as SendBatchJob).recipients.map(([, s]) => s)).to.deep.equal(audience.slice(10).map((p) => p.id));
+      expect((job.data as SendBatchJob).recipients.map(([, s]) => s)).to.deep.equal([...audience.slice(10, 28), after].map((p) => p.id));
 
       // While the rebuilt batch waits, the campaign is live: nothing more happens.
       expect((await watchdog.check()).idle).to.equal(0);
@@ -104,7 +108,9 @@ describe('campaign watchdog', function () {
       const second = await watchdog.check();
       expect(second.finished).to.deep.equal([id]);
       expect((await t.c.models.campaigns.findById(id).lean())!.status).to.equal('sent');
-      expect(copiesPerRecipient(await t.mails(), id).size).to.equal(20);
+      expect(copiesPerRecipient(await t.mails(), id).size).to.equal(18);
+      const skip = await t.c.models.deliveryOutcomes.findOne({ campaignId: new Types.ObjectId(id), subscriberId: new Types.ObjectId(after.id) }).lean();
+      expect(skip).to.include({ status: 'skipped', reason: 'not-active' });
       const actions = (await t.c.models.auditEntries.find({ target: id }).lean()).map((a) => a.action);
       expect(actions).to.include.members(['campaign.watchdog.batches-rebuilt', 'campaign.watchdog.sent']);
     });
