@@ -236,13 +236,14 @@ async function count(
   ]);
   const statusOf = new Map<string, string>(claims.map((d) => [String(d.subscriberId), 'claimed']));
   for (const o of outcomes) statusOf.set(String(o.subscriberId), o.status);
-  const withStatus = (...states: string[]) => run.audience.filter((p) => states.includes(statusOf.get(p.id) ?? 'none'));
+  // Erasure removes the person's claims and outcomes (and a batch re-run after it may record them
+  // again as skipped): an erased person counts as expected only if a copy reached them before.
+  const erased = new Set(run.withdrawals.filter((w) => w.kind === 'erasure').map((w) => w.subscriberId));
+  const withStatus = (...states: string[]) => run.audience.filter((p) => !erased.has(p.id) && states.includes(statusOf.get(p.id) ?? 'none'));
   const skipped = withStatus('skipped');
   const ambiguous = withStatus('ambiguous', 'claimed');
   const ambiguousDelivered = ambiguous.filter((p) => bySubscriber.has(p.id)).length;
-  // Erasure removes the person's claims and outcomes: one without a copy was rightly never mailed.
-  const erased = new Set(run.withdrawals.filter((w) => w.kind === 'erasure').map((w) => w.subscriberId));
-  const erasedBeforeSending = run.audience.filter((p) => erased.has(p.id) && !statusOf.has(p.id) && !bySubscriber.has(p.id)).length;
+  const erasedBeforeSending = run.audience.filter((p) => erased.has(p.id) && !bySubscriber.has(p.id)).length;
   const expected = run.audience.length - skipped.length - erasedBeforeSending;
 
   const lateByMs: number[] = [];
