@@ -18,7 +18,7 @@ import { CampaignJobs, fanoutJobId, type SendBatchJob } from '../queues/campaign
 import type { Queues } from '../queues/queues';
 import type { AuditLog } from './audit';
 import { enqueueFanout } from './campaign-scheduler';
-import { moveCampaign } from './campaign-state';
+import { moveCampaign, repairCampaignStates } from './campaign-state';
 import { BATCH_SIZE } from './fanout';
 
 export const MAX_RECOVERIES = 3;
@@ -40,6 +40,8 @@ export interface WatchdogDeps {
 }
 
 export interface WatchdogReport {
+  /** Status changes a concurrent update had undone on the campaign document, written again. */
+  statesRepaired: number;
   sending: number;
   idle: number;
   schedulesRestored: number;
@@ -57,7 +59,12 @@ export class CampaignWatchdog {
 
   async check(): Promise<WatchdogReport> {
     const { models } = this.deps;
-    const report: WatchdogReport = { sending: 0, idle: 0, schedulesRestored: 0, fanoutsRestarted: 0, rebuilt: [], finished: [], failed: [] };
+    const report: WatchdogReport = { statesRepaired: 0, sending: 0, idle: 0, schedulesRestored: 0, fanoutsRestarted: 0, rebuilt: [], finished: [], failed: [] };
+    // First, whether each unfinished campaign's document shows its latest recorded status (a cancel
+    // undone by a concurrent update shows as `sending` here).
+    const unfinished = await models.campaigns.find({ status: { $in: ['scheduled', 'sending', 'paused'] } }, { _id: 1, stateVersion: 1 }).lean();
+    report.statesRepaired = await repairCampaignStates(models, unfinished);
+    if (report.statesRepaired > 0) this.deps.logger.warn({ repaired: report.statesRepaired }, 'campaign watchdog: status changes undone by concurrent updates written again');
     report.schedulesRestored = await this.restoreSchedules();
 
     const sending = await models.campaigns

@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { ConflictError } from '../../src/errors';
+import { repairCampaignStates } from '../../src/domain/campaign-state';
 import { sendBatch, type SendDeps } from '../../src/domain/send-batch';
 import { SendPacer } from '../../src/mail/send-pacer';
 import { createTestContext, type TestContext } from '../helpers/context';
@@ -48,5 +49,30 @@ describe('campaign status changes under concurrency', function () {
       const status = (await t.c.models.campaigns.findById(id, { status: 1 }).lean())!.status;
       if (status === 'cancelled') expect(copiesPerRecipient(mails, id).size, `cancelled campaign ${id} mailed`).to.equal(0);
     }
+  });
+
+  it('a concurrent update of another field (FerretDB rewrites the whole document) does not undo a cancel for good', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const id = await createCampaign(t, { name: `checkpoint race ${i}` });
+      ids.push(id);
+      await t.c.campaigns.send(id);
+      // What the fan-out does at each checkpoint, three writers at once, for as long as the cancel runs.
+      let stop = false;
+      const checkpoints = async () => {
+        while (!stop) await t.c.models.campaigns.updateOne({ _id: id }, { $set: { checkpointId: new Types.ObjectId() } });
+      };
+      const writers = [checkpoints(), checkpoints(), checkpoints()];
+      await new Promise((r) => setTimeout(r, 30));
+      await t.c.campaigns.cancel(id);
+      stop = true;
+      await Promise.all(writers);
+    }
+    // Writers hammering without pause can still undo a cancel after its own re-checks; the
+    // watchdog's pass (every JOB_LOCK_DURATION) puts the recorded status back.
+    const unfinished = await t.c.models.campaigns.find({ _id: { $in: ids.map((id) => new Types.ObjectId(id)) } }, { stateVersion: 1 }).lean();
+    await repairCampaignStates(t.c.models, unfinished);
+    const statuses = await t.c.models.campaigns.find({ _id: { $in: ids.map((id) => new Types.ObjectId(id)) } }, { status: 1 }).lean();
+    expect(statuses.map((c) => c.status)).to.deep.equal(ids.map(() => 'cancelled'));
   });
 });
