@@ -184,6 +184,9 @@ export class CampaignWatchdog {
       { _id: campaign._id },
       { $set: { recoveries: round, batchesEnqueued: (campaign.batchesEnqueued ?? 0) + pages.length } },
     );
+    // That update rewrote the whole document (FerretDB): put back a status change it may have undone.
+    const after = await this.deps.models.campaigns.findById(campaign._id, { stateVersion: 1 }).lean();
+    if (after) await repairCampaignStates(this.deps.models, [after]);
     if (pages.length) {
       await this.deps.queues.send.addBulk(
         pages.map((page) => ({

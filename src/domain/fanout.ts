@@ -6,7 +6,7 @@ import { Types } from 'mongoose';
 import type { Container } from '../container';
 import { CampaignJobs, sendBatchJobId, type SendBatchJob } from '../queues/campaign-jobs';
 import { completeIfDone } from './campaign-progress';
-import { moveCampaign } from './campaign-state';
+import { moveCampaign, repairCampaignStates } from './campaign-state';
 
 export type FanoutDeps = Pick<Container, 'models' | 'queues'> & { now: () => Date };
 
@@ -66,8 +66,7 @@ export async function fanOutCampaign(deps: FanoutDeps, campaignId: string): Prom
       { $set: { checkpointId: last[last.length - 1]!._id, batchesEnqueued: batches, 'stats.queued': queued } },
     );
     // A cancel stops the fan-out at the next checkpoint (findAndModify with a projection is not in FerretDB v1).
-    const now = await models.campaigns.findById(campaign._id, { status: 1 }).lean();
-    return now?.status !== 'cancelled';
+    return (await statusAfterWrite(models, campaign._id)) !== 'cancelled';
   };
   try {
     for await (const subscription of cursor) {
@@ -83,9 +82,20 @@ export async function fanOutCampaign(deps: FanoutDeps, campaignId: string): Prom
     await cursor.close();
   }
   await models.campaigns.updateOne({ _id: campaign._id }, { $set: { fanoutDone: true } });
+  await statusAfterWrite(models, campaign._id);
   // Every batch may have finished before fanoutDone was set; then nobody else would notice.
   await completeIfDone(deps, campaignId);
   return { queued, batches, done: true };
+}
+
+/**
+ * FerretDB v1 rewrites the whole document on an update: one that read the campaign just before a
+ * status change (a cancel) writes the old status back. The change's record puts it right again.
+ */
+async function statusAfterWrite(models: FanoutDeps['models'], campaignId: Types.ObjectId): Promise<string | undefined> {
+  const now = await models.campaigns.findById(campaignId, { status: 1, stateVersion: 1 }).lean();
+  if (!now || (await repairCampaignStates(models, [now])) === 0) return now?.status ?? undefined;
+  return (await models.campaigns.findById(campaignId, { status: 1 }).lean())?.status ?? undefined;
 }
 
 /**
