@@ -101,13 +101,24 @@ export class CampaignWatchdog {
     return report;
   }
 
-  /** Scheduled campaigns whose delayed fan-out job Redis lost. */
+  /**
+   * Scheduled campaigns whose delayed fan-out job Redis lost (or whose job ended without starting
+   * them). Also only after an idle period: a reschedule removes the job a moment before adding it.
+   */
   private async restoreSchedules(): Promise<number> {
     const scheduled = await this.deps.models.campaigns.find({ status: 'scheduled' }, { _id: 1, scheduledAt: 1 }).lean();
     let restored = 0;
     for (const campaign of scheduled) {
       const id = String(campaign._id);
-      if (await this.deps.queues.fanout.getJob(fanoutJobId(id))) continue;
+      const job = await this.deps.queues.fanout.getJob(fanoutJobId(id));
+      const state = job ? await job.getState() : 'missing';
+      if (['delayed', 'waiting', 'active', 'prioritized'].includes(state)) {
+        await this.deps.redis.del(this.idleKey(id));
+        continue;
+      }
+      if (!(await this.idleLongEnough(id))) continue;
+      await this.deps.redis.del(this.idleKey(id));
+      if (job) await job.remove().catch(() => undefined);
       await enqueueFanout(this.deps.queues, id, (campaign.scheduledAt?.getTime() ?? 0) - this.deps.now().getTime());
       restored++;
       this.deps.logger.warn({ campaignId: id }, 'campaign watchdog: scheduled fan-out job was missing; enqueued again');
