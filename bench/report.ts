@@ -38,6 +38,8 @@ const AIMS: Aim[] = [
   { key: 'faults.delivered', label: 'faults: delivered', aim: '', met: () => true },
   { key: 'faults.duplicated', label: 'faults: duplicated', aim: '0', met: (v) => v === 0 },
   { key: 'faults.sentAfterUnsubscribe', label: 'faults: sent after a committed unsubscribe', aim: '0', met: (v) => v === 0 },
+  { key: 'faults.sentAfterRestriction', label: 'faults: sent after a committed restriction', aim: '0', met: (v) => v === 0 },
+  { key: 'faults.sentAfterErasure', label: 'faults: sent after a committed erasure', aim: '0', met: (v) => v === 0 },
   { key: 'faults.ambiguous', label: 'faults: ambiguous (counted, never resent)', aim: 'counted', met: () => true },
   { key: 'faults.lost', label: 'faults: lost', aim: '0', met: (v) => v === 0 },
 ];

@@ -39,10 +39,11 @@ export function createApp(c: Container): Express {
   app.use(requestLog(log));
   app.use(healthRoutes(c));
 
-  // Admin first: its own 2 MB JSON limit (campaign MJML) must parse before the public 10 kB one.
+  // Admin first: its own 2 MB JSON limit (campaign MJML) must parse before the public 10 kB one,
+  // and only for a caller with a valid token: nobody unauthenticated makes us read 2 MB.
   const admin = caseSensitiveRouter();
-  admin.use(express.json({ limit: '2mb', strict: true }));
   admin.use(authenticate(c.config.adminJwt));
+  admin.use(express.json({ limit: '2mb', strict: true }));
   admin.use(auditRoutes(c));
   admin.use(campaignRoutes(c));
   admin.use(listRoutes(c));

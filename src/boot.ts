@@ -1,6 +1,7 @@
-// What every process entry does first: read config (exit 78 with the message when it is wrong),
+// What every process entry does first: read config (exit 78 with the message when it is wrong, or
+// when it would serve on the public development secrets without NODE_ENV saying so),
 // start whatever embedded services the environment leaves unnamed, build the container.
-import { loadConfig, type Config } from './config';
+import { loadConfig, refuseDevelopmentSecrets, type Config } from './config';
 import { createContainer, type Container } from './container';
 import { startEmbeddedServices, type EmbeddedServices } from './embedded';
 import { createLogger, type Logger } from './logger';
@@ -13,10 +14,16 @@ export interface Booted {
   container: Container;
 }
 
-export async function boot(): Promise<Booted> {
+export interface BootOptions {
+  /** `npm run dev`: NODE_ENV is development unless set otherwise. */
+  development?: boolean;
+}
+
+export async function boot(opts: BootOptions = {}): Promise<Booted> {
   let baseConfig: Config;
   try {
-    baseConfig = loadConfig();
+    baseConfig = loadConfig(opts.development ? { NODE_ENV: 'development', ...process.env } : process.env);
+    refuseDevelopmentSecrets(baseConfig);
   } catch (err) {
     console.error((err as Error).message);
     process.exit(78);

@@ -78,10 +78,16 @@ const schema = z.object({
   RETENTION_INBOUND_RAW: duration('90d'),
   RETENTION_DELIVERY_DETAILS: duration('730d'),
   RETENTION_REQUESTS_AUDIT: duration('1095d'),
+  RETENTION_UNSUBSCRIBED: duration('365d'),
+  RETENTION_INBOUND_META: duration('730d'),
 });
 
 export type Config = Readonly<{
   env: 'development' | 'test' | 'production';
+  /** NODE_ENV was set, not defaulted: only then may a process serve on the development secrets. */
+  envExplicit: boolean;
+  /** Secrets running on their public development value (unset, or set to that value). */
+  developmentSecrets: readonly string[];
   port: number;
   varDir: string;
   publicBaseUrl: string;
@@ -126,7 +132,14 @@ export type Config = Readonly<{
   authservId: string;
   complaintPauseRate: number;
   complaintPauseMinDelivered: number;
-  retention: { unconfirmedMs: number; inboundRawMs: number; deliveryDetailsMs: number; requestsAuditMs: number };
+  retention: {
+    unconfirmedMs: number;
+    inboundRawMs: number;
+    deliveryDetailsMs: number;
+    requestsAuditMs: number;
+    unsubscribedMs: number;
+    inboundMetaMs: number;
+  };
 }>;
 
 export class ConfigError extends Error {
@@ -158,6 +171,26 @@ export function parseLinkSigningKeys(text: string): Array<{ id: string; secret: 
   return keys;
 }
 
+function isDevelopmentSecret(value: string): boolean {
+  if (value.includes(DEV_ONLY)) return true;
+  // LINK_SIGNING_KEYS carries its secrets in base64.
+  return value.split(',').some((entry) => Buffer.from(entry.split(':')[1] ?? '', 'base64').toString('latin1').includes(DEV_ONLY));
+}
+
+/**
+ * `npm start` and `npm run workers`: a service never runs on the public development secrets by
+ * accident. They are allowed only when NODE_ENV says development or test explicitly (`npm run dev`
+ * and the test suite set it); production already refuses them in loadConfig.
+ */
+export function refuseDevelopmentSecrets(config: Config): void {
+  if (config.developmentSecrets.length === 0 || config.envExplicit) return;
+  throw new ConfigError(
+    config.developmentSecrets.map(
+      (name) => `${name}: would run on its public development value; set a secret of your own, or NODE_ENV=development for development`,
+    ),
+  );
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
@@ -168,11 +201,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = v.NODE_ENV === 'production';
 
   // Secrets have fixed, clearly named values only in development and tests; production must set them.
+  const developmentSecrets: string[] = [];
   const secret = (name: 'ADMIN_JWT_SECRET' | 'EMAIL_HASH_KEY' | 'LINK_SIGNING_KEYS', devValue: string) => {
     const value = v[name];
-    if (value) return value;
-    if (production) problems.push(`${name}: required in production`);
-    return devValue;
+    // A value copied from a development setup is as public as the default.
+    if (value && !isDevelopmentSecret(value)) return value;
+    developmentSecrets.push(name);
+    if (production) problems.push(value ? `${name}: a public development value; set a secret of your own` : `${name}: required in production`);
+    return value || devValue;
   };
   const adminSecret = secret('ADMIN_JWT_SECRET', `${DEV_ONLY}-admin-jwt-secret-0000`);
   const hashKey = secret('EMAIL_HASH_KEY', `${DEV_ONLY}-email-hash-key-00000000`);
@@ -200,6 +236,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   return Object.freeze({
     env: v.NODE_ENV,
+    envExplicit: Boolean(env.NODE_ENV),
+    developmentSecrets: Object.freeze(developmentSecrets),
     port: v.PORT,
     varDir,
     publicBaseUrl: (v.PUBLIC_BASE_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, ''),
@@ -250,6 +288,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       inboundRawMs: v.RETENTION_INBOUND_RAW,
       deliveryDetailsMs: v.RETENTION_DELIVERY_DETAILS,
       requestsAuditMs: v.RETENTION_REQUESTS_AUDIT,
+      unsubscribedMs: v.RETENTION_UNSUBSCRIBED,
+      inboundMetaMs: v.RETENTION_INBOUND_META,
     },
   });
 }

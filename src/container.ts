@@ -96,7 +96,7 @@ export async function createContainer(config: Config, logger: Logger, opts: Cont
   // BullMQ wants maxRetriesPerRequest: null on connections used by workers.
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
   redis.on('error', (err) => logger.warn({ err: err.message, component: 'redis' }, 'redis connection error'));
-  await assertNoEviction(redis);
+  await assertNoEviction(redis, (message) => logger.warn({ component: 'redis' }, message));
 
   const queues = createQueues(redis, config.queuePrefix);
   const mailer = createMailer(config, config.smtpUrl);

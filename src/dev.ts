@@ -8,7 +8,7 @@ import type { Config } from './config';
 import { maildirPathOf } from './mailbox/open-mailbox';
 import { onShutdown } from './shutdown';
 
-const { baseConfig, logger, embedded, container } = await boot();
+const { baseConfig, logger, embedded, container } = await boot({ development: true });
 const workers = await startWorkers(container);
 const server = createApp(container).listen(baseConfig.port, () => {
   const port = (server.address() as AddressInfo).port;

@@ -1,6 +1,7 @@
 // Starts every worker of this process; each worker file is thin and calls one domain function.
 import type { Worker } from 'bullmq';
 import type { Container } from '../src/container';
+import { campaignWatchdogWorker } from './campaign-watchdog.worker';
 import { fanoutWorker } from './fanout.worker';
 import { mailboxWorker } from './mailbox.worker';
 import { reconciliationWorker } from './reconciliation.worker';
@@ -11,7 +12,7 @@ import { transactionalWorker } from './transactional.worker';
 
 export type WorkerFactory = (c: Container) => Worker | Promise<Worker>;
 
-const factories: WorkerFactory[] = [signupWorker, mailboxWorker, transactionalWorker, retentionWorker, reconciliationWorker, fanoutWorker, sendWorker];
+const factories: WorkerFactory[] = [signupWorker, mailboxWorker, transactionalWorker, retentionWorker, reconciliationWorker, fanoutWorker, sendWorker, campaignWatchdogWorker];
 
 export interface RunningWorkers {
   workers: Worker[];

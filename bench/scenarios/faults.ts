@@ -1,7 +1,10 @@
 // `--faults`: a 20,000-recipient campaign through the real API and workers processes while the
-// workers are SIGKILLed three times (and restarted), Redis is restarted once (AOF, same port), and
-// 5% of the recipients unsubscribe with one-click POSTs mid-campaign. Faults are triggered by
-// progress (messages in the sink), so they land mid-campaign however fast the machine is.
+// workers are SIGKILLed three times (and restarted), Redis is flushed once (FLUSHALL: every job,
+// schedule and withdrawal flag gone; the campaign watchdog must rebuild the lost batches) and
+// restarted once (AOF, same port), 5% of the recipients unsubscribe with one-click POSTs, 0.5% are
+// restricted by the DPO and 0.5% erased (request, then the requester's verification) mid-campaign.
+// Faults are triggered by progress (messages in the sink), so they land mid-campaign however fast
+// the machine is.
 // The count comes from outside: the sink's .eml files (who got what, and when the sink received it)
 // and the delivery records.
 import { open, readdir } from 'node:fs/promises';
@@ -14,7 +17,12 @@ import { round } from '../stats';
 
 const LIST = 'bench-faults';
 const UNSUBSCRIBING_SHARE = 0.05;
+// One in 200 each; chosen apart from the unsubscribers (every 20th) so each person has one withdrawal.
+const RESTRICTED_EVERY = 200;
+const RESTRICTED_OFFSET = 7;
+const ERASED_OFFSET = 107;
 const KILL_AT = [0.15, 0.4, 0.7];
+const REDIS_FLUSH_AT = 0.3;
 const REDIS_RESTART_AT = 0.55;
 // Unsubscribes are spread evenly over this stretch of the campaign's progress.
 const UNSUBSCRIBE_FROM = 0.05;
@@ -25,11 +33,23 @@ const TIMEOUT_MS = 15 * 60_000;
 // No new message for this long (outside a restart) means the campaign is stuck, not slow.
 const STALL_MS = 120_000;
 
+export type WithdrawalKind = 'unsubscribe' | 'restriction' | 'erasure';
+
 export interface FaultFigures {
   expected: number;
   delivered: number;
   duplicated: number;
   sentAfterUnsubscribe: number;
+  /** A copy received after the restriction had answered 200. */
+  sentAfterRestriction: number;
+  /** A copy received after the erasure (the requester's verification) had answered 200. */
+  sentAfterErasure: number;
+  /** All three: mail received after a committed withdrawal of any kind. */
+  sentAfterWithdrawal: number;
+  restricted: number;
+  erased: number;
+  /** Erased before their copy went out: no record of them is left, so they are not expected. */
+  erasedBeforeSending: number;
   /** For each of them, how long after the POST's answer the sink received the copy. */
   sentAfterUnsubscribeLateByMs: number[];
   ambiguous: number;
@@ -50,6 +70,7 @@ export interface FaultFigures {
 }
 
 interface Withdrawal {
+  kind: WithdrawalKind;
   subscriberId: string;
   startedAt: number;
   committedAt?: number;
@@ -71,6 +92,8 @@ export async function benchFaults(services: BenchServices, settings: BenchSettin
     log(`faults: seeding ${audienceSize} subscribers`);
     const audience = await seedActiveSubscribers(c, { count: audienceSize, prefix: 'faults-', list: LIST });
     const leaving = everyNth(audience, Math.round(1 / UNSUBSCRIBING_SHARE));
+    const restricting = audience.filter((_, i) => i % RESTRICTED_EVERY === RESTRICTED_OFFSET);
+    const erasing = audience.filter((_, i) => i % RESTRICTED_EVERY === ERASED_OFFSET);
     let workers = await stage.startWorkers({ env: WORKER_ENV });
     const campaignId = await createCampaign(stage, LIST, 'faults');
     const tokens = unsubscribeTokens(c, leaving, LIST, campaignId);
@@ -85,27 +108,63 @@ export async function benchFaults(services: BenchServices, settings: BenchSettin
     };
     const withdrawals: Withdrawal[] = [];
     const inFlight = new Set<Promise<void>>();
-    const withdraw = (i: number) => {
-      const w: Withdrawal = { subscriberId: leaving[i]!.id, startedAt: Date.now() };
+    const track = (kind: WithdrawalKind, subscriberId: string, commit: () => Promise<number>) => {
+      const w: Withdrawal = { kind, subscriberId, startedAt: Date.now() };
       withdrawals.push(w);
-      const request = fetch(`${stage.baseUrl}/u/${tokens[i]}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: 'List-Unsubscribe=One-Click',
-      }).then(async (res) => {
-        await res.text();
+      const request = commit().then((status) => {
         // A 200 means the change is committed; it was committed at the latest now.
         w.committedAt = Date.now();
-        w.status = res.status;
+        w.status = status;
       });
       inFlight.add(request);
       void request.finally(() => inFlight.delete(request));
+    };
+    const post = async (url: string, init: RequestInit) => {
+      const res = await fetch(url, { method: 'POST', ...init });
+      await res.text();
+      return res.status;
+    };
+    const dpo = { authorization: `Bearer ${stage.token('dpo')}`, 'content-type': 'application/json' };
+    const withdrawBy = {
+      unsubscribe: (i: number) =>
+        track('unsubscribe', leaving[i]!.id, () =>
+          post(`${stage.baseUrl}/u/${tokens[i]}`, { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' }),
+        ),
+      restriction: (i: number) =>
+        track('restriction', restricting[i]!.id, () =>
+          post(`${stage.baseUrl}/api/v1/admin/subscribers/${restricting[i]!.id}/restriction`, { headers: dpo, body: '{}' }),
+        ),
+      // The DPO registers the request, the requester proves the address: the verification's answer commits the erasure.
+      erasure: (i: number) =>
+        track('erasure', erasing[i]!.id, async () => {
+          const res = await fetch(`${stage.baseUrl}/api/v1/admin/requests`, {
+            method: 'POST',
+            headers: dpo,
+            body: JSON.stringify({ type: 'erasure', email: erasing[i]!.email, channel: 'admin' }),
+          });
+          const created = (await res.json()) as { id?: string };
+          if (res.status !== 201 || !created.id) return res.status;
+          const token = c.signer.sign({ purpose: 'verify', subject: created.id, exp: Math.floor(Date.now() / 1000) + 3600 });
+          return post(`${stage.baseUrl}/r/${token}`, { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+        }),
+    };
+    const queues: Array<{ kind: WithdrawalKind; size: number; fired: number }> = [
+      { kind: 'unsubscribe', size: leaving.length, fired: 0 },
+      { kind: 'restriction', size: restricting.length, fired: 0 },
+      { kind: 'erasure', size: erasing.length, fired: 0 },
+    ];
+    /** Fires each kind's withdrawals due at progress `p` (all of them when p is 1), at most 8 in flight. */
+    const fireDue = (p: number) => {
+      for (const q of queues) {
+        const due = Math.min(q.size, Math.floor(((p - UNSUBSCRIBE_FROM) / (UNSUBSCRIBE_TO - UNSUBSCRIBE_FROM)) * q.size));
+        while (q.fired < due && inFlight.size < 8) withdrawBy[q.kind](q.fired++);
+      }
     };
 
     await adminApi(stage, 'POST', `/campaigns/${campaignId}/send`, {});
     const kills = [...KILL_AT];
     let redisRestarted = false;
-    let fired = 0;
+    let redisFlushed = false;
     let status = 'sending';
     let checkedAt = 0;
     let [lastProgress, movedAt] = [-1, Date.now()];
@@ -122,6 +181,13 @@ export async function benchFaults(services: BenchServices, settings: BenchSettin
         note(await progress(), 'workers restarted');
         movedAt = Date.now();
       }
+      if (!redisFlushed && p >= REDIS_FLUSH_AT) {
+        redisFlushed = true;
+        // Every queued batch, the watchdog's schedule and the withdrawal flags go; nothing restarts.
+        await c.redis.flushall();
+        note(p, 'redis flushed (FLUSHALL)');
+        movedAt = Date.now();
+      }
       if (!redisRestarted && p >= REDIS_RESTART_AT) {
         redisRestarted = true;
         note(p, 'redis stopping');
@@ -129,8 +195,7 @@ export async function benchFaults(services: BenchServices, settings: BenchSettin
         note(await progress(), 'redis restarted');
         movedAt = Date.now();
       }
-      const due = Math.min(leaving.length, Math.floor(((p - UNSUBSCRIBE_FROM) / (UNSUBSCRIBE_TO - UNSUBSCRIBE_FROM)) * leaving.length));
-      while (fired < due && inFlight.size < 8) withdraw(fired++);
+      fireDue(p);
       if (Date.now() - checkedAt > 500) {
         checkedAt = Date.now();
         status = (await c.models.campaigns.findById(campaignId, { status: 1 }).lean())?.status ?? 'missing';
@@ -139,12 +204,15 @@ export async function benchFaults(services: BenchServices, settings: BenchSettin
     }
     const seconds = (Date.now() - started) / 1000;
     note(await progress(), `campaign ${status}`);
-    // Unsubscribes not yet due when the campaign ended still go out, so all 5% are counted.
-    while (fired < leaving.length) withdraw(fired++);
+    // Withdrawals not yet due when the campaign ended still go out, so all of them are counted.
+    while (queues.some((q) => q.fired < q.size)) {
+      fireDue(1 + UNSUBSCRIBE_TO);
+      await Promise.race([...inFlight]);
+    }
     await Promise.all(inFlight);
     await workers.stop();
     const refused = withdrawals.filter((w) => w.status !== 200);
-    if (refused.length) throw new Error(`faults: ${refused.length} one-click POSTs did not answer 200 (first: ${refused[0]!.status})`);
+    if (refused.length) throw new Error(`faults: ${refused.length} withdrawals did not answer 200 (first: ${refused[0]!.kind} ${refused[0]!.status})`);
 
     return await count(stage, services.sink.dir, { campaignId, audience, withdrawals, status, seconds, timeline });
   } finally {
@@ -168,26 +236,40 @@ async function count(
   ]);
   const statusOf = new Map<string, string>(claims.map((d) => [String(d.subscriberId), 'claimed']));
   for (const o of outcomes) statusOf.set(String(o.subscriberId), o.status);
-  const withStatus = (...states: string[]) => run.audience.filter((p) => states.includes(statusOf.get(p.id) ?? 'none'));
+  // Erasure removes the person's claims and outcomes (and a batch re-run after it may record them
+  // again as skipped): an erased person counts as expected only if a copy reached them before.
+  const erased = new Set(run.withdrawals.filter((w) => w.kind === 'erasure').map((w) => w.subscriberId));
+  const withStatus = (...states: string[]) => run.audience.filter((p) => !erased.has(p.id) && states.includes(statusOf.get(p.id) ?? 'none'));
   const skipped = withStatus('skipped');
   const ambiguous = withStatus('ambiguous', 'claimed');
   const ambiguousDelivered = ambiguous.filter((p) => bySubscriber.has(p.id)).length;
-  const expected = run.audience.length - skipped.length;
+  const erasedBeforeSending = run.audience.filter((p) => erased.has(p.id) && !bySubscriber.has(p.id)).length;
+  const expected = run.audience.length - skipped.length - erasedBeforeSending;
 
   const lateByMs: number[] = [];
+  const late: Record<WithdrawalKind, number> = { unsubscribe: 0, restriction: 0, erasure: 0 };
   let raced = 0;
   for (const w of run.withdrawals) {
     const mails = bySubscriber.get(w.subscriberId) ?? [];
     const latest = Math.max(...mails.map((m) => m.receivedAt));
-    if (latest > w.committedAt!) lateByMs.push(latest - w.committedAt!);
-    else if (latest >= w.startedAt) raced++;
+    if (latest > w.committedAt!) {
+      late[w.kind]++;
+      if (w.kind === 'unsubscribe') lateByMs.push(latest - w.committedAt!);
+    } else if (latest >= w.startedAt) raced++;
   }
   const delivered = bySubscriber.size;
+  const of = (kind: WithdrawalKind) => run.withdrawals.filter((w) => w.kind === kind).length;
   return {
     expected,
     delivered,
     duplicated: [...bySubscriber.values()].filter((m) => m.length > 1).length,
-    sentAfterUnsubscribe: lateByMs.length,
+    sentAfterUnsubscribe: late.unsubscribe,
+    sentAfterRestriction: late.restriction,
+    sentAfterErasure: late.erasure,
+    sentAfterWithdrawal: late.unsubscribe + late.restriction + late.erasure,
+    restricted: of('restriction'),
+    erased: of('erasure'),
+    erasedBeforeSending,
     sentAfterUnsubscribeLateByMs: lateByMs.sort((a, b) => a - b),
     ambiguous: ambiguous.length,
     ambiguousExplained:
@@ -196,13 +278,14 @@ async function count(
       `ambiguous and never resent (at most once). ${ambiguousDelivered} of the ${ambiguous.length} reached the sink.`,
     lost: expected - delivered - (ambiguous.length - ambiguousDelivered),
     audience: run.audience.length,
-    unsubscribed: run.withdrawals.length,
+    unsubscribed: of('unsubscribe'),
     skippedAfterUnsubscribe: skipped.length,
     racedWithUnsubscribe: raced,
     sentAfterUnsubscribeRule:
       'a recipient counts when the sink received a copy (its receive time, recorded when the message was accepted) after ' +
-      'the one-click POST had answered 200 (by then the unsubscribe was committed); a copy received while the POST was ' +
-      'still in flight is counted as raced: from outside, which came first cannot be known.',
+      'the one-click POST, the restriction or the erasure verification had answered 200 (by then the change was ' +
+      'committed); a copy received while the call was still in flight is counted as raced: from outside, which came ' +
+      'first cannot be known.',
     failed: withStatus('failed').length,
     campaignStatus: run.status,
     seconds: round(run.seconds, 1),

@@ -1,6 +1,7 @@
 import { Schema, Types, type Connection, type InferSchemaType } from 'mongoose';
 
-export const CAMPAIGN_STATES = ['draft', 'scheduled', 'sending', 'paused', 'sent', 'cancelled'] as const;
+// `failed`: the watchdog gave up on recipients it could not get sent (campaign-watchdog.ts).
+export const CAMPAIGN_STATES = ['draft', 'scheduled', 'sending', 'paused', 'sent', 'cancelled', 'failed'] as const;
 export type CampaignState = (typeof CAMPAIGN_STATES)[number];
 
 const campaignSchema = new Schema(
@@ -14,6 +15,8 @@ const campaignSchema = new Schema(
     html: { type: String, default: '' },
     text: { type: String, default: '' },
     status: { type: String, enum: CAMPAIGN_STATES, default: 'draft' },
+    // Bumped by every status change; a change first claims the version it read (campaign-state.ts).
+    stateVersion: { type: Number, default: 0 },
     scheduledAt: { type: Date },
     startedAt: { type: Date },
     finishedAt: { type: Date },
@@ -23,6 +26,8 @@ const campaignSchema = new Schema(
     checkpointId: { type: Types.ObjectId },
     fanoutDone: { type: Boolean, default: false },
     batchesEnqueued: { type: Number, default: 0 },
+    // Times the watchdog rebuilt batches lost with Redis or failed for good; it gives up after a few.
+    recoveries: { type: Number, default: 0 },
     stats: {
       queued: { type: Number, default: 0 },
       sent: { type: Number, default: 0 },

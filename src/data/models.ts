@@ -1,6 +1,7 @@
 // Every model bound to one connection; the composition root builds this once.
 import type { Connection } from 'mongoose';
 import { auditEntryModel } from './audit-entry.model';
+import { campaignStateModel } from './campaign-state.model';
 import { campaignModel } from './campaign.model';
 import { claimModel } from './claim.model';
 import { consentEventModel } from './consent-event.model';
@@ -20,6 +21,7 @@ export function createModels(conn: Connection) {
   return {
     auditEntries: auditEntryModel(conn),
     campaigns: campaignModel(conn),
+    campaignStates: campaignStateModel(conn),
     claims: claimModel(conn),
     consentEvents: consentEventModel(conn),
     requests: dataSubjectRequestModel(conn),

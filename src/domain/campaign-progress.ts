@@ -3,6 +3,7 @@
 // retries or a second worker would make incremented counters drift.
 import { Types } from 'mongoose';
 import type { Models } from '../data/models';
+import { moveCampaign } from './campaign-state';
 import { insertOnce } from './claims';
 
 export interface CampaignStats {
@@ -33,8 +34,7 @@ export async function completeIfDone(deps: { models: Models; now: () => Date }, 
   if (!campaign || campaign.status !== 'sending' || !campaign.fanoutDone) return false;
   const finished = await deps.models.finishedBatches.countDocuments({ campaignId });
   if (finished < campaign.batchesEnqueued) return false;
-  await deps.models.campaigns.updateOne({ _id: campaignId, status: 'sending' }, { $set: { status: 'sent', finishedAt: deps.now() } });
-  return true;
+  return (await moveCampaign(deps, campaignId, ['sending'], { status: 'sent', finishedAt: deps.now() })).moved;
 }
 
 export async function campaignStats(
@@ -56,7 +56,7 @@ export async function campaignStats(
   // Claims without an outcome: in flight while the campaign runs; once it is over, their worker died
   // between claiming and recording, and they stay ambiguous (a late outcome from a frozen run still counts).
   const unresolved = Math.max(0, claims - rows.reduce((sum, r) => sum + r.n, 0));
-  const over = campaign.status === 'sent' || campaign.status === 'cancelled';
+  const over = campaign.status === 'sent' || campaign.status === 'cancelled' || campaign.status === 'failed';
   const ambiguous = count('ambiguous') + (over ? unresolved : 0);
   return {
     queued,

@@ -10,6 +10,7 @@ import { campaignMail, type CampaignMailSettings } from '../mail/campaign-mail';
 import { compileCampaign, personalise, type CampaignSource } from '../mail/campaign-renderer';
 import { campaignStats, completeIfDone, type CampaignStats } from './campaign-progress';
 import { enqueueFanout, releasePausedBatches, resolveSendAt, unscheduleFanout } from './campaign-scheduler';
+import { moveCampaign } from './campaign-state';
 import { emailKey, normalizeEmail } from './email-address';
 
 export type CampaignServiceDeps = Pick<Container, 'models' | 'queues' | 'mailer' | 'listHeaders'> & {
@@ -45,6 +46,7 @@ export interface TestSendResult {
 }
 
 const EDITABLE: CampaignState[] = ['draft', 'scheduled'];
+const CANCELLABLE: CampaignState[] = ['draft', 'scheduled', 'sending', 'paused'];
 const PREVIEW_VARS = { name: 'Anna Paraugs', unsubscribeUrl: '#unsubscribe', preferencesUrl: '#preferences' };
 
 export class CampaignService {
@@ -124,10 +126,10 @@ export class CampaignService {
     if (at && at.getTime() <= now.getTime()) throw new ValidationError('at: the time is in the past');
     await unscheduleFanout(this.deps.queues, id);
     if (at) {
-      await this.transition(campaign._id, campaign.status, { status: 'scheduled', scheduledAt: at });
+      await this.transition(campaign._id, EDITABLE, { status: 'scheduled', scheduledAt: at }, 'sent again');
       await enqueueFanout(this.deps.queues, id, at.getTime() - now.getTime());
     } else {
-      await this.transition(campaign._id, campaign.status, { status: 'sending', startedAt: now });
+      await this.transition(campaign._id, EDITABLE, { status: 'sending', startedAt: now }, 'sent again');
       await enqueueFanout(this.deps.queues, id);
     }
     return this.get(id);
@@ -135,15 +137,13 @@ export class CampaignService {
 
   async pause(id: string): Promise<CampaignView> {
     const campaign = await this.find(id);
-    if (campaign.status !== 'sending') throw new ConflictError(`only a sending campaign can be paused; this one is ${campaign.status}`);
-    await this.transition(campaign._id, 'sending', { status: 'paused' });
+    await this.transition(campaign._id, ['sending'], { status: 'paused' }, 'paused (only a sending one can be)');
     return this.get(id);
   }
 
   async resume(id: string): Promise<CampaignView> {
     const campaign = await this.find(id);
-    if (campaign.status !== 'paused') throw new ConflictError(`only a paused campaign can be resumed; this one is ${campaign.status}`);
-    await this.transition(campaign._id, 'paused', { status: 'sending' });
+    await this.transition(campaign._id, ['paused'], { status: 'sending' }, 'resumed (only a paused one can be)');
     if (!campaign.fanoutDone) await enqueueFanout(this.deps.queues, id);
     await releasePausedBatches(this.deps.queues, id);
     // The last batch may have finished while the campaign was paused.
@@ -153,8 +153,7 @@ export class CampaignService {
 
   async cancel(id: string): Promise<CampaignView> {
     const campaign = await this.find(id);
-    if (campaign.status === 'sent' || campaign.status === 'cancelled') throw new ConflictError(`a ${campaign.status} campaign cannot be cancelled`);
-    await this.transition(campaign._id, campaign.status, { status: 'cancelled', finishedAt: this.deps.now() });
+    await this.transition(campaign._id, CANCELLABLE, { status: 'cancelled', finishedAt: this.deps.now() }, 'cancelled');
     await unscheduleFanout(this.deps.queues, id);
     // Waiting batches run now, see the cancellation and end without sending.
     await releasePausedBatches(this.deps.queues, id);
@@ -172,10 +171,13 @@ export class CampaignService {
     if (!(await this.deps.models.lists.exists({ slug }))) throw new ValidationError(`list: no list named ${slug}`);
   }
 
-  /** Guarded on the state read: a concurrent change in between makes this a 409, not a silent overwrite. */
-  private async transition(id: Types.ObjectId, from: CampaignState, set: Record<string, unknown>): Promise<void> {
-    const result = await this.deps.models.campaigns.updateOne({ _id: id, status: from }, { $set: set });
-    if (result.matchedCount === 0) throw new ConflictError('the campaign changed meanwhile; reload and try again');
+  /**
+   * One status change at a time per campaign (see campaign-state.ts): of a cancel and a resume at the
+   * same moment, one wins and the other is decided on the state it left, never overwritten by it.
+   */
+  private async transition(id: Types.ObjectId, from: readonly CampaignState[], set: Record<string, unknown>, verb: string): Promise<void> {
+    const move = await moveCampaign(this.deps, id, from, set);
+    if (!move.moved) throw new ConflictError(`a ${move.status} campaign cannot be ${verb}`);
   }
 }
 

@@ -6,6 +6,7 @@ import { Types } from 'mongoose';
 import type { Container } from '../container';
 import { CampaignJobs, sendBatchJobId, type SendBatchJob } from '../queues/campaign-jobs';
 import { completeIfDone } from './campaign-progress';
+import { moveCampaign, repairCampaignStates } from './campaign-state';
 
 export type FanoutDeps = Pick<Container, 'models' | 'queues'> & { now: () => Date };
 
@@ -25,8 +26,9 @@ export async function fanOutCampaign(deps: FanoutDeps, campaignId: string): Prom
   let campaign = await models.campaigns.findById(campaignId).select('-mjml -html -text').lean();
   if (!campaign) return { queued: 0, batches: 0, done: false };
   if (campaign.status === 'scheduled') {
-    await models.campaigns.updateOne({ _id: campaign._id, status: 'scheduled' }, { $set: { status: 'sending', startedAt: deps.now() } });
-    campaign = { ...campaign, status: 'sending' };
+    // Lost to a cancel at the same moment: the status it left is the one that counts.
+    const move = await moveCampaign(deps, campaign._id, ['scheduled'], { status: 'sending', startedAt: deps.now() });
+    campaign = { ...campaign, status: move.moved ? 'sending' : move.status === 'missing' ? 'cancelled' : move.status };
   }
   // A paused campaign still fans out (its batches wait); a cancelled, draft or sent one does not.
   if ((campaign.status !== 'sending' && campaign.status !== 'paused') || campaign.fanoutDone) {
@@ -64,8 +66,7 @@ export async function fanOutCampaign(deps: FanoutDeps, campaignId: string): Prom
       { $set: { checkpointId: last[last.length - 1]!._id, batchesEnqueued: batches, 'stats.queued': queued } },
     );
     // A cancel stops the fan-out at the next checkpoint (findAndModify with a projection is not in FerretDB v1).
-    const now = await models.campaigns.findById(campaign._id, { status: 1 }).lean();
-    return now?.status !== 'cancelled';
+    return (await statusAfterWrite(models, campaign._id)) !== 'cancelled';
   };
   try {
     for await (const subscription of cursor) {
@@ -81,9 +82,20 @@ export async function fanOutCampaign(deps: FanoutDeps, campaignId: string): Prom
     await cursor.close();
   }
   await models.campaigns.updateOne({ _id: campaign._id }, { $set: { fanoutDone: true } });
+  await statusAfterWrite(models, campaign._id);
   // Every batch may have finished before fanoutDone was set; then nobody else would notice.
   await completeIfDone(deps, campaignId);
   return { queued, batches, done: true };
+}
+
+/**
+ * FerretDB v1 rewrites the whole document on an update: one that read the campaign just before a
+ * status change (a cancel) writes the old status back. The change's record puts it right again.
+ */
+async function statusAfterWrite(models: FanoutDeps['models'], campaignId: Types.ObjectId): Promise<string | undefined> {
+  const now = await models.campaigns.findById(campaignId, { status: 1, stateVersion: 1 }).lean();
+  if (!now || (await repairCampaignStates(models, [now])) === 0) return now?.status ?? undefined;
+  return (await models.campaigns.findById(campaignId, { status: 1 }).lean())?.status ?? undefined;
 }
 
 /**

@@ -6,8 +6,18 @@ import type { Models } from '../data/models';
 import type { Logger } from '../logger';
 import type { AuditLog } from './audit';
 import type { ConsentLedger } from './consent-ledger';
+import { emailKey } from './email-address';
 
-export const RETENTION_SWEEPS = ['unconfirmed-signups', 'inbound-raw', 'delivery-details', 'closed-requests', 'audit-entries', 'expired-claims'] as const;
+export const RETENTION_SWEEPS = [
+  'unconfirmed-signups',
+  'inbound-raw',
+  'delivery-details',
+  'closed-requests',
+  'audit-entries',
+  'expired-claims',
+  'unsubscribed-people',
+  'inbound-meta',
+] as const;
 export type RetentionSweep = (typeof RETENTION_SWEEPS)[number];
 
 export function isRetentionSweep(name: string): name is RetentionSweep {
@@ -69,6 +79,8 @@ export class Retention {
       const result = await this.deps.models.claims.deleteMany({ expiresAt: { $lt: this.deps.now() } });
       return { deleted: result.deletedCount };
     },
+    'unsubscribed-people': () => this.unsubscribedPeople(),
+    'inbound-meta': () => this.inboundMeta(),
   };
 
   /**
@@ -99,6 +111,65 @@ export class Retention {
       await ledger.anonymise(subscriber.emailHash);
     }
     return { subscriptionsRemoved: subscriptions, subscribersRemoved: subscribers };
+  }
+
+  /**
+   * Someone whose every subscription has been `unsubscribed` for RETENTION_UNSUBSCRIBED is no longer
+   * a reader: who they were goes (subscriber, subscriptions, their mails' sender and subject, their
+   * address in audit targets) and their consent events stay, anonymised as for an erasure. No
+   * suppression tombstone: they may sign up again. What keeps their "no" is the opt-out record per
+   * (address hash, list), which this sweep never touches (nor anything else named for opt-outs).
+   * Delivery records stay: they name a subscriber id that nothing identifies any more.
+   * Kept: restricted people (art. 18: the data is kept) and anyone with an open request.
+   */
+  private async unsubscribedPeople(): Promise<SweepCounts> {
+    const { models, ledger } = this.deps;
+    const cutoff = this.cutoff(this.deps.periods.unsubscribedMs);
+    const candidates = await models.subscriptions
+      .find({ status: 'unsubscribed', $or: [{ unsubscribedAt: { $lt: cutoff } }, { unsubscribedAt: { $exists: false }, updatedAt: { $lt: cutoff } }] }, { subscriberId: 1 })
+      .lean();
+    const counts = { subscribersRemoved: 0, subscriptionsRemoved: 0, consentEventsAnonymised: 0, inboundMessages: 0, kept: 0 };
+    for (const subscriberId of new Set(candidates.map((s) => String(s.subscriberId)))) {
+      const subscriber = await models.subscribers.findById(subscriberId, { email: 1, emailHash: 1, restricted: 1 }).lean();
+      if (!subscriber) {
+        // An earlier run stopped after removing the subscriber: finish it.
+        counts.subscriptionsRemoved += (await models.subscriptions.deleteMany({ subscriberId, status: 'unsubscribed' })).deletedCount;
+        continue;
+      }
+      const all = await models.subscriptions.find({ subscriberId: subscriber._id }, { status: 1, unsubscribedAt: 1, updatedAt: 1 }).lean();
+      const gone = all.every((s) => s.status === 'unsubscribed' && (s.unsubscribedAt ?? s.updatedAt ?? cutoff) < cutoff);
+      const openRequest = await models.requests.exists({ emailHash: subscriber.emailHash, status: { $nin: ['done', 'rejected'] } });
+      if (!gone || subscriber.restricted || openRequest) {
+        counts.kept++;
+        continue;
+      }
+      // The subscriptions go last: until then they lead the next run back here, should this one stop.
+      const addresses = [...new Set([subscriber.email, emailKey(subscriber.email)])];
+      const inbound = await models.inboundMessages.updateMany(
+        { $or: [{ fromHash: subscriber.emailHash }, { from: { $in: addresses } }, { 'classification.recipient': { $in: addresses } }] },
+        { $unset: { raw: 1, from: 1, subject: 1, 'classification.from': 1, 'classification.subject': 1, 'classification.recipient': 1 } },
+      );
+      counts.inboundMessages += inbound.modifiedCount;
+      await models.auditEntries.updateMany({ target: { $in: addresses } }, { $set: { target: `emailHash:${subscriber.emailHash}` } });
+      counts.consentEventsAnonymised += await ledger.anonymise(subscriber.emailHash);
+      counts.subscribersRemoved += (await models.subscribers.deleteOne({ _id: subscriber._id })).deletedCount;
+      counts.subscriptionsRemoved += (await models.subscriptions.deleteMany({ subscriberId: subscriber._id, status: 'unsubscribed' })).deletedCount;
+    }
+    return counts;
+  }
+
+  /**
+   * Inbound messages older than RETENTION_INBOUND_META keep what the figures need (kind, outcome,
+   * effects, dates, the dedupe keys that keep polling idempotent) and lose who wrote and what about:
+   * sender, subject, classification details, authentication results, notes.
+   */
+  private async inboundMeta(): Promise<SweepCounts> {
+    const identifying = ['from', 'fromHash', 'subject', 'classification', 'authentication', 'note', 'error', 'raw'];
+    const result = await this.deps.models.inboundMessages.updateMany(
+      { receivedAt: { $lt: this.cutoff(this.deps.periods.inboundMetaMs) }, $or: identifying.map((field) => ({ [field]: { $exists: true } })) },
+      { $unset: Object.fromEntries(identifying.map((field) => [field, 1])) },
+    );
+    return { metadataRemoved: result.modifiedCount };
   }
 
   private cutoff(periodMs: number): Date {
