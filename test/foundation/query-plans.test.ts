@@ -65,6 +65,20 @@ const HOT_QUERIES: HotQuery[] = [
   { name: 'claims by key', index: 'key_1', explain: (m) => m.claims.find({ key: 'send:x:y' }).explain() },
   { name: 'erasure: erased event already recorded (count)', index: 'emailHash_1', explain: (m) => m.consentEvents.aggregate(count({ emailHash: hash, type: 'erased', requestRef: 'R-1' })).explain() },
   { name: 'erasure: requests by emailHash', index: 'emailHash_1', explain: (m) => m.requests.find({ emailHash: hash }).explain() },
+  { name: 'sign-up: public lists by slug $in', index: 'slug_1', explain: (m) => m.lists.find({ slug: { $in: ['e-jaunumi', 'other'] }, public: true }).explain() },
+  {
+    name: 'confirm: pending subscriptions of a request',
+    index: 'subscriberId_1_list_1',
+    explain: (m) => m.subscriptions.find({ subscriberId: id, pendingRef: 'r', status: 'pending' }, { list: 1, policyVersion: 1 }).explain(),
+  },
+  {
+    name: 'confirm: consent events of a request',
+    index: 'subscriberId_1_at_1',
+    explain: (m) => m.consentEvents.find({ subscriberId: id, requestRef: 'r', type: 'requested' }).explain(),
+  },
+  { name: 'access export: consent history of a subscriber', index: 'subscriberId_1_at_1', explain: (m) => m.consentEvents.find({ subscriberId: id }).sort({ at: 1, _id: 1 }).explain() },
+  { name: 'access export: deliveries of a subscriber', index: 'subscriberId_1', explain: (m) => m.deliveries.find({ subscriberId: id }).explain() },
+  { name: 'access export: outcomes of a subscriber', index: 'subscriberId_1', explain: (m) => m.deliveryOutcomes.find({ subscriberId: id }).explain() },
 ];
 
 describe('query plans: every hot query is served by an index', () => {
