@@ -92,7 +92,10 @@ class Gen {
   }
 
   condition(field: string, docs: Doc[]): unknown {
-    const any = () => (field === '_id' ? this.pick(docs)._id : this.float() < 0.5 ? this.valueOf(docs, field) : this.scalar());
+    const any = () => {
+      if (docs.length === 0) return this.scalar(); // the deletes may have emptied the collection
+      return field === '_id' ? this.pick(docs)._id : this.float() < 0.5 ? this.valueOf(docs, field) : this.scalar();
+    };
     // null on a dotted path through arrays of documents: FerretDB v1 itself, patched or not,
     // differs from MongoDB there, and it is never pushed down; the test is about the pushdown.
     const known = () => {
