@@ -31,7 +31,7 @@ const SOURCE_FILES = ['main.go', 'go.mod', 'go.sum'];
 // update, delete, findAndModify, distinct and aggregate's first $match all read through Query.
 // test/foundation/query-plans.test.ts reads the query plans and ferretdb-pushdown.test.ts compares
 // the results with MongoDB's semantics, so a build without the patch fails them.
-interface SourceEdit {
+export interface SourceEdit {
   file: string;
   find: string;
   replace: string;
@@ -76,6 +76,14 @@ const PUSHDOWN_EDITS: SourceEdit[] = [
     replace: '\twhereClause, args = prepareWhereClause(params.Filter)\n\tfilterPushdown = whereClause != ""',
   },
 ];
+
+/** The source with the edit made; throws unless the text to replace occurs exactly once. */
+export function applySourceEdit(source: string, edit: SourceEdit): string {
+  if (source.split(edit.find).length !== 2) {
+    throw new Error(`the FerretDB patch no longer applies to ${edit.file}: expected exactly one of\n${edit.find}`);
+  }
+  return source.replace(edit.find, () => edit.replace);
+}
 
 export interface BuildOptions {
   /** false builds upstream's behaviour plus the _id lookup fix only (to measure the difference). */
@@ -138,11 +146,7 @@ async function prepareBuildDir(buildDir: string, sources: Buffer[], patch: Patch
   // Sequential: two edits may target the same file.
   for (const edit of patch.edits) {
     const target = path.join(vendored, edit.file);
-    const source = await readFile(target, 'utf8');
-    if (source.split(edit.find).length !== 2) {
-      throw new Error(`the FerretDB patch no longer applies to ${target}: expected exactly one of\n${edit.find}`);
-    }
-    await writeFile(target, source.replace(edit.find, () => edit.replace));
+    await writeFile(target, applySourceEdit(await readFile(target, 'utf8'), edit));
   }
   for (const file of patch.added) await writeFile(path.join(vendored, file.file), file.content);
 }
