@@ -2,7 +2,7 @@
 import { Redis } from 'ioredis';
 import type { Connection } from 'mongoose';
 import type { Config } from './config';
-import { ByIdReader, detectIdLookup } from './data/by-id';
+import { ByIdReader } from './data/by-id';
 import { connectDatabase } from './data/connect';
 import { createModels, syncIndexes, type Models } from './data/models';
 import { AuditLog } from './domain/audit';
@@ -91,7 +91,7 @@ export async function createContainer(config: Config, logger: Logger, opts: Cont
   const models = createModels(conn);
   await syncIndexes(models);
   await seedDefaults(models);
-  const byId = new ByIdReader(await detectIdLookup(conn));
+  const byId = new ByIdReader();
 
   // BullMQ wants maxRetriesPerRequest: null on connections used by workers.
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });

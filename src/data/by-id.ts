@@ -1,29 +1,20 @@
-// Reading many documents by _id, the one lookup the hot paths use. MongoDB answers
-// `{_id: {$in: ids}}` from its _id index in one round trip. FerretDB v1's SQLite backend pushes
-// down only `{_id: value}` (an index seek, see src/infra/ferretdb.ts) and answers `$in` by decoding
-// the whole collection in Go: for a send batch of 500 out of 20,000 that was 1.4 s per query, while
-// 500 seeks, 16 at a time, take about 0.1 s. So the strategy follows the server.
-import type { Connection, Model } from 'mongoose';
-import { mapConcurrently } from '../map-concurrently';
+// Reading many documents by _id, the one lookup the send path uses: one `{_id: {$in: ids}}` per
+// thousand ids, served by the _id index on MongoDB and, through the equality pushdown built into
+// the embedded FerretDB (src/infra/ferretdb.ts), on its SQLite backend too: 500 ids out of 50,000
+// in 54 ms there, against 190 ms for 500 single seeks 16 at a time.
+import type { Model } from 'mongoose';
 
-export type IdLookup = 'in' | 'seek';
-
-const SEEKS_IN_FLIGHT = 16;
-
-/** `seek` on FerretDB (its buildInfo names its version), `in` on MongoDB. */
-export async function detectIdLookup(conn: Connection): Promise<IdLookup> {
-  const info = await conn.db!.admin().command({ buildInfo: 1 });
-  return 'ferretdbVersion' in info ? 'seek' : 'in';
-}
+// Well below the pushdown's limit on bound values (10,000), past which FerretDB would scan.
+const IDS_PER_QUERY = 1000;
 
 export class ByIdReader {
-  constructor(readonly lookup: IdLookup) {}
-
   /** The documents among `ids` that exist, in no particular order, lean, with the projection given. */
   async find<T>(model: Model<T>, ids: readonly unknown[], projection: Record<string, 0 | 1>): Promise<Array<T & { _id: unknown }>> {
-    if (ids.length === 0) return [];
-    if (this.lookup === 'in') return (await model.find({ _id: { $in: ids } }, projection).lean()) as Array<T & { _id: unknown }>;
-    const found = await mapConcurrently(ids, SEEKS_IN_FLIGHT, (id) => model.findById(id, projection).lean());
-    return found.filter((doc) => doc !== null) as Array<T & { _id: unknown }>;
+    const found: Array<T & { _id: unknown }> = [];
+    for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
+      const chunk = ids.slice(i, i + IDS_PER_QUERY);
+      found.push(...((await model.find({ _id: { $in: chunk } }, projection).lean()) as Array<T & { _id: unknown }>));
+    }
+    return found;
   }
 }

@@ -1,0 +1,116 @@
+// The queries a person or a campaign waits for, each with the index that must serve it. On the
+// embedded FerretDB a filter the SQLite backend does not push down reads and decodes the whole
+// collection (O(collection) per request); on MongoDB a missing index does the same. Each shape is
+// the one the product sends (src/domain, src/data), explained on the real server: a scan fails.
+import { expect } from 'chai';
+import mongoose, { type Connection } from 'mongoose';
+import { connectDatabase } from '../../src/data/connect';
+import { createModels, syncIndexes, type Models } from '../../src/data/models';
+import { getServices, uniqueName } from '../helpers/services';
+
+const { ObjectId } = mongoose.Types;
+
+interface HotQuery {
+  name: string;
+  index: string;
+  explain(m: Models): Promise<unknown>;
+}
+
+const id = new ObjectId();
+const ids = [new ObjectId(), new ObjectId(), new ObjectId()];
+const hash = 'a'.repeat(64);
+
+// find().explain() for finds, updates and deletes (they read through the same backend query);
+// aggregate().explain() for countDocuments (the driver sends it as $match + $group) and $match stats.
+const count = (filter: Record<string, unknown>) => [{ $match: filter }, { $group: { _id: 1, n: { $sum: 1 } } }];
+
+const HOT_QUERIES: HotQuery[] = [
+  { name: 'sign-up: subscriber by emailKey', index: 'emailKey_1', explain: (m) => m.subscribers.find({ emailKey: 'anna@example.lv' }).explain() },
+  { name: 'requests, erasure: subscriber by emailHash', index: 'emailHash_1', explain: (m) => m.subscribers.find({ emailHash: hash }).explain() },
+  { name: 'import: subscribers by emailKey $in', index: 'emailKey_1', explain: (m) => m.subscribers.find({ emailKey: { $in: ['a@example.lv', 'b@example.lv'] } }).explain() },
+  { name: 'send batch: subscribers by _id $in', index: '_id_', explain: (m) => m.subscribers.find({ _id: { $in: ids } }).explain() },
+  { name: 'one-click: subscription by _id', index: '_id_', explain: (m) => m.subscriptions.find({ _id: id }).explain() },
+  { name: 'unsubscribe page: subscriptions by subscriberId', index: 'subscriberId_1_list_1', explain: (m) => m.subscriptions.find({ subscriberId: id }).sort({ list: 1 }).explain() },
+  {
+    name: 'sign-up: active subscriptions of a subscriber in lists',
+    index: 'subscriberId_1_list_1',
+    explain: (m) => m.subscriptions.find({ subscriberId: id, list: { $in: ['e-jaunumi', 'other'] }, status: 'active' }).explain(),
+  },
+  {
+    name: 'sign-up: subscription update guard',
+    index: 'subscriberId_1_list_1',
+    explain: (m) => m.subscriptions.find({ subscriberId: id, list: 'e-jaunumi', status: { $ne: 'active' } }).explain(),
+  },
+  { name: 'import: subscriptions by subscriberId $in', index: 'subscriberId_1_list_1', explain: (m) => m.subscriptions.find({ subscriberId: { $in: ids } }).explain() },
+  {
+    name: 'fan-out: a page of active subscriptions of a list',
+    index: 'list_1_status_1__id_1',
+    explain: (m) =>
+      m.subscriptions
+        .find({ list: 'e-jaunumi', status: 'active', _id: { $gt: ids[0], $lte: ids[1] } }, { _id: 1, subscriberId: 1 })
+        .sort({ _id: 1 })
+        .limit(1000)
+        .explain(),
+  },
+  { name: 'stats: subscriptions of a list by status (count)', index: 'list_1_status_1__id_1', explain: (m) => m.subscriptions.aggregate(count({ list: 'e-jaunumi', status: 'active' })).explain() },
+  { name: 'suppression check by emailHash (count)', index: 'emailHash_1', explain: (m) => m.suppressions.aggregate(count({ emailHash: hash })).explain() },
+  { name: 'send batch: suppressions by emailHash $in', index: 'emailHash_1', explain: (m) => m.suppressions.find({ emailHash: { $in: [hash, 'b'.repeat(64)] } }).explain() },
+  { name: 'campaign stats: deliveries of a campaign (count)', index: 'campaignId_1_subscriberId_1', explain: (m) => m.deliveries.aggregate(count({ campaignId: id })).explain() },
+  {
+    name: 'campaign stats: outcomes of a campaign',
+    index: 'campaignId_1_subscriberId_1',
+    explain: (m) => m.deliveryOutcomes.aggregate([{ $match: { campaignId: id } }, { $group: { _id: { status: '$status', reason: '$reason' }, n: { $sum: 1 } } }]).explain(),
+  },
+  { name: 'campaign progress: finished batches (count)', index: 'campaignId_1', explain: (m) => m.finishedBatches.aggregate(count({ campaignId: id })).explain() },
+  { name: 'claims by key', index: 'key_1', explain: (m) => m.claims.find({ key: 'send:x:y' }).explain() },
+  { name: 'erasure: erased event already recorded (count)', index: 'emailHash_1', explain: (m) => m.consentEvents.aggregate(count({ emailHash: hash, type: 'erased', requestRef: 'R-1' })).explain() },
+  { name: 'erasure: requests by emailHash', index: 'emailHash_1', explain: (m) => m.requests.find({ emailHash: hash }).explain() },
+  { name: 'sign-up: public lists by slug $in', index: 'slug_1', explain: (m) => m.lists.find({ slug: { $in: ['e-jaunumi', 'other'] }, public: true }).explain() },
+  {
+    name: 'confirm: pending subscriptions of a request',
+    index: 'subscriberId_1_list_1',
+    explain: (m) => m.subscriptions.find({ subscriberId: id, pendingRef: 'r', status: 'pending' }, { list: 1, policyVersion: 1 }).explain(),
+  },
+  {
+    name: 'confirm: consent events of a request',
+    index: 'subscriberId_1_at_1',
+    explain: (m) => m.consentEvents.find({ subscriberId: id, requestRef: 'r', type: 'requested' }).explain(),
+  },
+  { name: 'access export: consent history of a subscriber', index: 'subscriberId_1_at_1', explain: (m) => m.consentEvents.find({ subscriberId: id }).sort({ at: 1, _id: 1 }).explain() },
+  { name: 'access export: deliveries of a subscriber', index: 'subscriberId_1', explain: (m) => m.deliveries.find({ subscriberId: id }).explain() },
+  { name: 'access export: outcomes of a subscriber', index: 'subscriberId_1', explain: (m) => m.deliveryOutcomes.find({ subscriberId: id }).explain() },
+];
+
+describe('query plans: every hot query is served by an index', () => {
+  let conn: Connection;
+  let models: Models;
+  before(async () => {
+    const s = getServices();
+    conn = await connectDatabase(`${s.mongoBase}${uniqueName('qp')}${s.mongoQuery}`);
+    models = createModels(conn);
+    await syncIndexes(models);
+  });
+  after(async () => {
+    await conn.dropDatabase();
+    await conn.close();
+  });
+
+  for (const q of HOT_QUERIES) {
+    it(`${q.name} uses ${q.index}`, async () => {
+      const explained = (await q.explain(models)) as Record<string, unknown>;
+      const plan = (explained.queryPlanner as { Plan?: unknown } | undefined)?.Plan;
+      if (Array.isArray(plan)) {
+        // FerretDB/SQLite: rows `id=… parent=… notused=… detail=SEARCH <table> USING INDEX <table>_<index> (…)`.
+        const details = plan.map((row) => String(row).replace(/^.*?detail=/, ''));
+        expect(explained.filterPushdown, details.join('\n')).to.equal(true);
+        expect(details.filter((d) => /^SCAN /.test(d)), 'a full scan').to.deep.equal([]);
+        expect(details.some((d) => new RegExp(`^SEARCH \\S+ USING (COVERING )?INDEX \\S+_${q.index} `).test(d)), details.join('\n')).to.equal(true);
+      } else {
+        // MongoDB
+        const text = JSON.stringify(explained);
+        expect(text).not.to.contain('COLLSCAN');
+        expect(text).to.match(new RegExp(`"indexName":"${q.index}"|IDHACK|EXPRESS_IXSCAN`));
+      }
+    });
+  }
+});
