@@ -58,7 +58,8 @@ export function createMailer(config: Config, smtpUrl: string): Mailer {
   return {
     async send(mail) {
       if ('raw' in mail) {
-        const info = await transport.sendMail({ raw: mail.raw, envelope: mail.envelope });
+        // The Message-ID is in the raw message already; given here too, Nodemailer need not make one up.
+        const info = await transport.sendMail({ raw: mail.raw, envelope: mail.envelope, messageId: mail.messageId });
         return { messageId: mail.messageId, response: String(info.response ?? '') };
       }
       const info = await transport.sendMail(composerMessage(config, mail));
