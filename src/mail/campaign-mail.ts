@@ -4,6 +4,7 @@
 // bounce or complaint be traced back to its campaign and subscriber.
 import { randomUUID } from 'node:crypto';
 import type { ListHeaderBuilder } from './list-headers';
+import { headerSafe } from '../html';
 import { personalise, type CompiledCampaign, type MergeVars } from './campaign-renderer';
 import { DkimSigner, type DkimKey } from './dkim';
 import type { OutgoingMail, RawMail } from './mailer';
@@ -64,7 +65,8 @@ export function compileCampaignMail(
     const input = { ...campaign, recipient };
     if (!from || !PLAIN_ADDRESS.test(recipient.email)) return campaignMail(deps, input);
     const { vars, mail } = recipientParts(deps, input);
-    const headers: Array<[string, string]> = Object.entries(mail.headers).map(([name, value]) => [name, encodeUnstructured(value)]);
+    // Our own headers: ASCII, made by the list-header builder and from ids.
+    const headers: Array<[string, string]> = Object.entries(mail.headers).map(([name, value]) => [name, headerSafe(value)]);
     headers.push(
       ['From', encodeMailbox(from.address, from.name)],
       ['To', mail.to],

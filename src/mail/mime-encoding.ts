@@ -60,11 +60,12 @@ function plainHeaderText(value: string): boolean {
 }
 
 /**
- * An unstructured header value (Subject): as it is when plain ASCII, else UTF-8 Q encoded words
- * of at most 75 characters, never splitting a character, separated by folding whitespace.
+ * An unstructured header value (Subject): as it is when plain ASCII with words short enough to
+ * fold, else UTF-8 Q encoded words of at most 75 characters, never splitting a character,
+ * separated by folding whitespace.
  */
 export function encodeUnstructured(value: string): string {
-  if (plainHeaderText(value)) return value;
+  if (plainHeaderText(value) && !/\S{72}/.test(value)) return value;
   const words: string[] = [];
   let word = '';
   // `=?UTF-8?Q?` + `?=` is 12 characters of the 75 an encoded word may have.

@@ -90,9 +90,12 @@ function fieldsOf(mail: ParsedMail) {
 
 describe('campaign mail compiled to MIME once', () => {
   let compiled: CompiledCampaign;
+  // A subject that stays ASCII for ASCII names: written as it is, folded where long.
+  let asciiSubject: CompiledCampaign;
   before(async () => {
+    asciiSubject = await compileCampaign({ subject: `Hello {{name}}, ${'summer offers '.repeat(8)}`, preheader: '', mjml: MJML });
     compiled = await compileCampaign({
-      subject: `Sveiki, {{name}}! Vasaras piedāvājumi ${'ļoti '.repeat(12)}=?utf-8?q?nav?= 🌞`,
+      subject: `Sveiki, {{name}}! Vasaras piedāvājumi ${'ļoti '.repeat(12)}=?utf-8?q?nav?= 🌞 https://impro.lv/${'x'.repeat(100)}`,
       preheader: 'Ceļojumi {{name}}',
       mjml: MJML,
     });
@@ -105,27 +108,32 @@ describe('campaign mail compiled to MIME once', () => {
 
   it('gives each recipient what the composer gives, field by field, in 7-bit lines of at most 76 characters', async () => {
     const deps = setup();
-    const mailFor = compileCampaignMail(deps, { campaignId: CAMPAIGN, list: LIST, compiled });
-    for (const [i, name] of NAMES.entries()) {
-      const r = recipient(i, name);
-      const raw = mailFor(r) as RawMail;
-      expect(raw.raw, name).to.be.instanceOf(Buffer);
-      const expected = campaignMail(deps, { campaignId: CAMPAIGN, list: LIST, compiled, recipient: r });
-      expect(raw.envelope).to.deep.equal({ from: expected.envelopeFrom, to: r.email });
-      expect(raw.messageId).to.equal(expected.messageId);
+    for (const campaign of [compiled, asciiSubject]) {
+      const mailFor = compileCampaignMail(deps, { campaignId: CAMPAIGN, list: LIST, compiled: campaign });
+      for (const [i, name] of NAMES.entries()) {
+        const r = recipient(i, name);
+        const raw = mailFor(r) as RawMail;
+        expect(raw.raw, name).to.be.instanceOf(Buffer);
+        const expected = campaignMail(deps, { campaignId: CAMPAIGN, list: LIST, compiled: campaign, recipient: r });
+        expect(raw.envelope).to.deep.equal({ from: expected.envelopeFrom, to: r.email });
+        expect(raw.messageId).to.equal(expected.messageId);
 
-      const ours = await simpleParser(raw.raw);
-      const theirs = await simpleParser(await composed(deps.settings, expected));
-      expect(fieldsOf(ours), JSON.stringify(name)).to.deep.equal(fieldsOf(theirs));
-      expect(Math.abs(ours.date!.getTime() - Date.now())).to.be.below(60_000);
+        const ours = await simpleParser(raw.raw);
+        const theirs = await simpleParser(await composed(deps.settings, expected));
+        expect(fieldsOf(ours), JSON.stringify(name)).to.deep.equal(fieldsOf(theirs));
+        expect(Math.abs(ours.date!.getTime() - Date.now())).to.be.below(60_000);
 
-      const text = raw.raw.toString('latin1');
-      expect(text, 'only 7-bit').to.match(/^[\x00-\x7f]*$/);
-      expect(text.replace(/\r\n/g, ''), 'CRLF only').not.to.match(/[\r\n]/);
-      const body = text.slice(text.indexOf('\r\n\r\n') + 4);
-      for (const line of body.split('\r\n')) expect(line.length, line).to.be.at.most(76);
-      for (const line of text.slice(0, text.indexOf('\r\n\r\n')).split('\r\n')) expect(line.length, line).to.be.at.most(998);
+        const text = raw.raw.toString('latin1');
+        expect(text, 'only 7-bit').to.match(/^[\x00-\x7f]*$/);
+        expect(text.replace(/\r\n/g, ''), 'CRLF only').not.to.match(/[\r\n]/);
+        const body = text.slice(text.indexOf('\r\n\r\n') + 4);
+        for (const line of body.split('\r\n')) expect(line.length, line).to.be.at.most(76);
+        for (const line of text.slice(0, text.indexOf('\r\n\r\n')).split('\r\n')) expect(line.length, line).to.be.at.most(998);
+      }
     }
+    expect((compileCampaignMail(deps, { campaignId: CAMPAIGN, list: LIST, compiled: asciiSubject })(recipient(0, 'Anna')) as RawMail).raw.toString()).to.match(
+      /^Subject: Hello Anna, summer offers summer/m,
+    );
   });
 
   it('signs each message so that an independent verifier accepts it, and rejects a changed one', async () => {
