@@ -60,16 +60,17 @@ function plainHeaderText(value: string): boolean {
 }
 
 /**
- * An unstructured header value (Subject): as it is when plain ASCII with words short enough to
+ * An unstructured header value (Subject by default): as it is when plain ASCII with words short enough to
  * fold, else UTF-8 Q encoded words of at most 75 characters, never splitting a character,
  * separated by folding whitespace.
  */
-export function encodeUnstructured(value: string): string {
+export function encodeUnstructured(value: string, headerName = 'Subject'): string {
   if (plainHeaderText(value) && !/\S{72}/.test(value)) return value;
   const words: string[] = [];
   let word = '';
-  // `=?UTF-8?Q?` + `?=` is 12 characters of the 75 an encoded word may have.
-  const room = 75 - 12;
+  // `=?UTF-8?Q?` + `?=` is 12 characters of the 75 an encoded word may have, and a line that holds
+  // one is at most 76 (RFC 2047 2): the first shares its line with the field name.
+  let room = 75 - 12 - (headerName.length + 1);
   for (const ch of value) {
     let encoded = '';
     const code = ch.codePointAt(0)!;
@@ -79,6 +80,7 @@ export function encodeUnstructured(value: string): string {
     if (word.length + encoded.length > room) {
       words.push(word);
       word = '';
+      room = 75 - 12;
     }
     word += encoded;
   }
@@ -114,7 +116,9 @@ export function headerLine(name: string, value: string): string {
   for (const segment of line.split(CRLF)) {
     let current = '';
     for (const word of segment.split(/(?= )/)) {
-      if (current.trim() && current.length + word.length > HEADER_LINE) {
+      // Never a line of whitespace only, nor a first line with the field name alone.
+      const breakable = current.startsWith(' ') ? current.trim() !== '' : /:\s*\S/.test(current);
+      if (breakable && current.length + word.length > HEADER_LINE) {
         lines.push(current);
         current = word;
       } else current += word;

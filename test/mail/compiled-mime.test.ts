@@ -128,7 +128,10 @@ describe('campaign mail compiled to MIME once', () => {
         expect(text.replace(/\r\n/g, ''), 'CRLF only').not.to.match(/[\r\n]/);
         const body = text.slice(text.indexOf('\r\n\r\n') + 4);
         for (const line of body.split('\r\n')) expect(line.length, line).to.be.at.most(76);
-        for (const line of text.slice(0, text.indexOf('\r\n\r\n')).split('\r\n')) expect(line.length, line).to.be.at.most(998);
+        for (const line of text.slice(0, text.indexOf('\r\n\r\n')).split('\r\n')) {
+          // RFC 2047: a line holding an encoded word is at most 76 characters; no line past 998.
+          expect(line.length, line).to.be.at.most(line.includes('=?UTF-8?') ? 76 : 998);
+        }
       }
     }
     expect((compileCampaignMail(deps, { campaignId: CAMPAIGN, list: LIST, compiled: asciiSubject })(recipient(0, 'Anna')) as RawMail).raw.toString()).to.match(
