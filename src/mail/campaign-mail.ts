@@ -52,18 +52,19 @@ export interface CompiledMailSettings extends CampaignMailSettings {
 /**
  * A campaign's mails compiled down to the MIME once (see mime-template.ts): each recipient's
  * message is a raw one, built by substitution and signed here. A recipient whose address cannot
- * go into a header as it is (non-ASCII) gets the composer's message instead.
+ * go into a header as it is (non-ASCII), or a campaign the template cannot reproduce, gets the
+ * composer's message instead.
  */
 export function compileCampaignMail(
   deps: CampaignMailDeps & { settings: CompiledMailSettings },
   campaign: Omit<CampaignMailInput, 'recipient' | 'test'>,
 ): (recipient: CampaignRecipient) => OutgoingMail | RawMail {
   const from = parseMailbox(deps.settings.mailFrom);
-  const template = new MimeTemplate(campaign.compiled, personalise, deps.settings.dkim ? new DkimSigner(deps.settings.dkim) : undefined);
+  const template = MimeTemplate.compile(campaign.compiled, personalise, deps.settings.dkim ? new DkimSigner(deps.settings.dkim) : undefined);
   const subjectOnly = { subject: campaign.compiled.subject, html: '', text: '' };
   return (recipient) => {
     const input = { ...campaign, recipient };
-    if (!from || !PLAIN_ADDRESS.test(recipient.email)) return campaignMail(deps, input);
+    if (!template || !from || !PLAIN_ADDRESS.test(recipient.email)) return campaignMail(deps, input);
     const { vars, mail } = recipientParts(deps, input);
     // Our own headers: ASCII, made by the list-header builder and from ids.
     const headers: Array<[string, string]> = Object.entries(mail.headers).map(([name, value]) => [name, headerSafe(value)]);

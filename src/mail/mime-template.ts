@@ -7,6 +7,9 @@
 // Where merge fields sit and how each value is escaped is the renderer's business: the template
 // finds them by running the renderer's own personalise() with unique markers as the values, and
 // asks it again per recipient for each field's escaped value, so a new scanner needs no change here.
+// compile() checks that model against personalise() itself (empty and awkward values); a template
+// the model does not fit (say, a fallback for an empty field) gets no MimeTemplate, and the caller
+// keeps the composer for that campaign.
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { MERGE_FIELDS, type CompiledCampaign, type MergeVars } from './campaign-renderer';
 import { relaxedBodyLines, type DkimSigner } from './dkim';
@@ -21,13 +24,28 @@ type Line = { context: Context; pieces: Array<string | number> };
 /** Static lines are encoded (and canonicalized for DKIM) once; merge lines per recipient. */
 type Chunk = { bytes: Buffer; canonical: string } | Line;
 
+// Values that would show a mismatch between the marker model and the renderer: empty, and every
+// character HTML escaping or a line break could treat differently.
+const CHECK_VALUES: MergeVars[] = [
+  Object.fromEntries(MERGE_FIELDS.map((f) => [f, ''])) as MergeVars,
+  Object.fromEntries(MERGE_FIELDS.map((f) => [f, `<a href="x">&'Ā\r\n ${f} `])) as MergeVars,
+];
+
 export class MimeTemplate {
+  /** The template, or undefined when the renderer's output is not the template with the values put in. */
+  static compile(compiled: CompiledCampaign, personalise: Personalise, dkim?: DkimSigner): MimeTemplate | undefined {
+    const template = new MimeTemplate(compiled, personalise, dkim);
+    return CHECK_VALUES.every((vars) => template.fits(compiled, vars)) ? template : undefined;
+  }
+
+  private readonly probe: Record<Context, string>;
+  private readonly marker: string;
   private readonly chunks: Chunk[];
   private readonly mimeHeaders: string[];
   /** DKIM body hash state after the first static chunk, copied for each message. */
   private readonly prefixHash?: Hash;
 
-  constructor(
+  private constructor(
     compiled: CompiledCampaign,
     private readonly personalise: Personalise,
     private readonly dkim?: DkimSigner,
@@ -39,6 +57,8 @@ export class MimeTemplate {
       { subject: '', html: compiled.html, text: compiled.text },
       Object.fromEntries(MERGE_FIELDS.map((f, i) => [f, `${marker}${i}\uE001`])) as MergeVars,
     );
+    this.probe = { text: probe.text, html: probe.html };
+    this.marker = marker;
     this.mimeHeaders = [`MIME-Version: 1.0${CRLF}`, `Content-Type: multipart/alternative;${CRLF} boundary="${boundary}"${CRLF}`];
     const chunks: Array<string | Line> = [];
     for (const [context, body] of [['text', probe.text], ['html', probe.html]] as const) {
@@ -75,6 +95,14 @@ export class MimeTemplate {
     lines.push(...this.mimeHeaders);
     const signature = hash ? this.dkim!.sign(lines, hash.digest('base64')) : '';
     return Buffer.concat([Buffer.from(signature + lines.join('') + CRLF, 'latin1'), ...body]);
+  }
+
+  /** Whether substituting `vars` into the marked parts gives what personalise() gives. */
+  private fits(compiled: CompiledCampaign, vars: MergeVars): boolean {
+    const values = this.fieldValues(vars);
+    const expected = this.personalise({ subject: '', html: compiled.html, text: compiled.text }, vars);
+    const at = new RegExp(`${this.marker}(\\d+)\uE001`, 'g');
+    return (['html', 'text'] as const).every((c) => this.probe[c].replace(at, (_m, i: string) => values[c][Number(i)]!) === expected[c]);
   }
 
   /** Each merge field's value as the renderer escapes it in each part. */

@@ -8,10 +8,11 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import nodemailer from 'nodemailer';
 import { LinkTokenSigner } from '../../src/domain/link-token';
 import { campaignMail, compileCampaignMail, type CompiledMailSettings } from '../../src/mail/campaign-mail';
-import { compileCampaign, type CompiledCampaign } from '../../src/mail/campaign-renderer';
+import { compileCampaign, personalise, type CompiledCampaign } from '../../src/mail/campaign-renderer';
 import { ListHeaderBuilder } from '../../src/mail/list-headers';
 import { composerMessage, type OutgoingMail, type RawMail } from '../../src/mail/mailer';
 import { qpEncode } from '../../src/mail/mime-encoding';
+import { MimeTemplate, type Personalise } from '../../src/mail/mime-template';
 import { verifyDkim } from '../helpers/dkim-verify';
 
 const CAMPAIGN = '65f0c0ffee00000000001234';
@@ -161,6 +162,15 @@ describe('campaign mail compiled to MIME once', () => {
     // The verifier accepts what Nodemailer's own signer produces: it is a verifier, not a mirror.
     const expected = campaignMail(deps, { campaignId: CAMPAIGN, list: LIST, compiled, recipient: recipient(0, 'Anna') });
     expect(verifyDkim(await composed(deps.settings, expected), publicKey)).to.include({ ok: true });
+  });
+
+  it('compiles no template when the renderer\'s output depends on where a field stands (a fallback on one occurrence)', () => {
+    expect(MimeTemplate.compile(compiled, personalise)).to.be.instanceOf(MimeTemplate);
+    const withFallback: Personalise = (c, vars) => {
+      const copy = personalise(c, vars);
+      return vars.name ? copy : { ...copy, html: copy.html.replace('Labdien, !', 'Labdien, draugs!') };
+    };
+    expect(MimeTemplate.compile(compiled, withFallback)).to.equal(undefined);
   });
 
   it('leaves a recipient whose address is not plain ASCII to the composer', () => {
