@@ -1,5 +1,6 @@
 // The only reader of process.env. Validates every variable once, fails fast with the variable's
 // name, and hands out one frozen, typed object.
+import { createPrivateKey } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -229,6 +230,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (dkimParts.some(Boolean) && !dkimParts.every(Boolean)) {
     problems.push('DKIM_DOMAIN, DKIM_SELECTOR, DKIM_PRIVATE_KEY: set all three or none');
   }
+  // Campaign mails are signed by our own rsa-sha256 signer: a key it cannot use must stop the start, not every send.
+  if (v.DKIM_PRIVATE_KEY && !isRsaPrivateKey(v.DKIM_PRIVATE_KEY.replace(/\\n/g, '\n'))) {
+    problems.push('DKIM_PRIVATE_KEY: not an RSA private key in PEM');
+  }
   const varDir = path.resolve(v.VAR_DIR);
   const mailboxUrl = resolveMailboxUrl(v, varDir, problems);
   if (v.BOUNCE_IMAP_URL && !mailboxUrl) problems.push('BOUNCE_IMAP_URL: needs MAILBOX_URL or IMAP_URL (the poller runs only when a mailbox is set)');
@@ -316,4 +321,12 @@ function resolveMailboxUrl(
   }
   // maildir:relative/path resolves against the working directory, as VAR_DIR does; maildir:///abs too.
   return `maildir:${path.resolve(url.slice('maildir:'.length).replace(/^\/\/(?=\/)/, ''))}`;
+}
+
+function isRsaPrivateKey(pem: string): boolean {
+  try {
+    return createPrivateKey(pem).asymmetricKeyType === 'rsa';
+  } catch {
+    return false;
+  }
 }

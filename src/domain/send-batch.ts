@@ -16,9 +16,9 @@ import { Types, type Collection } from 'mongoose';
 import type { Container } from '../container';
 import type { OutcomeState } from '../data/delivery-outcome.model';
 import { isDuplicateKeyError } from '../errors';
-import { campaignMail, type CampaignMailSettings, type CampaignRecipient } from '../mail/campaign-mail';
+import { compileCampaignMail, type CampaignRecipient, type CompiledMailSettings } from '../mail/campaign-mail';
 import type { CompiledCampaign } from '../mail/campaign-renderer';
-import { classifySmtpError } from '../mail/mailer';
+import { classifySmtpError, type OutgoingMail, type RawMail } from '../mail/mailer';
 import type { SendPacer } from '../mail/send-pacer';
 import { mapConcurrently } from '../map-concurrently';
 import type { BatchRecipient, SendBatchJob } from '../queues/campaign-jobs';
@@ -27,7 +27,7 @@ import { completeIfDone, markBatchDone } from './campaign-progress';
 export type SendDeps = Pick<Container, 'models' | 'byId' | 'mailer' | 'listHeaders' | 'suppressions' | 'ledger' | 'withdrawals'> & {
   now: () => Date;
   pacer: SendPacer;
-  settings: CampaignMailSettings & { smtpPoolSize: number };
+  settings: CompiledMailSettings & { smtpPoolSize: number };
 };
 
 export interface SendRun {
@@ -75,6 +75,8 @@ export async function sendBatch(deps: SendDeps, job: SendBatchJob, run: SendRun)
   if (!campaign || (campaign.status !== 'sending' && campaign.status !== 'paused')) return { state: 'stopped' };
   if (campaign.status === 'paused') return { state: 'paused' };
   const compiled: CompiledCampaign = { subject: campaign.subject, html: campaign.html, text: campaign.text };
+  // The MIME is compiled once per batch; each recipient's message is then a substitution.
+  const mailFor = compileCampaignMail({ listHeaders: deps.listHeaders, settings: deps.settings }, { campaignId: job.campaignId, list: campaign.list, compiled });
 
   const { eligible, skipped } = await readRecipients(deps, campaign.list, job.recipients);
   await recordSkips(deps, campaignId, skipped, run.runId);
@@ -105,7 +107,7 @@ export async function sendBatch(deps: SendDeps, job: SendBatchJob, run: SendRun)
     const skippedNow = new Set(stopped.map((s) => s.subscriberId));
     const mine = await claim(deps, campaignId, chunk.filter((r) => !skippedNow.has(r.subscriberId)), run.runId);
     const attempts = await mapConcurrently(mine, deps.settings.smtpPoolSize * 2, (recipient) =>
-      attemptSend(deps, { campaignId: job.campaignId, list: campaign.list, compiled, recipient }),
+      attemptSend(deps, recipient, mailFor),
     );
     // Outcomes first: they are what makes these sends count. Should anything between the marks and
     // here fail, the marks lapse by themselves (and hold a withdrawal up for 10 s at most).
@@ -224,13 +226,9 @@ async function insertIgnoringDuplicates(collection: Collection, docs: object[]):
   }
 }
 
-async function attemptSend(
-  deps: SendDeps,
-  input: { campaignId: string; list: string; compiled: CompiledCampaign; recipient: ClaimedRecipient },
-): Promise<Attempt> {
-  const { recipient } = input;
+async function attemptSend(deps: SendDeps, recipient: ClaimedRecipient, mailFor: (r: CampaignRecipient) => OutgoingMail | RawMail): Promise<Attempt> {
   try {
-    const info = await deps.mailer.send(campaignMail({ listHeaders: deps.listHeaders, settings: deps.settings }, input));
+    const info = await deps.mailer.send(mailFor(recipient));
     return { recipient, kind: 'sent', messageId: info.messageId, response: info.response };
   } catch (err) {
     const e = err as { response?: string; message?: string; command?: string };

@@ -4,8 +4,12 @@
 // bounce or complaint be traced back to its campaign and subscriber.
 import { randomUUID } from 'node:crypto';
 import type { ListHeaderBuilder } from './list-headers';
-import type { OutgoingMail } from './mailer';
-import { personalise, type CompiledCampaign } from './campaign-renderer';
+import { headerSafe } from '../html';
+import { personalise, type CompiledCampaign, type MergeVars } from './campaign-renderer';
+import { DkimSigner, type DkimKey } from './dkim';
+import type { OutgoingMail, RawMail } from './mailer';
+import { encodeMailbox, encodeUnstructured, parseMailbox } from './mime-encoding';
+import { MimeTemplate } from './mime-template';
 
 export interface CampaignMailSettings {
   mailDomain: string;
@@ -35,13 +39,59 @@ export interface CampaignMailInput {
 }
 
 export function campaignMail(deps: CampaignMailDeps, input: CampaignMailInput): OutgoingMail {
+  const { vars, mail } = recipientParts(deps, input);
+  const copy = personalise(input.compiled, vars);
+  return { ...mail, subject: input.test ? `[TEST] ${copy.subject}` : copy.subject, html: copy.html, text: copy.text };
+}
+
+export interface CompiledMailSettings extends CampaignMailSettings {
+  mailFrom: string;
+  dkim?: DkimKey;
+}
+
+/**
+ * A campaign's mails compiled down to the MIME once (see mime-template.ts): each recipient's
+ * message is a raw one, built by substitution and signed here. A recipient whose address cannot
+ * go into a header as it is (non-ASCII), or a campaign the template cannot reproduce, gets the
+ * composer's message instead.
+ */
+export function compileCampaignMail(
+  deps: CampaignMailDeps & { settings: CompiledMailSettings },
+  campaign: Omit<CampaignMailInput, 'recipient' | 'test'>,
+): (recipient: CampaignRecipient) => OutgoingMail | RawMail {
+  const from = parseMailbox(deps.settings.mailFrom);
+  const template = MimeTemplate.compile(campaign.compiled, personalise, deps.settings.dkim ? new DkimSigner(deps.settings.dkim) : undefined);
+  const subjectOnly = { subject: campaign.compiled.subject, html: '', text: '' };
+  return (recipient) => {
+    const input = { ...campaign, recipient };
+    if (!template || !from || !PLAIN_ADDRESS.test(recipient.email)) return campaignMail(deps, input);
+    const { vars, mail } = recipientParts(deps, input);
+    // Our own headers: ASCII, made by the list-header builder and from ids.
+    const headers: Array<[string, string]> = Object.entries(mail.headers).map(([name, value]) => [name, headerSafe(value)]);
+    headers.push(
+      ['From', encodeMailbox(from.address, from.name)],
+      ['To', mail.to],
+      ['Reply-To', mail.replyTo],
+      ['Subject', encodeUnstructured(personalise(subjectOnly, vars).subject)],
+      ['Message-ID', mail.messageId],
+      ['Date', rfc5322Date(new Date())],
+    );
+    return { raw: template.render(vars, headers), envelope: { from: mail.envelopeFrom, to: mail.to }, messageId: mail.messageId };
+  };
+}
+
+// An address that can be written into To and given to SMTP as it is.
+const PLAIN_ADDRESS = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]+@[A-Za-z0-9.\-]+$/;
+
+/** Everything of one recipient's mail but the bodies and the subject: links, ids, headers. */
+function recipientParts(deps: CampaignMailDeps, input: CampaignMailInput) {
   const { campaignId, list, recipient } = input;
   const links = deps.listHeaders.build({ subscriberId: recipient.subscriberId, subscriptionId: recipient.subscriptionId, list, campaignId });
-  const copy = personalise(input.compiled, {
+  const vars: MergeVars = {
     name: recipient.name,
     unsubscribeUrl: links.unsubscribeUrl,
     preferencesUrl: deps.listHeaders.preferencesUrl({ subscriberId: recipient.subscriberId, campaignId }),
-  });
+  };
   const domain = deps.settings.mailDomain;
   const headers: Record<string, string> = {
     ...links.headers,
@@ -50,17 +100,18 @@ export function campaignMail(deps: CampaignMailDeps, input: CampaignMailInput): 
     'X-Ejaunumi-Subscriber': recipient.subscriberId,
   };
   if (input.test) headers['X-Ejaunumi-Test'] = '1';
-  return {
+  const mail = {
     to: recipient.email,
-    subject: input.test ? `[TEST] ${copy.subject}` : copy.subject,
-    html: copy.html,
-    text: copy.text,
     headers,
     replyTo: deps.settings.mailboxAddress,
     envelopeFrom: links.returnPath,
     // Deterministic for real sends, so a receiving server can recognise a copy it already has.
-    messageId: input.test
-      ? `<test.${campaignId}.${randomUUID()}@${domain}>`
-      : `<${campaignId}.${recipient.subscriberId}@${domain}>`,
+    messageId: input.test ? `<test.${campaignId}.${randomUUID()}@${domain}>` : `<${campaignId}.${recipient.subscriberId}@${domain}>`,
   };
+  return { vars, mail };
+}
+
+/** `Tue, 01 Dec 2026 14:55:31 +0000`, as Nodemailer writes it. */
+function rfc5322Date(date: Date): string {
+  return date.toUTCString().replace(/GMT$/, '+0000');
 }

@@ -58,6 +58,7 @@ describe('config', () => {
     ['a link key that is too short', { LINK_SIGNING_KEYS: 'k1:c2hvcnQ=' }, 'LINK_SIGNING_KEYS'],
     ['a link key without an id', { LINK_SIGNING_KEYS: key('a') }, 'LINK_SIGNING_KEYS'],
     ['half a DKIM setup', { DKIM_DOMAIN: 'impro.lv' }, 'DKIM_DOMAIN'],
+    ['a DKIM key that is no RSA private key', { DKIM_DOMAIN: 'impro.lv', DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\\nnope\\n-----END PRIVATE KEY-----' }, 'DKIM_PRIVATE_KEY'],
     ['an invalid mailbox address', { MAILBOX_ADDRESS: 'impro' }, 'MAILBOX_ADDRESS'],
   ];
   for (const [what, env, variable] of malformed) {
