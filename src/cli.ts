@@ -6,6 +6,7 @@ import type { CliCommand } from './cli/command';
 import { importCommand } from './cli/import';
 import { inboxCommand } from './cli/inbox';
 import { policyVersionCommand } from './cli/policy-version';
+import { staffCommand } from './cli/staff';
 
 const commands: Record<string, CliCommand> = {
   'admin-token': adminTokenCommand,
@@ -14,6 +15,7 @@ const commands: Record<string, CliCommand> = {
   import: importCommand,
   inbox: inboxCommand,
   'policy-version': policyVersionCommand,
+  staff: staffCommand,
 };
 
 const [name, ...args] = process.argv.slice(2);
