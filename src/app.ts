@@ -9,6 +9,8 @@ import { listRoutes } from './http/admin/list-routes';
 import { mailboxRoutes } from './http/admin/mailbox-routes';
 import { policyRoutes } from './http/admin/policy-routes';
 import { requestRoutes } from './http/admin/request-routes';
+import { staffAuthRoutes } from './http/admin/staff-auth-routes';
+import { staffRoutes } from './http/admin/staff-routes';
 import { subscriberRoutes } from './http/admin/subscriber-routes';
 import { unsubscribeMetricsRoutes } from './http/admin/unsubscribe-metrics-routes';
 import { errorHandler } from './http/error-handler';
@@ -39,7 +41,10 @@ export function createApp(c: Container): Express {
   // Admin first: its own 2 MB JSON limit (campaign MJML) must parse before the public 10 kB one.
   const admin = express.Router();
   admin.use(express.json({ limit: '2mb', strict: true }));
+  // Console sign-in; from here on a session cookie authenticates too (with CSRF and Origin checks).
+  admin.use(staffAuthRoutes(c));
   admin.use(authenticate(c.config.adminJwt));
+  admin.use(staffRoutes(c));
   admin.use(auditRoutes(c));
   admin.use(campaignRoutes(c));
   admin.use(listRoutes(c));
