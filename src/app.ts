@@ -13,6 +13,7 @@ import { staffAuthRoutes } from './http/admin/staff-auth-routes';
 import { staffRoutes } from './http/admin/staff-routes';
 import { subscriberRoutes } from './http/admin/subscriber-routes';
 import { unsubscribeMetricsRoutes } from './http/admin/unsubscribe-metrics-routes';
+import { apiDocsPage, apiDocumentRoutes } from './http/api-docs';
 import { errorHandler } from './http/error-handler';
 import { errorPages } from './http/error-pages';
 import { healthRoutes } from './http/health-routes';
@@ -41,6 +42,7 @@ export function createApp(c: Container): Express {
   // Admin first: its own 2 MB JSON limit (campaign MJML) must parse before the public 10 kB one.
   const admin = express.Router();
   admin.use(express.json({ limit: '2mb', strict: true }));
+  admin.use(apiDocumentRoutes(c));
   // Console sign-in; from here on a session cookie authenticates too (with CSRF and Origin checks).
   admin.use(staffAuthRoutes(c));
   admin.use(authenticate(c.config.adminJwt));
@@ -54,6 +56,7 @@ export function createApp(c: Container): Express {
   admin.use(policyRoutes(c));
   admin.use(unsubscribeMetricsRoutes(c));
   app.use('/api/v1/admin', admin);
+  app.use(apiDocsPage(c));
 
   // Public routes (forms, one-click POSTs, the JSON sign-up API): small bodies only.
   const publicRouter = express.Router();

@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { createApp } from '../../src/app';
 import type { AdminRole } from '../../src/domain/admin-token';
 import type { TestContext } from '../helpers/context';
+import { API_ROUTES } from '../../src/http/admin/api-catalogue';
 import { adminRoutes } from './admin-routes';
 import { addStaff, Browser, staffContext } from './helpers';
 
@@ -73,5 +74,16 @@ describe('admin API roles, route by route', function () {
       if (!okCookie) problems.push(`${key}: ${cookie.status} for a marketer's session`);
     }
     expect(problems).to.deep.equal([]);
+  });
+
+  it('documents for each route the roles the rules above admit', () => {
+    const wrong = API_ROUTES.filter((r) => {
+      const key = `${r.method.toUpperCase()} ${r.path}`;
+      if (PUBLIC.has(key)) return r.roles !== 'public';
+      if (ANY_ROLE.has(key)) return r.roles !== 'any';
+      const area = AREAS[r.path.split('/')[1]!];
+      return !Array.isArray(r.roles) || r.roles.join() !== (area === 'admin' ? 'admin' : area);
+    });
+    expect(wrong.map((r) => `${r.method} ${r.path}`)).to.deep.equal([]);
   });
 });

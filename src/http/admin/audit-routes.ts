@@ -4,7 +4,7 @@ import type { Container } from '../../container';
 import { actorOf, requireRole } from '../admin-auth';
 import { parseOr400 } from '../validate';
 
-const query = z.object({
+export const query = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   before: z.coerce.date().optional(),
 });

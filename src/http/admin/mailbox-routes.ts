@@ -8,7 +8,7 @@ import { actorOf, requireRole } from '../admin-auth';
 import { parseOr400 } from '../validate';
 import { suppressionRoutes } from './suppression-routes';
 
-const reviewQuery = z.strictObject({
+export const reviewQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   after: z.coerce.date().optional(),
 });
