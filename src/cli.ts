@@ -21,8 +21,15 @@ const commands: Record<string, CliCommand> = {
 const [name, ...args] = process.argv.slice(2);
 const command = name ? commands[name] : undefined;
 if (!command) {
-  console.error(`usage: npm run cli -- <command>\n\ncommands:\n${Object.entries(commands).map(([n, c]) => `  ${n.padEnd(16)} ${c.summary}`).join('\n')}`);
-  process.exit(name ? 64 : 0);
+  const usage = `usage: npm run cli -- <command> [--help]\n\ncommands:\n${Object.entries(commands).map(([n, c]) => `  ${n.padEnd(16)} ${c.summary}`).join('\n')}`;
+  const asked = !name || name === '--help' || name === '-h';
+  (asked ? console.log : console.error)(usage);
+  process.exit(asked ? 0 : 64);
+}
+// Every command answers --help with its usage and options, before parsing anything.
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(command.help);
+  process.exit(0);
 }
 try {
   process.exitCode = (await command.run(args)) ?? 0;

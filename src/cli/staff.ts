@@ -7,6 +7,18 @@ const OPERATOR = { sub: 'cli', role: 'admin' };
 
 export const staffCommand: CliCommand = {
   summary: 'staff add --email E --role marketer|dpo|admin [--name N] | staff link --email E: invite staff, print a one-time set-password link',
+  help: `usage: npm run cli -- staff add --email E --role marketer|dpo|admin [--name N]
+       npm run cli -- staff link --email E
+
+add: creates a console account and prints (and mails) a one-time link to set its password.
+link: a new link for an existing account (a forgotten password, an expired invitation).
+Links are valid for STAFF_PASSWORD_LINK_TTL (24 h) and work once.
+
+options:
+  --email E   the staff member's address (required)
+  --role R    marketer, dpo or admin (add)
+  --name N    the name shown in the console (add)
+  --help      this text`,
   async run(args) {
     const [action, ...rest] = args;
     const { values } = parseOptions(rest, {
