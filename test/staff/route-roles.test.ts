@@ -24,7 +24,7 @@ const AREAS: Record<string, AdminRole> = {
   staff: 'admin',
 };
 /** Reached before signing in, by design. */
-const PUBLIC = new Set(['GET /', 'GET /openapi.json', 'POST /auth/login', 'POST /auth/password', 'POST /auth/totp', 'POST /auth/totp/enrol', 'POST /auth/totp/enrol/confirm', 'POST /auth/logout']);
+const PUBLIC = new Set(['GET /', 'GET /openapi.json', 'POST /auth/login', 'POST /auth/password', 'POST /auth/totp', 'POST /auth/totp/enrol', 'POST /auth/totp/enrol/confirm', 'POST /auth/logout', 'POST /auth/password/change']);
 /** Any signed-in role. */
 const ANY_ROLE = new Set(['GET /auth/me']);
 const ROLES: AdminRole[] = ['marketer', 'dpo', 'admin'];

@@ -58,6 +58,22 @@ describe('staff sessions', () => {
     expect((await new Browser(t).login(staff)).status).to.equal(401);
   });
 
+  it('all others end when the member changes their own password; this browser carries on', async () => {
+    const staff = await addStaff(t, 'marketer');
+    const [a, b] = [await new Browser(t).signIn(staff), await new Browser(t).signIn(staff)];
+    const wrong = await a.post('/auth/password/change', { currentPassword: 'not it at all', newPassword: `${PASSWORD} 2` });
+    expect(wrong.status).to.equal(401);
+    expect((await a.post('/auth/password/change', { currentPassword: PASSWORD, newPassword: 'unbelievable' })).status).to.equal(400);
+    const oldCookie = a.cookie;
+    const changed = await a.post('/auth/password/change', { currentPassword: PASSWORD, newPassword: `${PASSWORD} 2` });
+    expect(changed.body.status).to.equal('signed-in');
+    expect(a.cookie).not.to.equal(oldCookie);
+    expect((await a.get('/lists')).status).to.equal(200);
+    expect((await b.get('/lists')).status).to.equal(401);
+    expect((await new Browser(t).login({ email: staff.email, password: `${PASSWORD} 2` })).body.status).to.equal('signed-in');
+    expect(await t.c.models.auditEntries.findOne({ action: 'staff.password.change', target: staff.email }).lean()).to.deep.include({ details: { sessionsEnded: 2 } });
+  });
+
   it('all end when an admin changes the role, deactivates, or resets TOTP; each audited', async () => {
     const bearer = { authorization: `Bearer ${t.token('admin', 'boss@impro.lv')}`, 'content-type': 'application/json' };
     const call = (method: string, path: string, body?: unknown) =>

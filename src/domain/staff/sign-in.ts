@@ -7,7 +7,7 @@ import { AppError, ErrorCodes } from '../../errors';
 import type { AdminRole } from '../admin-token';
 import type { AuditLog } from '../audit';
 import { staffEmail } from './accounts';
-import type { PasswordHasher } from './passwords';
+import { assertAcceptablePassword, type PasswordHasher } from './passwords';
 import type { SessionStage, StaffSession, StaffSessions } from './sessions';
 import type { LoginThrottle, ThrottleSubject } from './throttling';
 import type { TotpEnrolment, TotpVerifier } from './totp';
@@ -84,6 +84,28 @@ export class StaffSignIn {
     await this.deps.models.staff.updateOne({ _id: session.staffId }, { $set: { totpSecret: session.pendingTotpSecret, totpEnabledAt: this.deps.now() } });
     await this.deps.audit.record({ sub: session.email, role: session.role, ip }, 'staff.totp.enrol', session.email);
     return this.promote(sessionId, session, ip);
+  }
+
+  /**
+   * A signed-in member changes their own password: the current one is checked (and throttled like a
+   * sign-in), every session ends, and this browser gets a fresh one.
+   */
+  async changePassword(sessionId: string, session: StaffSession, current: string, next: string, ip?: string): Promise<SignInResult> {
+    if (session.stage !== 'active') throw new AppError(ErrorCodes.UNAUTHENTICATED, 'sign in first');
+    const account: ThrottleSubject = { kind: 'account', key: session.email };
+    const ipSubject: ThrottleSubject = { kind: 'ip', key: ip ?? 'unknown' };
+    await this.deps.throttle.assertAllowed([account, ipSubject]);
+    assertAcceptablePassword(next);
+    const staff = await this.deps.models.staff.findById(session.staffId).lean<StaffDoc>();
+    if (!staff?.password || !(await this.deps.hasher.verify(current, staff.password))) {
+      await this.fail({ email: session.email, role: session.role, ip }, account, ipSubject, 'password');
+      throw new WrongCredentialsError('the current password is wrong');
+    }
+    await this.deps.models.staff.updateOne({ _id: session.staffId }, { $set: { password: await this.deps.hasher.hash(next), passwordChangedAt: this.deps.now() } });
+    const ended = await this.deps.sessions.revokeAll(session.staffId);
+    await this.deps.audit.record({ sub: session.email, role: session.role, ip }, 'staff.password.change', session.email, { sessionsEnded: ended });
+    const opened = await this.deps.sessions.create({ staffId: session.staffId, email: session.email, role: session.role }, 'active');
+    return { sessionId: opened.id, session: opened.session };
   }
 
   async signOut(sessionId: string, session: StaffSession, ip?: string): Promise<void> {

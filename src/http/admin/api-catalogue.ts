@@ -45,6 +45,7 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'post', path: '/auth/totp/enrol/confirm', tag: 'Sign-in', summary: 'Confirm enrolment with a code from the new secret', roles: 'public', body: auth.totpBody, response: json(200, '{status: "signed-in", me}; a new session cookie') },
   { method: 'post', path: '/auth/logout', tag: 'Sign-in', summary: 'Sign out: the session ends', roles: 'public', response: json(204, 'signed out; the cookie is cleared') },
   { method: 'post', path: '/auth/password', tag: 'Sign-in', summary: 'Set a password with a one-time link token', roles: 'public', body: auth.setPasswordBody, response: json(200, '{email, status, totpRequired}; every session of the account ends. 400 weak password, 410 used or expired link') },
+  { method: 'post', path: '/auth/password/change', tag: 'Sign-in', summary: 'Change one’s own password (session only)', roles: 'public', body: auth.changePasswordBody, response: json(200, '{status: "signed-in", me}; every other session of the account ends, this browser gets a new cookie. 401 wrong current password, 400 weak new password') },
   { method: 'get', path: '/auth/me', tag: 'Sign-in', summary: 'Who is signed in', roles: 'any', response: json(200, '{email, name, role, csrfToken, totpEnabled, via: "session" | "bearer"}') },
 
   { method: 'get', path: '/staff', tag: 'Staff', summary: 'List staff accounts', roles: ADMIN, response: json(200, '{items: [{id, email, name, role, status, totpEnabled, failedAttempts, lastLoginAt, createdAt}]}') },

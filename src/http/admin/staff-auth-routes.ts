@@ -15,6 +15,7 @@ export const loginBody = z.strictObject({ email: z.string().max(320), password: 
 export const totpBody = z.strictObject({ code: z.string().regex(/^\d{6}$/, 'six digits') });
 export const setPasswordBody = z.strictObject({ token: z.string().min(1).max(400), password: z.string().max(1024) });
 export const emptyBody = z.strictObject({}).optional();
+export const changePasswordBody = z.strictObject({ currentPassword: z.string().max(1024), newPassword: z.string().max(1024) });
 
 export interface Me {
   email: string;
@@ -83,6 +84,12 @@ export function staffAuthRoutes(c: Pick<Container, 'config' | 'staff' | 'models'
     const { id, session } = pending(req);
     const { code } = parseOr400(totpBody, req.body);
     await signedIn(res, await c.staff.signIn.confirmEnrolment(id, session, code, req.ip));
+  }));
+
+  router.post('/auth/password/change', throttled(async (req, res) => {
+    const { id, session } = pending(req);
+    const body = parseOr400(changePasswordBody, req.body);
+    await signedIn(res, await c.staff.signIn.changePassword(id, session, body.currentPassword, body.newPassword, req.ip));
   }));
 
   router.post('/auth/logout', async (req, res) => {
