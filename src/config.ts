@@ -124,7 +124,7 @@ export type Config = Readonly<{
     freeFailures: number;
     lockoutThreshold: number;
     lockoutMs: number;
-    /** Failures one IP may make (over every account) before it is locked out for lockoutMs. */
+    /** Failures one IP may make (over every account) before it is locked out for lockoutMs; backoff from half of them. */
     ipFailures: number;
     passwordLinkTtlMs: number;
     /** log2 of scrypt's N for new password hashes; stored with each hash, so it can change. */

@@ -30,6 +30,12 @@ describe('staff sign-in', () => {
     expect((await b.get('/audit')).status).to.equal(403);
     const audit = await t.c.models.auditEntries.findOne({ actor: staff.email, action: 'staff.login' }).lean();
     expect(audit).to.include({ role: 'marketer' });
+    // Signing in again in the same browser ends the session it had.
+    const earlier = new Browser(t);
+    earlier.cookie = b.cookie;
+    expect((await b.login(staff)).body.status).to.equal('signed-in');
+    expect((await earlier.get('/lists')).status).to.equal(401);
+    expect((await b.get('/lists')).status).to.equal(200);
   });
 
   it('makes a dpo enrol TOTP first: nothing is reachable until a code from the QR secret confirms it', async () => {

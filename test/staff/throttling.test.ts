@@ -70,16 +70,27 @@ describe('staff sign-in throttling', () => {
 
 describe('staff sign-in throttling by IP address', () => {
   let t: TestContext;
+  const clock = new MovableClock();
   before(async () => {
-    t = await staffContext({ STAFF_LOGIN_IP_FAILURES: '4', STAFF_LOCKOUT_THRESHOLD: '100' });
+    t = await staffContext({ STAFF_LOGIN_IP_FAILURES: '6', STAFF_LOCKOUT_THRESHOLD: '100' }, { clock });
   });
   after(async () => t.close());
 
-  it('locks out an address that tries many accounts, and audits it once', async () => {
+  it('slows down, then locks out, an address that tries many accounts; audits the lockout once', async () => {
     const staff = await addStaff(t, 'marketer');
     const b = new Browser(t);
+    // Half the allowance is free, then the wait doubles: 1 s, 2 s, then the lockout.
     for (let i = 0; i < 4; i++) expect((await b.login(wrong(`cits-${i}@impro.lv`))).status).to.equal(401);
-    expect((await b.login(staff)).status).to.equal(429);
+    const slowed = await b.login(staff);
+    expect(slowed.status).to.equal(429);
+    expect(slowed.headers.get('retry-after')).to.equal('1');
+    clock.advance(1100);
+    expect((await b.login(wrong('cits-4@impro.lv'))).status).to.equal(401);
+    clock.advance(2100);
+    expect((await b.login(wrong('cits-5@impro.lv'))).status).to.equal(401);
+    const locked = await b.login(staff);
+    expect(locked.status).to.equal(429);
+    expect(Number(locked.headers.get('retry-after'))).to.be.greaterThan(800);
     expect(await t.c.models.auditEntries.countDocuments({ action: 'staff.lockout.ip' })).to.equal(1);
   });
 });

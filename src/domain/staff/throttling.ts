@@ -49,7 +49,8 @@ export class LoginThrottle {
     // HINCRBY is atomic: exactly one concurrent failure sees the threshold.
     const failures = await redis.hincrby(key, 'failures', 1);
     const threshold = subject.kind === 'ip' ? settings.ipFailures : settings.lockoutThreshold;
-    const free = subject.kind === 'ip' ? settings.ipFailures - 1 : settings.freeFailures;
+    // An office behind one address makes honest mistakes too: half its allowance costs nothing.
+    const free = subject.kind === 'ip' ? Math.floor(settings.ipFailures / 2) : settings.freeFailures;
     let wait = 0;
     if (failures >= threshold) wait = settings.lockoutMs;
     else if (failures > free) wait = Math.min(1000 * 2 ** (failures - free - 1), MAX_BACKOFF_MS);

@@ -54,7 +54,10 @@ export function staffAuthRoutes(c: Pick<Container, 'config' | 'staff' | 'models'
   router.post('/auth/login', throttled(async (req, res) => {
     assertSameOrigin(req, c.config, false);
     const body = parseOr400(loginBody, req.body);
-    await signedIn(res, await c.staff.signIn.withPassword({ ...body, ip: req.ip }));
+    const result = await c.staff.signIn.withPassword({ ...body, ip: req.ip });
+    // Signing in again in the same browser ends the session it had.
+    if (req.staffSession) await c.staff.sessions.revoke(req.staffSession.id);
+    await signedIn(res, result);
   }));
 
   router.post('/auth/password', async (req, res) => {
