@@ -25,7 +25,7 @@ const staffSchema = new Schema(
     status: { type: String, enum: STAFF_STATUSES, required: true, default: 'invited' },
     password: { type: passwordSchema, required: false },
     passwordChangedAt: { type: Date },
-    /** Base32 TOTP secret once enrolment is confirmed; absent means no second factor yet. */
+    /** The TOTP secret, sealed (domain/staff/totp-secrets.ts), once enrolment is confirmed; absent: none yet. */
     totpSecret: { type: String },
     totpEnabledAt: { type: Date },
     /** Failures since the last successful sign-in (shown to admins; Redis holds the throttle). */

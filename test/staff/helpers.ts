@@ -3,6 +3,7 @@
 import { Secret, TOTP } from 'otpauth';
 import type { Clock } from '../../src/container';
 import type { AdminRole } from '../../src/domain/admin-token';
+import { sealTotpSecret, totpSealingKey } from '../../src/domain/staff/totp-secrets';
 import { createTestContext, type ContextOptions, type TestContext } from '../helpers/context';
 
 export const OPERATOR = { sub: 'cli', role: 'admin' };
@@ -40,7 +41,7 @@ export async function addStaff(t: TestContext, role: AdminRole, opts: { totp?: b
   let totpSecret: string | undefined;
   if (opts.totp) {
     totpSecret = new Secret({ size: 20 }).base32;
-    await t.c.models.staff.updateOne({ _id: staff.id }, { $set: { totpSecret, totpEnabledAt: new Date() } });
+    await t.c.models.staff.updateOne({ _id: staff.id }, { $set: { totpSecret: sealTotpSecret(totpSecret, totpSealingKey(t.config.emailHashKey)), totpEnabledAt: new Date() } });
   }
   return { id: staff.id, email, role, password: PASSWORD, totpSecret };
 }

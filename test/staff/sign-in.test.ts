@@ -1,6 +1,7 @@
 // Console sign-in end to end over HTTP: password, TOTP and its enrolment, the cookie's attributes,
 // CSRF and Origin on cookie requests, Bearer beside it, one-time password links.
 import { expect } from 'chai';
+import { openTotpSecret, totpSealingKey } from '../../src/domain/staff/totp-secrets';
 import type { TestContext } from '../helpers/context';
 import { addStaff, Browser, MovableClock, OPERATOR, PASSWORD, staffContext, totpCode } from './helpers';
 
@@ -57,7 +58,11 @@ describe('staff sign-in', () => {
     expect(done.body.status).to.equal('signed-in');
     expect(b.cookie).not.to.equal(pendingCookie); // a fresh id once fully signed in
     expect((await b.get('/audit')).status).to.equal(200);
-    expect((await t.c.models.staff.findById(staff.id).lean())?.totpSecret).to.equal(enrol.body.secret);
+    // Stored sealed: the database alone does not give the second factor away.
+    const stored = (await t.c.models.staff.findById(staff.id).lean())!.totpSecret!;
+    expect(stored).not.to.contain(enrol.body.secret);
+    expect(openTotpSecret(stored, totpSealingKey(t.config.emailHashKey))).to.equal(enrol.body.secret);
+    expect(openTotpSecret(stored, totpSealingKey('another-key-another-key-another-key'))).to.equal(undefined);
     // The pending id is gone.
     const old = new Browser(t);
     old.cookie = pendingCookie;

@@ -12,6 +12,7 @@ import { StaffSessions } from './sessions';
 import { StaffSignIn } from './sign-in';
 import { LoginThrottle } from './throttling';
 import { TotpVerifier } from './totp';
+import { totpSealingKey } from './totp-secrets';
 
 export interface StaffServices {
   accounts: StaffAccounts;
@@ -36,6 +37,6 @@ export function createStaffServices(deps: {
   const accounts = new StaffAccounts({ models, hasher, links, sessions, mailer, audit, now });
   const throttle = new LoginThrottle({ redis, prefix, now, settings: config.staff });
   const totp = new TotpVerifier({ redis, prefix, now });
-  const signIn = new StaffSignIn({ models, hasher, throttle, sessions, totp, audit, now });
+  const signIn = new StaffSignIn({ models, hasher, throttle, sessions, totp, audit, now, totpKey: totpSealingKey(config.emailHashKey) });
   return { accounts, signIn, sessions };
 }

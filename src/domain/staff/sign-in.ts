@@ -11,6 +11,7 @@ import { assertAcceptablePassword, type PasswordHasher } from './passwords';
 import type { SessionStage, StaffSession, StaffSessions } from './sessions';
 import type { LoginThrottle, ThrottleSubject } from './throttling';
 import type { TotpEnrolment, TotpVerifier } from './totp';
+import { openTotpSecret, sealTotpSecret } from './totp-secrets';
 
 /** Roles that may not work without a second factor. */
 export const TOTP_REQUIRED: ReadonlySet<AdminRole> = new Set(['dpo', 'admin']);
@@ -36,6 +37,8 @@ export class StaffSignIn {
       totp: TotpVerifier;
       audit: AuditLog;
       now: () => Date;
+      /** Seals TOTP secrets at rest (see totp-secrets.ts). */
+      totpKey: Buffer;
     },
   ) {}
 
@@ -64,8 +67,9 @@ export class StaffSignIn {
   async withTotp(sessionId: string, session: StaffSession, code: unknown, ip?: string): Promise<SignInResult> {
     if (session.stage !== 'totp') throw new AppError(ErrorCodes.INVALID_STATE, 'no TOTP code is expected for this session');
     const staff = await this.deps.models.staff.findById(session.staffId).lean<StaffDoc>();
-    if (!staff?.totpSecret || staff.status !== 'active') throw new WrongCredentialsError('the sign-in is no longer valid; start again');
-    await this.checkCode(session, staff.totpSecret, code, ip);
+    const secret = staff?.totpSecret ? openTotpSecret(staff.totpSecret, this.deps.totpKey) : undefined;
+    if (!secret || staff?.status !== 'active') throw new WrongCredentialsError('the sign-in is no longer valid; start again');
+    await this.checkCode(session, secret, code, ip);
     return this.promote(sessionId, session, ip);
   }
 
@@ -81,7 +85,7 @@ export class StaffSignIn {
   async confirmEnrolment(sessionId: string, session: StaffSession, code: unknown, ip?: string): Promise<SignInResult> {
     if (session.stage === 'totp' || !session.pendingTotpSecret) throw new AppError(ErrorCodes.INVALID_STATE, 'start the enrolment first');
     await this.checkCode(session, session.pendingTotpSecret, code, ip);
-    await this.deps.models.staff.updateOne({ _id: session.staffId }, { $set: { totpSecret: session.pendingTotpSecret, totpEnabledAt: this.deps.now() } });
+    await this.deps.models.staff.updateOne({ _id: session.staffId }, { $set: { totpSecret: sealTotpSecret(session.pendingTotpSecret, this.deps.totpKey), totpEnabledAt: this.deps.now() } });
     await this.deps.audit.record({ sub: session.email, role: session.role, ip }, 'staff.totp.enrol', session.email);
     return this.promote(sessionId, session, ip);
   }
