@@ -9,8 +9,11 @@ import { listRoutes } from './http/admin/list-routes';
 import { mailboxRoutes } from './http/admin/mailbox-routes';
 import { policyRoutes } from './http/admin/policy-routes';
 import { requestRoutes } from './http/admin/request-routes';
+import { staffAuthRoutes } from './http/admin/staff-auth-routes';
+import { staffRoutes } from './http/admin/staff-routes';
 import { subscriberRoutes } from './http/admin/subscriber-routes';
 import { unsubscribeMetricsRoutes } from './http/admin/unsubscribe-metrics-routes';
+import { apiDocsPage, apiDocumentRoutes } from './http/api-docs';
 import { errorHandler } from './http/error-handler';
 import { errorPages } from './http/error-pages';
 import { healthRoutes } from './http/health-routes';
@@ -40,10 +43,15 @@ export function createApp(c: Container): Express {
   app.use(healthRoutes(c));
 
   // Admin first: its own 2 MB JSON limit (campaign MJML) must parse before the public 10 kB one,
-  // and only for a caller with a valid token: nobody unauthenticated makes us read 2 MB.
+  // and only for a caller who is signed in: nobody unauthenticated makes us read 2 MB.
   const admin = caseSensitiveRouter();
+  admin.use(apiDocumentRoutes(c));
+  // Console sign-in (its own small body limit); from here on a session cookie authenticates too
+  // (with CSRF and Origin checks).
+  admin.use(staffAuthRoutes(c));
   admin.use(authenticate(c.config.adminJwt));
   admin.use(express.json({ limit: '2mb', strict: true }));
+  admin.use(staffRoutes(c));
   admin.use(auditRoutes(c));
   admin.use(campaignRoutes(c));
   admin.use(listRoutes(c));
@@ -53,6 +61,7 @@ export function createApp(c: Container): Express {
   admin.use(policyRoutes(c));
   admin.use(unsubscribeMetricsRoutes(c));
   app.use('/api/v1/admin', admin);
+  app.use(apiDocsPage(c));
 
   // Public routes (forms, one-click POSTs, the JSON sign-up API): small bodies only.
   const publicRouter = caseSensitiveRouter();

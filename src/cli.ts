@@ -6,6 +6,7 @@ import type { CliCommand } from './cli/command';
 import { importCommand } from './cli/import';
 import { inboxCommand } from './cli/inbox';
 import { policyVersionCommand } from './cli/policy-version';
+import { staffCommand } from './cli/staff';
 
 const commands: Record<string, CliCommand> = {
   'admin-token': adminTokenCommand,
@@ -14,13 +15,21 @@ const commands: Record<string, CliCommand> = {
   import: importCommand,
   inbox: inboxCommand,
   'policy-version': policyVersionCommand,
+  staff: staffCommand,
 };
 
 const [name, ...args] = process.argv.slice(2);
 const command = name ? commands[name] : undefined;
 if (!command) {
-  console.error(`usage: npm run cli -- <command>\n\ncommands:\n${Object.entries(commands).map(([n, c]) => `  ${n.padEnd(16)} ${c.summary}`).join('\n')}`);
-  process.exit(name ? 64 : 0);
+  const usage = `usage: npm run cli -- <command> [--help]\n\ncommands:\n${Object.entries(commands).map(([n, c]) => `  ${n.padEnd(16)} ${c.summary}`).join('\n')}`;
+  const asked = !name || name === '--help' || name === '-h';
+  (asked ? console.log : console.error)(usage);
+  process.exit(asked ? 0 : 64);
+}
+// Every command answers --help with its usage and options, before parsing anything.
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(command.help);
+  process.exit(0);
 }
 try {
   process.exitCode = (await command.run(args)) ?? 0;

@@ -58,6 +58,15 @@ const schema = z.object({
   SIGNUP_DAILY_LIMIT: z.coerce.number().int().min(1).default(5),
   SIGNUP_IP_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
 
+  STAFF_SESSION_IDLE: duration('30m'),
+  STAFF_SESSION_MAX: duration('12h'),
+  STAFF_LOGIN_FREE_FAILURES: z.coerce.number().int().min(0).default(3),
+  STAFF_LOCKOUT_THRESHOLD: z.coerce.number().int().min(2).default(10),
+  STAFF_LOCKOUT_DURATION: duration('15m'),
+  STAFF_LOGIN_IP_FAILURES: z.coerce.number().int().min(2).default(50),
+  STAFF_PASSWORD_LINK_TTL: duration('24h'),
+  STAFF_SCRYPT_COST: z.coerce.number().int().min(14).max(20).default(17),
+
   MAILBOX_URL: z
     .string()
     .optional()
@@ -116,6 +125,19 @@ export type Config = Readonly<{
   signupCooldownMs: number;
   signupDailyLimit: number;
   signupIpLimitPerMinute: number;
+  staff: {
+    sessionIdleMs: number;
+    sessionMaxMs: number;
+    /** Failures an account may make before backoff starts. */
+    freeFailures: number;
+    lockoutThreshold: number;
+    lockoutMs: number;
+    /** Failures one IP may make (over every account) before it is locked out for lockoutMs; backoff from half of them. */
+    ipFailures: number;
+    passwordLinkTtlMs: number;
+    /** log2 of scrypt's N for new password hashes; stored with each hash, so it can change. */
+    scryptCost: number;
+  };
   /** The polled mailbox: `maildir:/absolute/path`, or an imap(s):// URL. Unset: nothing polls. */
   mailboxUrl?: string;
   /** The mailbox URL when it is IMAP (the older name, still read by IMAP-only code). */
@@ -276,6 +298,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signupCooldownMs: v.SIGNUP_COOLDOWN,
     signupDailyLimit: v.SIGNUP_DAILY_LIMIT,
     signupIpLimitPerMinute: v.SIGNUP_IP_LIMIT_PER_MINUTE,
+    staff: {
+      sessionIdleMs: v.STAFF_SESSION_IDLE,
+      sessionMaxMs: v.STAFF_SESSION_MAX,
+      freeFailures: v.STAFF_LOGIN_FREE_FAILURES,
+      lockoutThreshold: v.STAFF_LOCKOUT_THRESHOLD,
+      lockoutMs: v.STAFF_LOCKOUT_DURATION,
+      ipFailures: v.STAFF_LOGIN_IP_FAILURES,
+      passwordLinkTtlMs: v.STAFF_PASSWORD_LINK_TTL,
+      scryptCost: v.STAFF_SCRYPT_COST,
+    },
     mailboxUrl,
     imapUrl: mailboxUrl?.startsWith('imap') ? mailboxUrl : undefined,
     imapPollIntervalMs: v.IMAP_POLL_INTERVAL,

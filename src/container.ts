@@ -32,6 +32,7 @@ import { EmailTemplates } from './mail/email-templates';
 import { ListHeaderBuilder } from './mail/list-headers';
 import { LinkTokenSigner } from './domain/link-token';
 import { seedDefaults } from './domain/seed';
+import { createStaffServices, type StaffServices } from './domain/staff';
 import { assertNoEviction } from './infra/redis-server';
 import type { Logger } from './logger';
 import { createMailer, type Mailer } from './mail/mailer';
@@ -73,6 +74,7 @@ export interface Container {
   listHeaders: ListHeaderBuilder;
   emails: EmailTemplates;
   pages: PageRenderer;
+  staff: StaffServices;
   close(): Promise<void>;
 }
 
@@ -147,6 +149,7 @@ export async function createContainer(config: Config, logger: Logger, opts: Cont
   const signupMails = new SignupMails({ models, suppressions, signer, listHeaders, emails, mailer, settings: config });
   const campaigns = new CampaignService({ models, queues, mailer, listHeaders, now, settings: config });
   const lists = new ListService({ models });
+  const staff = createStaffServices({ config, models, redis, mailer, signer, audit, now });
 
   return {
     config,
@@ -178,6 +181,7 @@ export async function createContainer(config: Config, logger: Logger, opts: Cont
     listHeaders,
     emails,
     pages,
+    staff,
     async close() {
       await closeQueues(queues);
       mailer.close();

@@ -4,12 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { startWorkers } from '../workers/start';
 import { createApp } from './app';
 import { boot } from './boot';
+import { devAdminLink } from './domain/staff/dev-account';
 import type { Config } from './config';
 import { maildirPathOf } from './mailbox/open-mailbox';
 import { onShutdown } from './shutdown';
 
 const { baseConfig, logger, embedded, container } = await boot({ development: true });
 const workers = await startWorkers(container);
+const adminLink = baseConfig.env === 'development' ? await devAdminLink(container) : undefined;
 const server = createApp(container).listen(baseConfig.port, () => {
   const port = (server.address() as AddressInfo).port;
   const base = embedded.config.publicBaseUrl;
@@ -19,7 +21,11 @@ const server = createApp(container).listen(baseConfig.port, () => {
       'e-Jaunumi is running',
       `  Sign-up page:   ${base}/subscribe`,
       `  Health:         ${base}/healthz   Ready: ${base}/readyz`,
-      `  Admin API:      ${base}/api/v1/admin  (token: npm run cli -- admin-token --role admin --sub you@impro.lv)`,
+      `  Admin API:      ${base}/api/v1/admin  (docs: ${base}/admin/api; token: npm run cli -- admin-token --role admin --sub you@impro.lv)`,
+      ...(adminLink
+        ? [`  First sign-in:  admin@impro.lv: set its password once, within 24 h, at`, `                  ${adminLink.url}`]
+        : []),
+      '  Staff:          npm run cli -- staff add --email E --role marketer|dpo|admin (prints a set-password link)',
       `  Outgoing mail:  ${embedded.config.mailSinkDir}${embedded.config.smtpUrl && !baseConfig.smtpUrl ? ' (.eml files)' : ''}`,
       ...mailboxLines(embedded.config, !baseConfig.smtpUrl),
       `  Listening on port ${port}; Ctrl-C stops everything.`,

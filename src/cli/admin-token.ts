@@ -5,6 +5,15 @@ import { parseOptions, type CliCommand } from './command';
 
 export const adminTokenCommand: CliCommand = {
   summary: 'admin-token --role marketer|dpo|admin --sub EMAIL [--ttl 8h]: print an admin API token (at most ADMIN_JWT_MAX_TTL)',
+  help: `usage: npm run cli -- admin-token --role marketer|dpo|admin --sub EMAIL [--ttl 8h]
+
+Prints a Bearer token for scripts that call /api/v1/admin.
+
+options:
+  --role ROLE   marketer, dpo or admin (required)
+  --sub EMAIL   who the token speaks for; recorded in the audit trail (required)
+  --ttl TIME    lifetime such as 30m, 8h or 7d (default 8h)
+  --help        this text`,
   async run(args) {
     const { values } = parseOptions(args, {
       role: { type: 'string' },

@@ -16,6 +16,21 @@ const USAGE = `campaign create --name N --subject S --mjml FILE [--list ${DEFAUL
 
 export const campaignCommand: CliCommand = {
   summary: 'campaign create|list|show|preview|send|pause|resume|cancel|test …: manage newsletter campaigns (run without arguments for usage)',
+  help: `usage: npm run cli -- ${USAGE}
+
+Manages newsletter campaigns with the same rules as the admin API; JSON on stdout.
+
+options:
+  --name N            campaign name (create)
+  --subject S         subject line; merge fields such as {{name}} allowed (create)
+  --mjml FILE         the MJML source file (create)
+  --list SLUG         the list to send to (default ${DEFAULT_LIST})
+  --preheader P       the preview text inboxes show after the subject
+  --status STATE      filter for list: ${CAMPAIGN_STATES.join(', ')}
+  --at TIME           send: schedule instead of sending now (local time, ISO)
+  --time-zone ZONE    send: the zone of --at (default Europe/Riga)
+  --to EMAIL          test: a recipient of the test mail (repeatable)
+  --help              this text`,
   async run(args) {
     const { values, positionals } = parseOptions(args, {
       name: { type: 'string' },

@@ -2,6 +2,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 export interface CliCommand {
   summary: string;
+  /** The full usage with every option, printed for `--help` (see src/cli.ts). */
+  help: string;
   /** Returns the exit code (0 when omitted). */
   run(args: string[]): Promise<number | void>;
 }

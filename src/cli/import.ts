@@ -7,6 +7,16 @@ import { withContainer } from './with-container';
 
 export const importCommand: CliCommand = {
   summary: 'import FILE.csv [--list e-jaunumi] [--source TEXT] [--json]: import subscribers with their consent date and source',
+  help: `usage: npm run cli -- import FILE.csv [--list ${DEFAULT_LIST}] [--source TEXT] [--json]
+
+Imports subscribers with the date and source of their consent (columns: email, name, locale,
+consent_date, source). Opt-outs, suppressions and erasures are honoured.
+
+options:
+  --list SLUG     the list to import into (default ${DEFAULT_LIST})
+  --source TEXT   the consent source for rows without one
+  --json          print the report as JSON
+  --help          this text`,
   async run(args) {
     const { values, positionals } = parseOptions(args, {
       list: { type: 'string', default: DEFAULT_LIST },

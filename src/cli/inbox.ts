@@ -14,6 +14,7 @@ options:
 
 export const inboxCommand: CliCommand = {
   summary: 'inbox FILE.eml... [--mailbox URL]: drop messages into the polled mailbox (Maildir, or APPEND over IMAP)',
+  help: HELP,
   async run(args) {
     const { values, positionals } = parseOptions(args, { mailbox: { type: 'string' }, help: { type: 'boolean', default: false } });
     if (values.help) {

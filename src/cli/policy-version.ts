@@ -5,6 +5,15 @@ import { withContainer } from './with-container';
 
 export const policyVersionCommand: CliCommand = {
   summary: 'policy-version FILE.txt --consent-lv TEXT --consent-en TEXT [--effective-at ISO-DATE]: register a privacy-policy version',
+  help: `usage: npm run cli -- policy-version FILE.txt --consent-lv TEXT --consent-en TEXT [--effective-at ISO-DATE]
+
+Registers a new version of the privacy policy; consents given from its effective date name it.
+
+options:
+  --consent-lv TEXT       the consent text shown on the sign-up form, in Latvian (required)
+  --consent-en TEXT       the same in English (required)
+  --effective-at DATE     when it takes effect (default now)
+  --help                  this text`,
   async run(args) {
     const { values, positionals } = parseOptions(args, {
       'consent-lv': { type: 'string' },

@@ -13,6 +13,7 @@ import { inboundMessageModel } from './inbound-message.model';
 import { listModel } from './list.model';
 import { optOutModel } from './opt-out.model';
 import { policyVersionModel } from './policy-version.model';
+import { staffModel } from './staff.model';
 import { subscriberModel } from './subscriber.model';
 import { subscriptionModel } from './subscription.model';
 import { suppressionModel } from './suppression.model';
@@ -32,6 +33,7 @@ export function createModels(conn: Connection) {
     lists: listModel(conn),
     optOuts: optOutModel(conn),
     policyVersions: policyVersionModel(conn),
+    staff: staffModel(conn),
     subscribers: subscriberModel(conn),
     subscriptions: subscriptionModel(conn),
     suppressions: suppressionModel(conn),

@@ -7,7 +7,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { AppError, ErrorCodes } from '../errors';
 
-export type LinkPurpose = 'unsubscribe' | 'confirm' | 'verify';
+export type LinkPurpose = 'unsubscribe' | 'confirm' | 'verify' | 'staff-password';
 
 /**
  * What a VERP return path (`bounces+TOKEN@…`) names: the subscriber a mail went to and the campaign
@@ -20,7 +20,7 @@ export interface BounceClaims {
 
 export interface LinkClaims {
   purpose: LinkPurpose;
-  /** Subscriber id (24 hex) — or, for `verify`, the data-subject request id. */
+  /** Subscriber id (24 hex) — or, for `verify`, the data-subject request id; for `staff-password`, the staff id. */
   subject: string;
   /** The list the link is about; absent means every list. */
   list?: string;
@@ -43,7 +43,8 @@ export interface SigningKey {
 }
 
 const VERSION = 1;
-const PURPOSES: LinkPurpose[] = ['unsubscribe', 'confirm', 'verify'];
+// New purposes go at the end: a token stores its purpose's index.
+const PURPOSES: LinkPurpose[] = ['unsubscribe', 'confirm', 'verify', 'staff-password'];
 const MAC_BYTES = 16;
 const FLAG_LIST = 1;
 const FLAG_CAMPAIGN = 2;

@@ -1,5 +1,5 @@
 // Only specially authorised persons see the data (privacy policy clause 3): every admin route needs a
-// valid bearer token, and each router names the roles it admits.
+// valid bearer token or a console session, and each router names the roles it admits.
 import type { NextFunction, Request, Response } from 'express';
 import { verifyAdminToken, type AdminJwtSettings, type AdminPrincipal, type AdminRole } from '../domain/admin-token';
 import type { Actor } from '../domain/audit';
@@ -13,6 +13,8 @@ declare module 'express-serve-static-core' {
 
 export function authenticate(settings: AdminJwtSettings) {
   return (req: Request, _res: Response, next: NextFunction) => {
+    // A console session cookie already authenticated the request (see staff-session.ts).
+    if (req.principal && req.staffSession) return next();
     const header = req.get('authorization') ?? '';
     const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(header);
     if (!match) return next(new AppError(ErrorCodes.UNAUTHENTICATED, 'Authorization: Bearer <token> required'));

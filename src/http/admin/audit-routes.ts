@@ -5,7 +5,7 @@ import { actorOf, requireRole } from '../admin-auth';
 import { parseOr400 } from '../validate';
 import { caseSensitiveRouter } from '../router';
 
-const query = z.object({
+export const query = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   before: z.coerce.date().optional(),
 });

@@ -16,12 +16,12 @@ const draftFields = {
   preheader: z.string().max(300),
   mjml: z.string().min(1).max(500_000),
 };
-const createBody = z.strictObject({ ...draftFields, preheader: draftFields.preheader.default('') });
-const updateBody = z.strictObject(draftFields).partial();
-const sendBody = z.strictObject({ at: z.string().max(40).optional(), timeZone: z.string().max(64).optional() });
-const testBody = z.strictObject({ to: z.array(z.string().max(254)).min(1).max(20) });
-const listQuery = z.strictObject({ status: z.enum(CAMPAIGN_STATES).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
-const idParam = z.strictObject({ id: z.string().regex(/^[0-9a-f]{24}$/, 'not a campaign id') });
+export const createBody = z.strictObject({ ...draftFields, preheader: draftFields.preheader.default('') });
+export const updateBody = z.strictObject(draftFields).partial();
+export const sendBody = z.strictObject({ at: z.string().max(40).optional(), timeZone: z.string().max(64).optional() });
+export const testBody = z.strictObject({ to: z.array(z.string().max(254)).min(1).max(20) });
+export const listQuery = z.strictObject({ status: z.enum(CAMPAIGN_STATES).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
+export const idParam = z.strictObject({ id: z.string().regex(/^[0-9a-f]{24}$/, 'not a campaign id') });
 
 // A preview is marketer-authored HTML: no scripts, but its images may come from anywhere.
 const PREVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src https: http: data:; font-src https:";

@@ -9,9 +9,9 @@ import { caseSensitiveRouter } from '../router';
 
 const localized = z.strictObject({ lv: z.string().trim().min(1).max(200), en: z.string().trim().min(1).max(200) });
 const description = z.strictObject({ lv: z.string().trim().max(1000), en: z.string().trim().max(1000) });
-const createBody = z.strictObject({ slug: z.string().regex(LIST_SLUG), name: localized, description: description.optional(), public: z.boolean().optional() });
-const updateBody = z.strictObject({ name: localized.optional(), description: description.optional(), public: z.boolean().optional() });
-const slugParam = z.strictObject({ slug: z.string().regex(LIST_SLUG, 'not a list name') });
+export const createBody = z.strictObject({ slug: z.string().regex(LIST_SLUG), name: localized, description: description.optional(), public: z.boolean().optional() });
+export const updateBody = z.strictObject({ name: localized.optional(), description: description.optional(), public: z.boolean().optional() });
+export const slugParam = z.strictObject({ slug: z.string().regex(LIST_SLUG, 'not a list name') });
 
 export function listRoutes(c: Pick<Container, 'lists' | 'audit'>): Router {
   const router = caseSensitiveRouter();

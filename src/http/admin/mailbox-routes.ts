@@ -9,7 +9,7 @@ import { parseOr400 } from '../validate';
 import { caseSensitiveRouter } from '../router';
 import { suppressionRoutes } from './suppression-routes';
 
-const reviewQuery = z.strictObject({
+export const reviewQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   after: z.coerce.date().optional(),
 });

@@ -7,7 +7,7 @@ import { actorOf, requireRole } from '../admin-auth';
 import { parseOr400 } from '../validate';
 import { caseSensitiveRouter } from '../router';
 
-const newVersion = z.strictObject({
+export const newVersion = z.strictObject({
   text: z.string().trim().min(1).max(200_000),
   consentText: z.strictObject({ lv: z.string().trim().min(1).max(2000), en: z.string().trim().min(1).max(2000) }),
   effectiveAt: z.coerce.date().optional(),

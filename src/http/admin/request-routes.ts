@@ -9,7 +9,7 @@ import { personNameSchema } from '../person-name-schema';
 import { parseOr400 } from '../validate';
 import { caseSensitiveRouter } from '../router';
 
-const newRequest = z.strictObject({
+export const newRequest = z.strictObject({
   type: z.enum(REQUEST_TYPES),
   email: z.string().max(320),
   channel: z.enum(REQUEST_CHANNELS).default('admin'),
@@ -25,21 +25,21 @@ const newRequest = z.strictObject({
     .optional(),
   locale: z.enum(['lv', 'en']).optional(),
 });
-const listQuery = z.strictObject({
+export const listQuery = z.strictObject({
   status: z.enum(['open', 'overdue', 'done']).default('open'),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 const reason = z.string().trim().min(1).max(2000);
-const extendBody = z.strictObject({ reason, months: z.number().int().min(1).max(2).optional() });
-const rejectBody = z.strictObject({ reason });
-const completeBody = z.strictObject({ note: z.string().max(2000).optional() });
-const rectifyBody = z
+export const extendBody = z.strictObject({ reason, months: z.number().int().min(1).max(2).optional() });
+export const rejectBody = z.strictObject({ reason });
+export const completeBody = z.strictObject({ note: z.string().max(2000).optional() });
+export const rectifyBody = z
   .strictObject({ name: personNameSchema.optional(), locale: z.enum(['lv', 'en']).optional() })
   .refine((b) => b.name !== undefined || b.locale !== undefined, 'name or locale is required');
-const restrictionBody = z.strictObject({ note: z.string().max(2000).optional() });
+export const restrictionBody = z.strictObject({ note: z.string().max(2000).optional() });
 // Actions without input (resend-verification, retry) ignore whatever body comes.
-const noBody = z.unknown();
-const idParam = z.strictObject({ id: z.string().regex(/^[0-9a-f]{24}$/, 'not an id') });
+export const noBody = z.unknown();
+export const idParam = z.strictObject({ id: z.string().regex(/^[0-9a-f]{24}$/, 'not an id') });
 
 export function requestRoutes(c: Pick<Container, 'requests' | 'restrictions' | 'audit'>): Router {
   const router = caseSensitiveRouter();

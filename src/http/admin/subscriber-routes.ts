@@ -16,8 +16,8 @@ import { caseSensitiveRouter } from '../router';
 // 100,000 rows of address, name, locale, date and source stay well under this.
 const IMPORT_BODY_LIMIT = '25mb';
 
-const searchQuery = z.strictObject({ email: z.string().min(1).max(512) });
-const importQuery = z.strictObject({
+export const searchQuery = z.strictObject({ email: z.string().min(1).max(512) });
+export const importQuery = z.strictObject({
   list: z.string().regex(LIST_SLUG).default(DEFAULT_LIST),
   source: z.string().trim().min(1).max(200).optional(),
 });

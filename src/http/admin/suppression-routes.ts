@@ -9,9 +9,9 @@ import { hashEmail, normalizeEmail } from '../../domain/email-address';
 import { actorOf, requireRole } from '../admin-auth';
 import { parseOr400 } from '../validate';
 
-const searchQuery = z.strictObject({ email: z.string().min(1).max(512) });
-const idParam = z.strictObject({ id: z.string().regex(/^[0-9a-f]{24}$/, 'not an id') });
-const liftBody = z.strictObject({ reason: z.string().trim().min(1).max(2000) });
+export const searchQuery = z.strictObject({ email: z.string().min(1).max(512) });
+export const idParam = z.strictObject({ id: z.string().regex(/^[0-9a-f]{24}$/, 'not an id') });
+export const liftBody = z.strictObject({ reason: z.string().trim().min(1).max(2000) });
 
 export function suppressionRoutes(c: Pick<Container, 'suppressions' | 'ledger' | 'audit' | 'config'>): Router {
   const router = caseSensitiveRouter();

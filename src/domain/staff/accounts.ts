@@ -1,0 +1,167 @@
+// Staff accounts: invite, set a password through a one-time link, change role, deactivate, reset
+// the second factor. Every change is audited; every change of who may do what ends the person's
+// sessions.
+import type { Models } from '../../data/models';
+import type { StaffDoc } from '../../data/staff.model';
+import { ConflictError, DuplicateError, NotFoundError, isDuplicateKeyError } from '../../errors';
+import { escapeHtml } from '../../html';
+import type { Mailer } from '../../mail/mailer';
+import type { AdminRole } from '../admin-token';
+import type { Actor, AuditLog } from '../audit';
+import { normalizeEmail } from '../email-address';
+import { InvalidTokenError } from '../link-token';
+import type { PasswordLink, PasswordLinks } from './password-links';
+import { assertAcceptablePassword, type PasswordHasher } from './passwords';
+import type { StaffSessions } from './sessions';
+
+export interface StaffView {
+  id: string;
+  email: string;
+  name: string;
+  role: AdminRole;
+  status: 'invited' | 'active' | 'deactivated';
+  totpEnabled: boolean;
+  failedAttempts: number;
+  lastLoginAt: Date | null;
+  createdAt: Date | null;
+}
+
+export function staffView(s: StaffDoc): StaffView {
+  return {
+    id: String(s._id),
+    email: s.email,
+    name: s.name ?? '',
+    role: s.role as AdminRole,
+    status: s.status as StaffView['status'],
+    totpEnabled: Boolean(s.totpSecret),
+    failedAttempts: s.failedAttempts ?? 0,
+    lastLoginAt: s.lastLoginAt ?? null,
+    createdAt: (s as { createdAt?: Date }).createdAt ?? null,
+  };
+}
+
+/** Staff addresses compare whole, case-insensitively (unlike subscribers' local parts). */
+export function staffEmail(input: unknown): string {
+  return normalizeEmail(input).toLowerCase();
+}
+
+const HEX24 = /^[0-9a-f]{24}$/;
+
+export type MailedLink = PasswordLink & { mailed: boolean };
+
+export class StaffAccounts {
+  constructor(
+    private readonly deps: {
+      models: Models;
+      hasher: PasswordHasher;
+      links: PasswordLinks;
+      sessions: StaffSessions;
+      mailer: Mailer;
+      audit: AuditLog;
+      now: () => Date;
+    },
+  ) {}
+
+  async list(): Promise<StaffView[]> {
+    const all = await this.deps.models.staff.find().sort({ email: 1 }).lean();
+    return all.map((s) => staffView(s as StaffDoc));
+  }
+
+  async get(id: string): Promise<StaffView> {
+    return staffView(await this.load(id));
+  }
+
+  /** Creates an invited account and mails (and returns) its one-time link to set a password. */
+  async invite(input: { email: string; role: AdminRole; name?: string }, actor: Actor): Promise<{ staff: StaffView; link: MailedLink }> {
+    const email = staffEmail(input.email);
+    let doc: StaffDoc;
+    try {
+      doc = (await this.deps.models.staff.create({ email, name: input.name ?? '', role: input.role, status: 'invited' })).toObject() as StaffDoc;
+    } catch (err) {
+      if (isDuplicateKeyError(err)) throw new DuplicateError(`a staff account for ${email} exists already`);
+      throw err;
+    }
+    const link = await this.mailLink(doc);
+    await this.deps.audit.record(actor, 'staff.invite', email, { role: input.role });
+    return { staff: staffView(doc), link };
+  }
+
+  /** A new one-time link for an existing account (a forgotten password, a lost invitation). */
+  async reissueLink(id: string, actor: Actor): Promise<{ staff: StaffView; link: MailedLink }> {
+    const doc = await this.load(id);
+    if (doc.status === 'deactivated') throw new ConflictError('the account is deactivated');
+    const link = await this.mailLink(doc);
+    await this.deps.audit.record(actor, 'staff.password-link', doc.email);
+    return { staff: staffView(doc), link };
+  }
+
+  /** Sets the password named by a one-time link; the account becomes active and its sessions end. */
+  async setPassword(token: unknown, password: string, ip?: string): Promise<StaffView> {
+    const link = this.deps.links.verify(token);
+    assertAcceptablePassword(password);
+    const doc = await this.deps.models.staff.findById(link.staffId).lean<StaffDoc>();
+    if (!doc || doc.status === 'deactivated') throw new InvalidTokenError('the link no longer applies');
+    await this.deps.links.consume(link);
+    const now = this.deps.now();
+    await this.deps.models.staff.updateOne(
+      { _id: link.staffId },
+      { $set: { password: await this.deps.hasher.hash(password), passwordChangedAt: now, status: 'active', failedAttempts: 0 } },
+    );
+    await this.deps.sessions.revokeAll(link.staffId);
+    await this.deps.audit.record({ sub: doc.email, role: doc.role, ip }, 'staff.password.set', doc.email);
+    return staffView({ ...doc, status: 'active' });
+  }
+
+  async changeRole(id: string, role: AdminRole, actor: Actor): Promise<StaffView> {
+    const doc = await this.load(id);
+    if (doc.email === actor.sub) throw new ConflictError('you cannot change your own role');
+    await this.deps.models.staff.updateOne({ _id: id }, { $set: { role } });
+    const ended = await this.deps.sessions.revokeAll(id);
+    await this.deps.audit.record(actor, 'staff.role', doc.email, { from: doc.role, to: role, sessionsEnded: ended });
+    return staffView({ ...doc, role });
+  }
+
+  async deactivate(id: string, actor: Actor): Promise<StaffView> {
+    const doc = await this.load(id);
+    if (doc.email === actor.sub) throw new ConflictError('you cannot deactivate your own account');
+    await this.deps.models.staff.updateOne({ _id: id }, { $set: { status: 'deactivated' } });
+    const ended = await this.deps.sessions.revokeAll(id);
+    await this.deps.audit.record(actor, 'staff.deactivate', doc.email, { sessionsEnded: ended });
+    return staffView({ ...doc, status: 'deactivated' });
+  }
+
+  /** Removes the second factor (a lost phone); the person enrols again at the next sign-in. */
+  async resetTotp(id: string, actor: Actor): Promise<StaffView> {
+    const doc = await this.load(id);
+    await this.deps.models.staff.updateOne({ _id: id }, { $unset: { totpSecret: 1, totpEnabledAt: 1 } });
+    const ended = await this.deps.sessions.revokeAll(id);
+    await this.deps.audit.record(actor, 'staff.totp.reset', doc.email, { sessionsEnded: ended });
+    return staffView({ ...doc, totpSecret: undefined });
+  }
+
+  private async load(id: string): Promise<StaffDoc> {
+    if (!HEX24.test(id)) throw new NotFoundError('staff member');
+    const doc = await this.deps.models.staff.findById(id).lean<StaffDoc>();
+    if (!doc) throw new NotFoundError('staff member');
+    return doc;
+  }
+
+  private async mailLink(doc: StaffDoc): Promise<MailedLink> {
+    const link = this.deps.links.issue(String(doc._id));
+    const hours = Math.round((link.expiresAt.getTime() - this.deps.now().getTime()) / 3_600_000);
+    const lv = `Labdien! Lai iestatītu paroli e-Jaunumi konsolei, atveriet šo saiti (derīga ${hours} h, izmantojama vienu reizi):`;
+    const en = `Hello! To set your password for the e-Jaunumi console, open this link (valid for ${hours} h, usable once):`;
+    try {
+      await this.deps.mailer.send({
+        to: doc.email,
+        subject: 'e-Jaunumi: paroles iestatīšana / set your password',
+        text: `${lv}\n${link.url}\n\n${en}\n${link.url}\n`,
+        html: `<p>${escapeHtml(lv)}</p><p><a href="${escapeHtml(link.url)}">${escapeHtml(link.url)}</a></p><p>${escapeHtml(en)}</p>`,
+      });
+      return { ...link, mailed: true };
+    } catch {
+      // The account exists and the link is valid: the CLI prints it, an admin can send a new one.
+      return { ...link, mailed: false };
+    }
+  }
+}
