@@ -26,7 +26,13 @@ export interface PollSummary {
   oldestWaitingAt?: Date;
 }
 
+/** What waits for a decision: the poller could not act on it (review) or failed. */
 const REVIEW_OUTCOMES: Array<'review' | 'failed'> = ['review', 'failed'];
+/**
+ * The review queue also lists what the poller did not act on and left in the inbox for a person
+ * (invariant 10): the DPO sees it beside the rest, marked `kept`, though nothing there needs them.
+ */
+const QUEUE_OUTCOMES: Array<'review' | 'failed' | 'kept'> = [...REVIEW_OUTCOMES, 'kept'];
 
 export class MailboxReport {
   constructor(private readonly deps: { models: Models; redis: Redis; prefix: string; now: () => Date }) {}
@@ -41,9 +47,10 @@ export class MailboxReport {
 
   async metrics() {
     const { models, redis, now } = this.deps;
-    const [stored, reviewSize, stuck, byKind] = await Promise.all([
+    const [stored, reviewSize, keptInInbox, stuck, byKind] = await Promise.all([
       redis.get(this.lastPollKey),
       models.inboundMessages.countDocuments({ outcome: { $in: REVIEW_OUTCOMES } }),
+      models.inboundMessages.countDocuments({ outcome: 'kept' }),
       // Recorded but never finished: a poller died in the middle of its effects.
       models.inboundMessages.findOne({ outcome: 'received' }, { receivedAt: 1 }).sort({ receivedAt: 1 }).lean(),
       models.inboundMessages.aggregate<{ _id: string | null; count: number }>([{ $group: { _id: '$kind', count: { $sum: 1 } } }]),
@@ -53,6 +60,7 @@ export class MailboxReport {
     return {
       lastPoll: lastPoll ?? null,
       reviewSize,
+      keptInInbox,
       // null: never polled; 0: nothing waits.
       oldestUnprocessedAgeMs: waitingSince.length > 0 ? Math.max(0, now().getTime() - Math.min(...waitingSince)) : lastPoll ? 0 : null,
       totalsByKind: Object.fromEntries(byKind.map((k) => [k._id ?? 'unknown', k.count])),
@@ -61,7 +69,7 @@ export class MailboxReport {
 
   /** Oldest first: a queue someone works through. */
   async reviewQueue(opts: { limit: number; after?: Date }) {
-    const filter = { outcome: { $in: REVIEW_OUTCOMES }, ...(opts.after ? { receivedAt: { $gt: opts.after } } : {}) };
+    const filter = { outcome: { $in: QUEUE_OUTCOMES }, ...(opts.after ? { receivedAt: { $gt: opts.after } } : {}) };
     const items = await this.deps.models.inboundMessages
       .find(filter, { raw: 0, classification: 0 })
       .sort({ receivedAt: 1, _id: 1 })

@@ -91,7 +91,7 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'post', path: '/requests/:id/retry', tag: 'Requests', summary: 'Retry a failed fulfilment', roles: DPO, params: requests.idParam, response: json(200, 'the request') },
 
   { method: 'get', path: '/audit', tag: 'Audit', summary: 'The audit trail, newest first (reading it is audited)', roles: DPO, query: audit.query, response: json(200, '{items: [{id, actor, role, action, target, ip, at, details}]}') },
-  { method: 'get', path: '/mailbox/review', tag: 'Mailbox', summary: 'Messages waiting for a person', roles: DPO, query: mailbox.reviewQuery, response: json(200, '{items: [message]}') },
+  { method: 'get', path: '/mailbox/review', tag: 'Mailbox', summary: 'Messages the poller did not act on: to decide (review, failed) or left in the inbox for a person (kept)', roles: DPO, query: mailbox.reviewQuery, response: json(200, '{items: [message]}') },
   { method: 'get', path: '/policy-versions', tag: 'Policy', summary: 'Privacy-policy versions', roles: DPO, response: json(200, '{items: [version]}') },
   { method: 'post', path: '/policy-versions', tag: 'Policy', summary: 'Register a new version', roles: DPO, body: policies.newVersion, response: json(201, 'the version') },
   { method: 'get', path: '/consent-coverage', tag: 'Policy', summary: 'Active consents per policy version', roles: DPO, response: json(200, 'coverage per version') },
