@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config';
 import { createContainer, type Container } from '../src/container';
-import { issueAdminToken, type AdminRole } from '../src/domain/admin-token';
+import { issueAdminToken, type AdminRole } from '../src/domain/staff/admin-token';
 import { startFerretDb, type EmbeddedDatabase } from '../src/infra/ferretdb';
 import { freePort, waitForPort } from '../src/infra/free-port';
 import { startRedisServer, type EmbeddedRedis } from '../src/infra/redis-server';

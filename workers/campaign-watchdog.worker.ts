@@ -1,9 +1,9 @@
-// The campaign watchdog (src/domain/campaign-watchdog.ts) on a BullMQ job scheduler, one run every
+// The campaign watchdog (src/domain/campaigns/campaign-watchdog.ts) on a BullMQ job scheduler, one run every
 // JOB_LOCK_DURATION. The schedule itself lives in Redis and goes with a flush: this process looks for
 // it as often and puts it back, so a lost schedule cannot silence the watchdog that handles lost jobs.
 import { Worker } from 'bullmq';
 import type { Container } from '../src/container';
-import { CampaignWatchdog } from '../src/domain/campaign-watchdog';
+import { CampaignWatchdog } from '../src/domain/campaigns/campaign-watchdog';
 import { QueueNames } from '../src/queues/names';
 
 export const CAMPAIGN_WATCHDOG_SCHEDULER = 'campaign-watchdog';

@@ -1,8 +1,8 @@
 // Fan-out: one job per campaign (now or delayed until its scheduled time) turns it into send batches.
 import { Worker } from 'bullmq';
 import type { Container } from '../src/container';
-import { restoreCampaignJobs } from '../src/domain/campaign-scheduler';
-import { fanOutCampaign } from '../src/domain/fanout';
+import { restoreCampaignJobs } from '../src/domain/campaigns/campaign-scheduler';
+import { fanOutCampaign } from '../src/domain/campaigns/fanout';
 import { campaignWorkerOptions, type FanoutJob } from '../src/queues/campaign-jobs';
 import { QueueNames } from '../src/queues/names';
 

@@ -1,4 +1,4 @@
-// Ledger reconciliation (src/domain/ledger-reconciliation.ts) on a BullMQ job scheduler, upserted at
+// Ledger reconciliation (src/domain/consent/ledger-reconciliation.ts) on a BullMQ job scheduler, upserted at
 // start like the retention sweeps. `every` runs it once at start too, which is also what backfills
 // the opt-out records of data older than them.
 import { Worker } from 'bullmq';

@@ -2,7 +2,7 @@
 // job (resume releases it); temporary SMTP failures fail the job so BullMQ retries it with backoff.
 import { DelayedError, Worker } from 'bullmq';
 import type { Container } from '../src/container';
-import { sendBatch, type SendDeps } from '../src/domain/send-batch';
+import { sendBatch, type SendDeps } from '../src/domain/campaigns/send-batch';
 import { SendPacer } from '../src/mail/send-pacer';
 import { campaignWorkerOptions, type SendBatchJob } from '../src/queues/campaign-jobs';
 import { QueueNames } from '../src/queues/names';

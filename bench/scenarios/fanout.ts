@@ -3,7 +3,7 @@
 // added and fanoutDone is set). It runs in this process, calling the same domain function the fan-out
 // worker calls, on a queue prefix no worker listens to: the batches stay queued, so the send
 // workers' CPU does not mix into the figure.
-import { fanOutCampaign } from '../../src/domain/fanout';
+import { fanOutCampaign } from '../../src/domain/campaigns/fanout';
 import { closeQueues, createQueues } from '../../src/queues/queues';
 import { createBenchList, createCampaign } from '../campaign';
 import { log, type BenchContext } from '../context';

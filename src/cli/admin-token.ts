@@ -1,5 +1,5 @@
 import { loadConfig } from '../config';
-import { ADMIN_ROLES, issueAdminToken, type AdminRole } from '../domain/admin-token';
+import { ADMIN_ROLES, issueAdminToken, type AdminRole } from '../domain/staff/admin-token';
 import { normalizeEmail } from '../domain/email-address';
 import { parseOptions, type CliCommand } from './command';
 

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import os from 'node:os';
 import { DEFAULT_LIST } from '../data/list.model';
-import { importSubscribers, type ImportReport } from '../domain/import';
+import { importSubscribers, type ImportReport } from '../domain/consent/import';
 import { parseOptions, type CliCommand } from './command';
 import { withContainer } from './with-container';
 

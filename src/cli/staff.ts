@@ -1,4 +1,4 @@
-import { ADMIN_ROLES, type AdminRole } from '../domain/admin-token';
+import { ADMIN_ROLES, type AdminRole } from '../domain/staff/admin-token';
 import { parseOptions, type CliCommand } from './command';
 import { withContainer } from './with-container';
 

@@ -5,7 +5,7 @@ import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 // the person's own confirmed opt-in removes it.
 const optOutSchema = new Schema(
   {
-    // HMAC (EMAIL_HASH_KEY) of the address's keyed hash and the list: see src/domain/opt-outs.ts.
+    // HMAC (EMAIL_HASH_KEY) of the address's keyed hash and the list: see src/domain/consent/opt-outs.ts.
     hash: { type: String, required: true },
     list: { type: String, required: true },
     at: { type: Date, required: true },

@@ -17,7 +17,7 @@ const subscriptionSchema = new Schema(
     unsubscribedAt: { type: Date },
     policyVersion: { type: Number },
     // Transitions so far: the next one is decided by inserting the consent event keyed by this
-    // number (src/domain/subscription-state.ts). Absent on subscriptions older than the field: 0.
+    // number (src/domain/consent/subscription-state.ts). Absent on subscriptions older than the field: 0.
     version: { type: Number },
   },
   { timestamps: true },

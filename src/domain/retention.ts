@@ -5,7 +5,7 @@ import type { Config } from '../config';
 import type { Models } from '../data/models';
 import type { Logger } from '../logger';
 import type { AuditLog } from './audit';
-import type { ConsentLedger } from './consent-ledger';
+import type { ConsentLedger } from './consent/consent-ledger';
 import { emailKey } from './email-address';
 
 export const RETENTION_SWEEPS = [

@@ -1,7 +1,7 @@
 // Only specially authorised persons see the data (privacy policy clause 3): every admin route needs a
 // valid bearer token or a console session, and each router names the roles it admits.
 import type { NextFunction, Request, Response } from 'express';
-import { verifyAdminToken, type AdminJwtSettings, type AdminPrincipal, type AdminRole } from '../domain/admin-token';
+import { verifyAdminToken, type AdminJwtSettings, type AdminPrincipal, type AdminRole } from '../domain/staff/admin-token';
 import type { Actor } from '../domain/audit';
 import { AppError, ErrorCodes } from '../errors';
 

@@ -2,7 +2,7 @@
 // classifier told our own addresses and how to read a List-Unsubscribe mailto token, the proof that a
 // report concerns our mail, and the effects.
 import type { Container } from '../container';
-import { ComplaintRateGuard } from '../domain/complaint-rate-guard';
+import { ComplaintRateGuard } from '../domain/campaigns/complaint-rate-guard';
 import { BudgetedClassifier } from './classify-budget';
 import type { ClassifyOptions } from './classification';
 import { MailboxEffects } from './effects';

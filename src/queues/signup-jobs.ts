@@ -1,13 +1,13 @@
 // The `signup` queue: the HTTP handlers validate what needs no database and enqueue; the worker runs
-// the double opt-in start (src/domain/signup.ts). Every sign-up then answers in the same time
+// the double opt-in start (src/domain/consent/signup.ts). Every sign-up then answers in the same time
 // whatever the address's state (invariant 6): the lookups that differ happen here, later.
 //
 // Unlike other jobs this one carries personal data (the form as sent): the person has not been
 // written anywhere yet. Erasure removes such jobs like transactional ones.
 import { createHmac, randomBytes } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
-import type { ConsentProof, PolicyLocale } from '../domain/policy-versions';
-import type { SignupChannel } from '../domain/signup';
+import type { ConsentProof, PolicyLocale } from '../domain/consent/policy-versions';
+import type { SignupChannel } from '../domain/consent/signup';
 
 export const SignupJobs = {
   request: 'signup-request',

@@ -2,7 +2,7 @@
 // job or a second worker amounts to) and pause/resume/cancel in the middle of a campaign.
 import { expect } from 'chai';
 import { Types } from 'mongoose';
-import { sendBatch, type SendDeps } from '../../src/domain/send-batch';
+import { sendBatch, type SendDeps } from '../../src/domain/campaigns/send-batch';
 import { SendPacer } from '../../src/mail/send-pacer';
 import { createTestContext, type TestContext } from '../helpers/context';
 import { api, batchOf, copiesPerRecipient, createCampaign, seedAudience, waitForStatus } from './helpers';

@@ -2,7 +2,7 @@
 // name each recipient's subscription.
 import { expect } from 'chai';
 import { Types } from 'mongoose';
-import { fanOutCampaign } from '../../src/domain/fanout';
+import { fanOutCampaign } from '../../src/domain/campaigns/fanout';
 import type { SendBatchJob } from '../../src/queues/campaign-jobs';
 import { createTestContext, type TestContext } from '../helpers/context';
 import { createCampaign, seedAudience } from './helpers';

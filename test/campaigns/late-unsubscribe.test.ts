@@ -2,7 +2,7 @@
 // the batch is going out still stops every send that starts after it.
 import { expect } from 'chai';
 import { Types } from 'mongoose';
-import { sendBatch, type SendDeps } from '../../src/domain/send-batch';
+import { sendBatch, type SendDeps } from '../../src/domain/campaigns/send-batch';
 import { SendPacer } from '../../src/mail/send-pacer';
 import { createTestContext, type TestContext } from '../helpers/context';
 import { batchOf, copiesPerRecipient, createCampaign, seedAudience } from './helpers';

@@ -1,7 +1,7 @@
 // Newsletter rendering: MJML compiled once, validated with the marketer's own line numbers, and
 // merge fields substituted per recipient without ever becoming markup or a header.
 import { expect } from 'chai';
-import { resolveSendAt } from '../../src/domain/campaign-scheduler';
+import { resolveSendAt } from '../../src/domain/campaigns/campaign-scheduler';
 import { compileCampaign, personalise } from '../../src/mail/campaign-renderer';
 
 const SECTION = `<mj-section>

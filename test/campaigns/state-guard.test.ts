@@ -5,8 +5,8 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { ConflictError } from '../../src/errors';
-import { repairCampaignStates } from '../../src/domain/campaign-state';
-import { sendBatch, type SendDeps } from '../../src/domain/send-batch';
+import { repairCampaignStates } from '../../src/domain/campaigns/campaign-state';
+import { sendBatch, type SendDeps } from '../../src/domain/campaigns/send-batch';
 import { SendPacer } from '../../src/mail/send-pacer';
 import { createTestContext, type TestContext } from '../helpers/context';
 import { batchOf, copiesPerRecipient, createCampaign, seedAudience } from './helpers';

@@ -4,7 +4,7 @@
 import { loadConfig } from '../../src/config';
 import { createContainer } from '../../src/container';
 import { armCrashPoint } from '../../src/crash-point';
-import { importSubscribers } from '../../src/domain/import';
+import { importSubscribers } from '../../src/domain/consent/import';
 import { createLogger } from '../../src/logger';
 
 const [point, path, json] = process.argv.slice(2);

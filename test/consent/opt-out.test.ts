@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { hashEmail } from '../../src/domain/email-address';
-import { importSubscribers } from '../../src/domain/import';
+import { importSubscribers } from '../../src/domain/consent/import';
 import { createTestContext, type TestContext } from '../helpers/context';
 import { createSubscriber, DEFAULT_LIST } from '../helpers/factories';
 import { DAY, manualClock } from '../signup/helpers';
@@ -69,7 +69,7 @@ describe('consent: the opt-out record', function () {
 
   it('an erasure leaves an opt-out for every list, beside the tombstone', async () => {
     const emailHash = hashEmail('erased.optout@example.lv', t.config.emailHashKey);
-    const { Erasure } = await import('../../src/domain/erasure');
+    const { Erasure } = await import('../../src/domain/requests/erasure');
     const erasure = new Erasure({ models: t.c.models, ledger: t.c.ledger, suppressions: t.c.suppressions, optOuts: t.c.optOuts, personalQueues: [], logger: t.c.logger });
     await createSubscriber(t.c, { email: 'erased.optout@example.lv', lists: { [DEFAULT_LIST]: 'active' } });
     await erasure.erase({ emailHash, email: 'erased.optout@example.lv', requestRef: 'DSR-TEST-1', channel: 'admin' });

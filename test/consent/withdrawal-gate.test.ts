@@ -1,9 +1,9 @@
-// The withdrawal gate (src/domain/recent-withdrawals.ts) for everything that stops mail to a person,
+// The withdrawal gate (src/domain/consent/recent-withdrawals.ts) for everything that stops mail to a person,
 // and its flags once the person has come back.
 import { expect } from 'chai';
 import { Types } from 'mongoose';
-import { Erasure } from '../../src/domain/erasure';
-import { sendBatch, type SendDeps } from '../../src/domain/send-batch';
+import { Erasure } from '../../src/domain/requests/erasure';
+import { sendBatch, type SendDeps } from '../../src/domain/campaigns/send-batch';
 import { SendPacer } from '../../src/mail/send-pacer';
 import { batchOf, copiesPerRecipient, createCampaign, seedAudience } from '../campaigns/helpers';
 import { createTestContext, type TestContext } from '../helpers/context';

@@ -11,7 +11,7 @@ import { startWorkers, type RunningWorkers } from '../../workers/start';
 import { createApp } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config';
 import { createContainer, type Clock, type Container } from '../../src/container';
-import { issueAdminToken, type AdminRole } from '../../src/domain/admin-token';
+import { issueAdminToken, type AdminRole } from '../../src/domain/staff/admin-token';
 import { createLogger } from '../../src/logger';
 import { startSmtpSink, type SinkResponder, type SmtpSink } from '../../src/infra/smtp-sink';
 import { getServices, uniqueName } from './services';

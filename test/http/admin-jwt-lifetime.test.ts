@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
 import { loadConfig } from '../../src/config';
-import { issueAdminToken, verifyAdminToken } from '../../src/domain/admin-token';
+import { issueAdminToken, verifyAdminToken } from '../../src/domain/staff/admin-token';
 
 describe('admin token lifetime', () => {
   const settings = loadConfig({ NODE_ENV: 'test' }).adminJwt;

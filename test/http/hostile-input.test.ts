@@ -5,7 +5,7 @@ import express from 'express';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../src/logger';
 import { maskPath, requestLog } from '../../src/http/request-log';
-import { importSubscribers } from '../../src/domain/import';
+import { importSubscribers } from '../../src/domain/consent/import';
 import { createTestContext, type TestContext } from '../helpers/context';
 import { createSubscriber, DEFAULT_LIST } from '../helpers/factories';
 import { api, postForm, verifyTokenIn } from '../requests/helpers';

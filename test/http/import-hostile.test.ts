@@ -2,7 +2,7 @@
 // 400 naming the line, quickly, and nothing of the file comes back or goes into a log.
 import { expect } from 'chai';
 import { performance } from 'node:perf_hooks';
-import { readCsvRecords } from '../../src/domain/csv-records';
+import { readCsvRecords } from '../../src/domain/consent/csv-records';
 import { createTestContext, type TestContext } from '../helpers/context';
 
 const MB = 1024 * 1024;

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { createTestContext, type TestContext } from '../helpers/context';
 import { createSubscriber, DEFAULT_LIST } from '../helpers/factories';
 import { hashEmail } from '../../src/domain/email-address';
-import { importSubscribers } from '../../src/domain/import';
+import { importSubscribers } from '../../src/domain/consent/import';
 import { confirmUrlOf, signUpJson, to } from '../signup/helpers';
 import { api, postForm, verifyTokenIn } from './helpers';
 

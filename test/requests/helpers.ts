@@ -1,5 +1,5 @@
 // Shared by the data-subject request tests: admin API calls, verification links out of mails, form posts.
-import type { AdminRole } from '../../src/domain/admin-token';
+import type { AdminRole } from '../../src/domain/staff/admin-token';
 import type { SinkMail, TestContext } from '../helpers/context';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,6 +1,6 @@
 // A request's month (art. 12(3)) starts on a real day: not in the future, not before GDPR applied.
 import { expect } from 'chai';
-import { deadlineStart, SERVICE_START } from '../../src/domain/requests';
+import { deadlineStart, SERVICE_START } from '../../src/domain/requests/requests';
 import { createTestContext, type TestContext } from '../helpers/context';
 import { api } from './helpers';
 

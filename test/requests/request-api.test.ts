@@ -2,7 +2,7 @@
 // closing actions, metrics, roles and the audit trail.
 import { expect } from 'chai';
 import { createTestContext, type TestContext } from '../helpers/context';
-import { addCalendarMonths } from '../../src/domain/requests';
+import { addCalendarMonths } from '../../src/domain/requests/requests';
 import { api, verifyTokenIn } from './helpers';
 
 describe('requests: admin API', () => {

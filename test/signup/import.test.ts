@@ -6,7 +6,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { DEFAULT_LIST } from '../../src/data/list.model';
 import { hashEmail } from '../../src/domain/email-address';
-import { importSubscribers, parseConsentDate } from '../../src/domain/import';
+import { importSubscribers, parseConsentDate } from '../../src/domain/consent/import';
 import { ROOT_DIR } from '../../src/paths';
 import { createTestContext, type TestContext } from '../helpers/context';
 import { createSubscriber } from '../helpers/factories';

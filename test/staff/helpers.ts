@@ -2,7 +2,7 @@
 // behaves like the console in a browser (Origin, X-CSRF-Token), a clock the tests move, TOTP codes.
 import { Secret, TOTP } from 'otpauth';
 import type { Clock } from '../../src/container';
-import type { AdminRole } from '../../src/domain/admin-token';
+import type { AdminRole } from '../../src/domain/staff/admin-token';
 import { sealTotpSecret, totpSealingKey } from '../../src/domain/staff/totp-secrets';
 import { createTestContext, type ContextOptions, type TestContext } from '../helpers/context';
 

@@ -3,7 +3,7 @@
 // The routes come from the router, so a new one fails here until its area is named below.
 import { expect } from 'chai';
 import { createApp } from '../../src/app';
-import type { AdminRole } from '../../src/domain/admin-token';
+import type { AdminRole } from '../../src/domain/staff/admin-token';
 import type { TestContext } from '../helpers/context';
 import { API_ROUTES } from '../../src/http/admin/api-catalogue';
 import { adminRoutes } from './admin-routes';

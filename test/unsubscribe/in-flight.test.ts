@@ -1,4 +1,4 @@
-// The meeting point of the send worker and a withdrawal in Redis (src/domain/recent-withdrawals.ts):
+// The meeting point of the send worker and a withdrawal in Redis (src/domain/consent/recent-withdrawals.ts):
 // no mail may arrive after an unsubscribe was answered.
 import { expect } from 'chai';
 import { Types } from 'mongoose';

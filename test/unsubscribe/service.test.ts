@@ -1,7 +1,7 @@
 // UnsubscribeService, the one way every channel withdraws consent, and the metrics over it.
 import { expect } from 'chai';
 import { Types } from 'mongoose';
-import type { UnsubscribeMetrics } from '../../src/domain/unsubscribe-metrics';
+import type { UnsubscribeMetrics } from '../../src/domain/consent/unsubscribe-metrics';
 import { createTestContext, type TestContext } from '../helpers/context';
 import { DEFAULT_LIST, SECOND_LIST, createSecondList, statesOf, subscriberWithLink, withdrawals } from './helpers';
 

@@ -6,7 +6,7 @@ import type { StaffDoc } from '../../data/staff.model';
 import { ConflictError, DuplicateError, NotFoundError, isDuplicateKeyError } from '../../errors';
 import { escapeHtml } from '../../html';
 import type { Mailer } from '../../mail/mailer';
-import type { AdminRole } from '../admin-token';
+import type { AdminRole } from './admin-token';
 import type { Actor, AuditLog } from '../audit';
 import { normalizeEmail } from '../email-address';
 import { InvalidTokenError } from '../link-token';

@@ -5,7 +5,7 @@
 // deactivation or a TOTP reset ends them all.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { AdminRole } from '../admin-token';
+import type { AdminRole } from './admin-token';
 
 /** `totp`: password accepted, code pending; `enrol`: password accepted, TOTP must be set up first. */
 export type SessionStage = 'active' | 'totp' | 'enrol';

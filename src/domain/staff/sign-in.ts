@@ -4,7 +4,7 @@
 import type { Models } from '../../data/models';
 import type { StaffDoc } from '../../data/staff.model';
 import { AppError, ErrorCodes } from '../../errors';
-import type { AdminRole } from '../admin-token';
+import type { AdminRole } from './admin-token';
 import type { AuditLog } from '../audit';
 import { staffEmail } from './accounts';
 import { assertAcceptablePassword, type PasswordHasher } from './passwords';

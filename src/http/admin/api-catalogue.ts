@@ -2,7 +2,7 @@
 // very zod schemas the route validates with (imported from the route files). A test compares this
 // list with the router, so a route cannot exist undocumented.
 import { z } from 'zod';
-import type { AdminRole } from '../../domain/admin-token';
+import type { AdminRole } from '../../domain/staff/admin-token';
 import * as audit from './audit-routes';
 import * as campaigns from './campaign-routes';
 import * as lists from './list-routes';

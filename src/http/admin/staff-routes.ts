@@ -3,7 +3,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Container } from '../../container';
-import { ADMIN_ROLES } from '../../domain/admin-token';
+import { ADMIN_ROLES } from '../../domain/staff/admin-token';
 import { actorOf, requireRole } from '../admin-auth';
 import { parseOr400 } from '../validate';
 import { describeMe } from './staff-auth-routes';

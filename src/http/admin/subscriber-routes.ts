@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Container } from '../../container';
 import { DEFAULT_LIST, LIST_SLUG } from '../../data/list.model';
 import { emailKey, normalizeEmail } from '../../domain/email-address';
-import { importSubscribers } from '../../domain/import';
+import { importSubscribers } from '../../domain/consent/import';
 import { NotFoundError, ValidationError } from '../../errors';
 import { actorOf, requireRole } from '../admin-auth';
 import { parseOr400 } from '../validate';

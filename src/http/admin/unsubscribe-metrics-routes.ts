@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Container } from '../../container';
-import { measureUnsubscribes } from '../../domain/unsubscribe-metrics';
+import { measureUnsubscribes } from '../../domain/consent/unsubscribe-metrics';
 import { requireRole } from '../admin-auth';
 import { caseSensitiveRouter } from '../router';
 

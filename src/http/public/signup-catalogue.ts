@@ -3,7 +3,7 @@
 // rarely; policy versions never change once registered. A list or version the cache does not know
 // triggers a reload (lists: at most one per second), the same for every address: it reveals nothing.
 import type { Models } from '../../data/models';
-import { consentProof, type ConsentProof, type PolicyLocale, type PolicyVersion, type PolicyVersions } from '../../domain/policy-versions';
+import { consentProof, type ConsentProof, type PolicyLocale, type PolicyVersion, type PolicyVersions } from '../../domain/consent/policy-versions';
 
 const LISTS_MAX_AGE_MS = 30_000;
 const POLICIES_MAX_AGE_MS = 10_000;

@@ -5,7 +5,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Container } from '../../container';
 import { LIST_SLUG } from '../../data/list.model';
-import type { Preferences } from '../../domain/unsubscribe';
+import type { Preferences } from '../../domain/consent/unsubscribe';
 import { negotiateLocale, type Locale } from '../locale';
 import type { PageRenderer } from '../pages';
 import { parseOr400 } from '../validate';

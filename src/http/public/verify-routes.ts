@@ -5,7 +5,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Container } from '../../container';
 import type { RequestType } from '../../data/data-subject-request.model';
-import type { VerifyOutcome } from '../../domain/requests';
+import type { VerifyOutcome } from '../../domain/requests/requests';
 import { negotiateLocale, type Locale } from '../locale';
 import { personNameSchema } from '../person-name-schema';
 import { parseOr400 } from '../validate';

@@ -2,11 +2,11 @@
 // a job retried after the sign-up was confirmed, superseded or cancelled (one-click on the pending
 // sign-up) sends nothing, which is what makes the job idempotent enough to retry.
 import { Types } from 'mongoose';
-import type { Models } from '../data/models';
-import type { EmailTemplates } from '../mail/email-templates';
-import type { ListHeaderBuilder } from '../mail/list-headers';
-import type { Mailer } from '../mail/mailer';
-import type { LinkTokenSigner } from './link-token';
+import type { Models } from '../../data/models';
+import type { EmailTemplates } from '../../mail/email-templates';
+import type { ListHeaderBuilder } from '../../mail/list-headers';
+import type { Mailer } from '../../mail/mailer';
+import type { LinkTokenSigner } from '../link-token';
 import type { Suppressions } from './suppressions';
 
 export type SignupMailResult = 'sent' | 'skipped';

@@ -3,12 +3,12 @@
 // (so no import can re-add them) and the consent ledger stays, anonymised, as evidence.
 // Idempotent: a second run finds nothing left to remove and records nothing new.
 import type { Queue } from 'bullmq';
-import type { Models } from '../data/models';
-import type { Logger } from '../logger';
-import type { ConsentLedger } from './consent-ledger';
-import type { OptOuts } from './opt-outs';
-import { emailKey } from './email-address';
-import type { Suppressions } from './suppressions';
+import type { Models } from '../../data/models';
+import type { Logger } from '../../logger';
+import type { ConsentLedger } from '../consent/consent-ledger';
+import type { OptOuts } from '../consent/opt-outs';
+import { emailKey } from '../email-address';
+import type { Suppressions } from '../consent/suppressions';
 
 export interface ErasureTarget {
   emailHash: string;

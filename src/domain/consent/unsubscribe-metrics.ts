@@ -2,7 +2,7 @@
 // Gmail and Yahoo want one-click honoured within two days; here a withdrawal takes effect when its
 // request's database write commits (the send worker re-reads the subscription before each send), so
 // the delay measured is the one from receiving the request to that commit.
-import type { Models } from '../data/models';
+import type { Models } from '../../data/models';
 
 const DAY_MS = 86_400_000;
 

@@ -7,13 +7,13 @@
 // subscribers (the unique emailKey index sorts out the ones that already exist, also against a
 // concurrent sign-up), lookups only for those, and one bulk insert each of subscriptions and events.
 import { Types } from 'mongoose';
-import { crashPoint } from '../crash-point';
-import type { Models } from '../data/models';
-import { ValidationError } from '../errors';
+import { crashPoint } from '../../crash-point';
+import type { Models } from '../../data/models';
+import { ValidationError } from '../../errors';
 import type { ConsentLedger, ConsentEventInput } from './consent-ledger';
 import { readCsvRecords } from './csv-records';
-import { checkPersonName } from './person-name';
-import { emailKey, hashEmail, normalizeEmail } from './email-address';
+import { checkPersonName } from '../person-name';
+import { emailKey, hashEmail, normalizeEmail } from '../email-address';
 import { OptOuts } from './opt-outs';
 import type { PolicyVersion, PolicyVersions } from './policy-versions';
 import { transitionEventId } from './subscription-state';

@@ -2,8 +2,8 @@
 // a lifetime no longer than ADMIN_JWT_MAX_TTL (a leaked token with `exp` in the year 5000 is
 // otherwise a permanent key).
 import jwt from 'jsonwebtoken';
-import { parseDuration } from '../config';
-import { AppError, ErrorCodes } from '../errors';
+import { parseDuration } from '../../config';
+import { AppError, ErrorCodes } from '../../errors';
 
 export const ADMIN_ROLES = ['marketer', 'dpo', 'admin'] as const;
 export type AdminRole = (typeof ADMIN_ROLES)[number];

@@ -1,9 +1,9 @@
 // When campaign work runs: the fan-out now or at a scheduled time (a delayed BullMQ job with one id
 // per campaign), paused batches released on resume, and a catch-up for schedules Redis lost.
-import type { Models } from '../data/models';
-import { ValidationError } from '../errors';
-import { CampaignJobs, fanoutJobId, type FanoutJob, type SendBatchJob } from '../queues/campaign-jobs';
-import type { Queues } from '../queues/queues';
+import type { Models } from '../../data/models';
+import { ValidationError } from '../../errors';
+import { CampaignJobs, fanoutJobId, type FanoutJob, type SendBatchJob } from '../../queues/campaign-jobs';
+import type { Queues } from '../../queues/queues';
 
 export const DEFAULT_TIME_ZONE = 'Europe/Riga';
 

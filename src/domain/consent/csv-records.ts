@@ -6,7 +6,7 @@
 import { pipeline, Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { parse, type Options } from 'csv-parse';
-import { ValidationError } from '../errors';
+import { ValidationError } from '../../errors';
 
 export const MAX_LINE_LENGTH = 64 * 1024;
 const SLICE = 64 * 1024;

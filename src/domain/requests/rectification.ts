@@ -1,11 +1,11 @@
 // GDPR art. 16 for what the newsletter holds besides the address: name and language. A different
 // address is not a correction but a new sign-up with its own double opt-in.
 import type { Types } from 'mongoose';
-import type { ConsentChannel } from '../data/consent-event.model';
-import type { Models } from '../data/models';
-import { NotFoundError } from '../errors';
-import type { ConsentLedger } from './consent-ledger';
-import { personName } from './person-name';
+import type { ConsentChannel } from '../../data/consent-event.model';
+import type { Models } from '../../data/models';
+import { NotFoundError } from '../../errors';
+import type { ConsentLedger } from '../consent/consent-ledger';
+import { personName } from '../person-name';
 
 export interface Rectifiable {
   name?: string;

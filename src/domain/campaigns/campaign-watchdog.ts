@@ -12,11 +12,11 @@
 // is gone get it back. Jobs carry ids only, so rebuilding is safe: the send worker re-reads consent.
 import type { Redis } from 'ioredis';
 import { Types } from 'mongoose';
-import type { Models } from '../data/models';
-import type { Logger } from '../logger';
-import { CampaignJobs, fanoutJobId, type SendBatchJob } from '../queues/campaign-jobs';
-import type { Queues } from '../queues/queues';
-import type { AuditLog } from './audit';
+import type { Models } from '../../data/models';
+import type { Logger } from '../../logger';
+import { CampaignJobs, fanoutJobId, type SendBatchJob } from '../../queues/campaign-jobs';
+import type { Queues } from '../../queues/queues';
+import type { AuditLog } from '../audit';
 import { enqueueFanout } from './campaign-scheduler';
 import { moveCampaign, repairCampaignStates } from './campaign-state';
 import { BATCH_SIZE } from './fanout';

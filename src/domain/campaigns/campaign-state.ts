@@ -10,9 +10,9 @@
 //     moment later, the watchdog) writes it onto the campaign again. A crash between the two writes
 //     is repaired the same way.
 import { Types } from 'mongoose';
-import type { CampaignState } from '../data/campaign.model';
-import type { Models } from '../data/models';
-import { insertOnce } from './claims';
+import type { CampaignState } from '../../data/campaign.model';
+import type { Models } from '../../data/models';
+import { insertOnce } from '../claims';
 
 export type CampaignMove = { moved: true; from: CampaignState } | { moved: false; status: CampaignState | 'missing' };
 

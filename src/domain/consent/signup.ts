@@ -7,13 +7,13 @@
 // confirm(): the POST behind the confirmation page activates the subscriptions of one request.
 import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
-import { DEFAULT_LIST } from '../data/list.model';
-import type { Models } from '../data/models';
-import { isDuplicateKeyError, ValidationError } from '../errors';
-import { TransactionalJobs, type SignupAlreadySubscribedJob, type SignupConfirmJob } from '../queues/transactional-jobs';
+import { DEFAULT_LIST } from '../../data/list.model';
+import type { Models } from '../../data/models';
+import { isDuplicateKeyError, ValidationError } from '../../errors';
+import { TransactionalJobs, type SignupAlreadySubscribedJob, type SignupConfirmJob } from '../../queues/transactional-jobs';
 import type { ConsentLedger } from './consent-ledger';
-import { emailKey, hashEmail, normalizeEmail } from './email-address';
-import { InvalidTokenError, UsedTokenError, type LinkTokenSigner } from './link-token';
+import { emailKey, hashEmail, normalizeEmail } from '../email-address';
+import { InvalidTokenError, UsedTokenError, type LinkTokenSigner } from '../link-token';
 import type { OptOuts } from './opt-outs';
 import { consentProof, type ConsentProof, type PolicyLocale, type PolicyVersions } from './policy-versions';
 import type { RecentWithdrawals } from './recent-withdrawals';

@@ -3,15 +3,15 @@
 // the fan-out and send workers' job (fanout.ts, send-batch.ts); this service only moves the state
 // and hands work to the queues.
 import { Types } from 'mongoose';
-import type { Container } from '../container';
-import type { CampaignState } from '../data/campaign.model';
-import { ConflictError, NotFoundError, ValidationError } from '../errors';
-import { campaignMail, type CampaignMailSettings } from '../mail/campaign-mail';
-import { compileCampaign, personalise, type CampaignSource } from '../mail/campaign-renderer';
+import type { Container } from '../../container';
+import type { CampaignState } from '../../data/campaign.model';
+import { ConflictError, NotFoundError, ValidationError } from '../../errors';
+import { campaignMail, type CampaignMailSettings } from '../../mail/campaign-mail';
+import { compileCampaign, personalise, type CampaignSource } from '../../mail/campaign-renderer';
 import { campaignStats, completeIfDone, type CampaignStats } from './campaign-progress';
 import { enqueueFanout, releasePausedBatches, resolveSendAt, unscheduleFanout } from './campaign-scheduler';
 import { moveCampaign } from './campaign-state';
-import { emailKey, normalizeEmail } from './email-address';
+import { emailKey, normalizeEmail } from '../email-address';
 
 export type CampaignServiceDeps = Pick<Container, 'models' | 'queues' | 'mailer' | 'listHeaders'> & {
   now: () => Date;

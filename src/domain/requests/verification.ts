@@ -2,10 +2,10 @@
 // The proof is a signed `verify` link mailed to that address; its subject is the request id, so the
 // link says nothing about who asked.
 import type { Types } from 'mongoose';
-import { crashPoint } from '../crash-point';
-import type { Models } from '../data/models';
-import { claimOnce } from './claims';
-import type { LinkTokenSigner } from './link-token';
+import { crashPoint } from '../../crash-point';
+import type { Models } from '../../data/models';
+import { claimOnce } from '../claims';
+import type { LinkTokenSigner } from '../link-token';
 import type { MailLocale, RequesterMail } from './requester-mail';
 
 export interface VerifiableRequest {

@@ -2,9 +2,9 @@
 // admin, data-subject requests) ends subscriptions through this one service, so each change is
 // committed the same way and leaves exactly one consent event.
 import { Types } from 'mongoose';
-import type { ConsentChannel } from '../data/consent-event.model';
-import type { Models } from '../data/models';
-import type { SubscriptionState } from '../data/subscription.model';
+import type { ConsentChannel } from '../../data/consent-event.model';
+import type { Models } from '../../data/models';
+import type { SubscriptionState } from '../../data/subscription.model';
 import type { OptOuts } from './opt-outs';
 import type { RecentWithdrawals } from './recent-withdrawals';
 import { SNAPSHOT_FIELDS, type SubscriptionSnapshot, type SubscriptionStates } from './subscription-state';

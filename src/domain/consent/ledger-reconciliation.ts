@@ -13,12 +13,12 @@
 // - data-subject requests whose verification was claimed and never recorded go on as verified, so
 //   the DPO's retry works.
 import type { Types } from 'mongoose';
-import type { Models } from '../data/models';
-import type { Logger } from '../logger';
+import type { Models } from '../../data/models';
+import type { Logger } from '../../logger';
 import type { ConsentLedger } from './consent-ledger';
 import type { OptOuts } from './opt-outs';
 import { transitionEventId, WINNER_GRACE_MS, type SubscriptionStates, type TransitionType } from './subscription-state';
-import { claimedAt, verificationClaimKey, VERIFY_TAKEOVER_GRACE_MS } from './verification';
+import { claimedAt, verificationClaimKey, VERIFY_TAKEOVER_GRACE_MS } from '../requests/verification';
 
 export interface ReconciliationCounts {
   subscriptionsChecked: number;

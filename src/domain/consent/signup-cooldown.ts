@@ -4,8 +4,8 @@
 // Claims are inserts into the unique `claims.key` index, the one step that is atomic on MongoDB and
 // FerretDB alike. The cooldown is one key per address holding its own expiry rather than a key per
 // fixed time slot: slot keys let two mails through seconds apart across a slot boundary.
-import type { Models } from '../data/models';
-import { claimOnce } from './claims';
+import type { Models } from '../../data/models';
+import { claimOnce } from '../claims';
 
 const DAY_MS = 86_400_000;
 

@@ -13,9 +13,9 @@
 // (subscriber, list): the insert comes first (version 1), its event (key (subscription, 0)) second,
 // and the reconciliation job writes that event from the state if a crash came between.
 import { Types } from 'mongoose';
-import { crashPoint } from '../crash-point';
-import type { Models } from '../data/models';
-import { insertOnce } from './claims';
+import { crashPoint } from '../../crash-point';
+import type { Models } from '../../data/models';
+import { insertOnce } from '../claims';
 import { eventIdFor, type ConsentEventInput, type ConsentLedger } from './consent-ledger';
 
 export type TransitionType = 'requested' | 'confirmed' | 'withdrawn' | 'imported';

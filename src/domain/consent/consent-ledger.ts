@@ -2,10 +2,10 @@
 // anonymises through anonymise(), which strips identifiers and keeps what happened and when.
 import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
-import type { ConsentChannel, ConsentEventType } from '../data/consent-event.model';
-import type { Models } from '../data/models';
-import { isDuplicateKeyError } from '../errors';
-import { insertOnce } from './claims';
+import type { ConsentChannel, ConsentEventType } from '../../data/consent-event.model';
+import type { Models } from '../../data/models';
+import { isDuplicateKeyError } from '../../errors';
+import { insertOnce } from '../claims';
 
 export interface ConsentEventInput {
   subscriberId?: Types.ObjectId | string;

@@ -3,8 +3,8 @@
 // page becomes one send job with an idempotent id. A checkpoint after every enqueue lets a restarted
 // fan-out continue where it stopped instead of starting over (the listmonk#2070 lesson).
 import { Types } from 'mongoose';
-import type { Container } from '../container';
-import { CampaignJobs, sendBatchJobId, type SendBatchJob } from '../queues/campaign-jobs';
+import type { Container } from '../../container';
+import { CampaignJobs, sendBatchJobId, type SendBatchJob } from '../../queues/campaign-jobs';
 import { completeIfDone } from './campaign-progress';
 import { moveCampaign, repairCampaignStates } from './campaign-state';
 

@@ -4,20 +4,20 @@
 // proves control of the address (invariant 7); withdrawal and restriction only stop mail and
 // release nothing, so they take effect at once.
 import { Types } from 'mongoose';
-import type { ConsentChannel } from '../data/consent-event.model';
-import type { RequestState, RequestType } from '../data/data-subject-request.model';
-import { REQUEST_CHANNELS } from '../data/data-subject-request.model';
-import type { Models } from '../data/models';
-import { InvalidStateError, NotFoundError, ValidationError, isDuplicateKeyError } from '../errors';
-import type { Logger } from '../logger';
+import type { ConsentChannel } from '../../data/consent-event.model';
+import type { RequestState, RequestType } from '../../data/data-subject-request.model';
+import { REQUEST_CHANNELS } from '../../data/data-subject-request.model';
+import type { Models } from '../../data/models';
+import { InvalidStateError, NotFoundError, ValidationError, isDuplicateKeyError } from '../../errors';
+import type { Logger } from '../../logger';
 import type { AccessExport } from './access-export';
-import { claimOnce } from './claims';
-import { hashEmail, normalizeEmail } from './email-address';
+import { claimOnce } from '../claims';
+import { hashEmail, normalizeEmail } from '../email-address';
 import type { Erasure } from './erasure';
 import type { Rectifiable, Rectification } from './rectification';
 import type { MailLocale, RequesterMail } from './requester-mail';
 import type { Restrictions } from './restriction';
-import type { UnsubscribeService } from './unsubscribe';
+import type { UnsubscribeService } from '../consent/unsubscribe';
 import { claimVerification, type RequestVerification } from './verification';
 
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];

@@ -2,9 +2,9 @@
 // suppression lasts SOFT_BOUNCE_SUPPRESSION and is then ignored wherever suppressions are read
 // (no TTL index: FerretDB v1 has none); every other reason stays until lifted.
 import { Types } from 'mongoose';
-import type { Models } from '../data/models';
-import type { SuppressionReason } from '../data/suppression.model';
-import { InvalidStateError, NotFoundError, isDuplicateKeyError } from '../errors';
+import type { Models } from '../../data/models';
+import type { SuppressionReason } from '../../data/suppression.model';
+import { InvalidStateError, NotFoundError, isDuplicateKeyError } from '../../errors';
 import type { ConsentLedger } from './consent-ledger';
 import type { RecentWithdrawals } from './recent-withdrawals';
 

@@ -1,9 +1,9 @@
 // Mails to the person behind a data-subject request (verification link, extension notice, access
 // export). A subscriber's mail carries the List-* headers and the same unsubscribe link in the
 // footer; someone we hold no subscription for gets the mailbox address in that footer slot instead.
-import type { EmailTemplates } from '../mail/email-templates';
-import type { ListHeaderBuilder } from '../mail/list-headers';
-import type { Mailer, OutgoingMail } from '../mail/mailer';
+import type { EmailTemplates } from '../../mail/email-templates';
+import type { ListHeaderBuilder } from '../../mail/list-headers';
+import type { Mailer, OutgoingMail } from '../../mail/mailer';
 
 export type MailLocale = 'lv' | 'en';
 

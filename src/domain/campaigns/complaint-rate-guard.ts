@@ -3,10 +3,10 @@
 // to 0.2%). The rate is complaints counted on the campaign against its mails delivered, and only
 // once enough were delivered for a rate to mean something (COMPLAINT_PAUSE_MIN_DELIVERED).
 import { Types } from 'mongoose';
-import type { Models } from '../data/models';
-import { ConflictError } from '../errors';
-import type { Logger } from '../logger';
-import type { AuditLog } from './audit';
+import type { Models } from '../../data/models';
+import { ConflictError } from '../../errors';
+import type { Logger } from '../../logger';
+import type { AuditLog } from '../audit';
 import type { CampaignService } from './campaigns';
 
 export const COMPLAINT_GUARD_ACTOR = { sub: 'system:complaint-rate-guard', role: 'system' };

@@ -1,11 +1,11 @@
 // GDPR art. 18 restriction as its own state: the data stays, nothing is mailed (senders skip
 // restricted subscribers), and only the DPO lifts it. Each change leaves one consent event.
 import { Types } from 'mongoose';
-import type { ConsentChannel } from '../data/consent-event.model';
-import type { Models } from '../data/models';
-import { NotFoundError } from '../errors';
-import type { ConsentLedger } from './consent-ledger';
-import type { RecentWithdrawals } from './recent-withdrawals';
+import type { ConsentChannel } from '../../data/consent-event.model';
+import type { Models } from '../../data/models';
+import { NotFoundError } from '../../errors';
+import type { ConsentLedger } from '../consent/consent-ledger';
+import type { RecentWithdrawals } from '../consent/recent-withdrawals';
 
 export interface RestrictionChange {
   channel: Extract<ConsentChannel, 'admin' | 'mailbox'>;

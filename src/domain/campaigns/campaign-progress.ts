@@ -2,9 +2,9 @@
 // once) and claims instead of $inc on the campaign: FerretDB applies updates without isolation, and
 // retries or a second worker would make incremented counters drift.
 import { Types } from 'mongoose';
-import type { Models } from '../data/models';
+import type { Models } from '../../data/models';
 import { moveCampaign } from './campaign-state';
-import { insertOnce } from './claims';
+import { insertOnce } from '../claims';
 
 export interface CampaignStats {
   queued: number;

@@ -1,8 +1,8 @@
 // Privacy-policy versions are data: every consent names the version in force and the exact consent
 // sentence shown, so a later policy change never rewrites what a person agreed to.
-import type { Models } from '../data/models';
-import { isDuplicateKeyError, NotFoundError, ValidationError } from '../errors';
-import { sha256 } from './seed';
+import type { Models } from '../../data/models';
+import { isDuplicateKeyError, NotFoundError, ValidationError } from '../../errors';
+import { sha256 } from '../seed';
 
 export type PolicyLocale = 'lv' | 'en';
 

@@ -13,15 +13,15 @@
 // claim whose worker died keeps no outcome: we cannot know whether it went out, and for a
 // newsletter at most once is the promise; the stats count it as ambiguous once the campaign is done.
 import { Types, type Collection } from 'mongoose';
-import type { Container } from '../container';
-import type { OutcomeState } from '../data/delivery-outcome.model';
-import { isDuplicateKeyError } from '../errors';
-import { compileCampaignMail, type CampaignRecipient, type CompiledMailSettings } from '../mail/campaign-mail';
-import type { CompiledCampaign } from '../mail/campaign-renderer';
-import { classifySmtpError, type OutgoingMail, type RawMail } from '../mail/mailer';
-import type { SendPacer } from '../mail/send-pacer';
-import { mapConcurrently } from '../map-concurrently';
-import type { BatchRecipient, SendBatchJob } from '../queues/campaign-jobs';
+import type { Container } from '../../container';
+import type { OutcomeState } from '../../data/delivery-outcome.model';
+import { isDuplicateKeyError } from '../../errors';
+import { compileCampaignMail, type CampaignRecipient, type CompiledMailSettings } from '../../mail/campaign-mail';
+import type { CompiledCampaign } from '../../mail/campaign-renderer';
+import { classifySmtpError, type OutgoingMail, type RawMail } from '../../mail/mailer';
+import type { SendPacer } from '../../mail/send-pacer';
+import { mapConcurrently } from '../../map-concurrently';
+import type { BatchRecipient, SendBatchJob } from '../../queues/campaign-jobs';
 import { completeIfDone, markBatchDone } from './campaign-progress';
 
 export type SendDeps = Pick<Container, 'models' | 'byId' | 'mailer' | 'listHeaders' | 'suppressions' | 'ledger' | 'withdrawals'> & {

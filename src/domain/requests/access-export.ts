@@ -1,6 +1,6 @@
 // GDPR art. 15: everything held about one address, as a readable summary in the mail body and a
 // complete JSON attachment. Sent only to the verified address itself (invariant 7).
-import type { Models } from '../data/models';
+import type { Models } from '../../data/models';
 import type { MailLocale, RequesterMail } from './requester-mail';
 
 export interface ExportRequest {

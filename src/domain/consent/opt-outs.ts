@@ -3,8 +3,8 @@
 // normalised address) and the list, so a record names neither, and records can be rebuilt from the
 // anonymised ledger, which keeps only the hash.
 import { createHmac } from 'node:crypto';
-import type { Models } from '../data/models';
-import { insertOnce } from './claims';
+import type { Models } from '../../data/models';
+import { insertOnce } from '../claims';
 
 export class OptOuts {
   constructor(private readonly deps: { models: Models; emailHashKey: string; now: () => Date }) {}
