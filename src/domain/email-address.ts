@@ -64,3 +64,14 @@ export function isValidEmail(input: unknown): boolean {
     return false;
   }
 }
+
+/** An address from untrusted text with its lookup key and keyed hash, or undefined when malformed. */
+export function addressedTo(address: string | undefined, hashKey: string): { email: string; key: string; hash: string } | undefined {
+  if (!address) return undefined;
+  try {
+    const email = normalizeEmail(address);
+    return { email, key: emailKey(email), hash: hashEmail(email, hashKey) };
+  } catch {
+    return undefined;
+  }
+}

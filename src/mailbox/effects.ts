@@ -9,7 +9,7 @@ import type { SuppressionReason } from '../data/suppression.model';
 import { claimOnce } from '../domain/claims';
 import type { ConsentLedger } from '../domain/consent/consent-ledger';
 import type { ComplaintRateGuard } from '../domain/campaigns/complaint-rate-guard';
-import { emailKey, hashEmail, normalizeEmail } from '../domain/email-address';
+import { addressedTo, emailKey } from '../domain/email-address';
 import type { LinkTokenSigner } from '../domain/link-token';
 import type { DataSubjectRequestService } from '../domain/requests/requests';
 import type { SuppressOptions, SuppressionEvidence, Suppressions } from '../domain/consent/suppressions';
@@ -285,14 +285,8 @@ export class MailboxEffects {
     await this.deps.models.inboundMessages.updateOne({ _id: message.id }, { $addToSet: { effects: key } });
   }
 
-  private addressed(address: string | undefined): { email: string; key: string; hash: string } | undefined {
-    if (!address) return undefined;
-    try {
-      const email = normalizeEmail(address);
-      return { email, key: emailKey(email), hash: hashEmail(email, this.deps.settings.emailHashKey) };
-    } catch {
-      return undefined;
-    }
+  private addressed(address: string | undefined) {
+    return addressedTo(address, this.deps.settings.emailHashKey);
   }
 
   private async subscriberByAddress(address: string | undefined): Promise<Subscriber | null> {

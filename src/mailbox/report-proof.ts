@@ -3,7 +3,7 @@
 // mail to impro@impro.lv; only we can mint a VERP token, and only our sends leave delivery records.
 import { Types } from 'mongoose';
 import type { Models } from '../data/models';
-import { emailKey, hashEmail, normalizeEmail } from '../domain/email-address';
+import { addressedTo } from '../domain/email-address';
 import type { LinkTokenSigner } from '../domain/link-token';
 import type { Classification, HeaderList } from './classification';
 import { feedbackLoopRefusal, returnedIdsOf, verpTokensOf, type FeedbackLoopSettings } from './mail-origin';
@@ -105,13 +105,7 @@ export class ReportProof {
     return { proven: { email: subscriber.email, hash: subscriber.emailHash, subscriberId: ids.subscriberId, campaignId: ids.campaignId, matchedBy: 'message-id' } };
   }
 
-  private addressed(address: string | undefined): { email: string; key: string; hash: string } | undefined {
-    if (!address) return undefined;
-    try {
-      const email = normalizeEmail(address);
-      return { email, key: emailKey(email), hash: hashEmail(email, this.deps.settings.emailHashKey) };
-    } catch {
-      return undefined;
-    }
+  private addressed(address: string | undefined) {
+    return addressedTo(address, this.deps.settings.emailHashKey);
   }
 }

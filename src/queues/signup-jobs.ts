@@ -6,25 +6,14 @@
 // written anywhere yet. Erasure removes such jobs like transactional ones.
 import { createHmac, randomBytes } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
-import type { ConsentProof, PolicyLocale } from '../domain/consent/policy-versions';
-import type { SignupChannel } from '../domain/consent/signup';
+import type { SignupInput } from '../domain/consent/signup';
 
 export const SignupJobs = {
   request: 'signup-request',
 } as const;
 
-export interface SignupJob {
-  email: string;
-  name?: string;
-  lists?: string[];
-  locale: PolicyLocale;
-  channel: SignupChannel;
-  ip?: string;
-  /** X-Forwarded-For as the trusted proxy passed it on, bounded. */
-  forwardedFor?: string;
-  userAgent?: string;
-  /** The policy version and consent sentence the form showed; absent for the JSON API (no page). */
-  consent?: ConsentProof;
+/** The form as the person sent it (SignupInput), and when it arrived. */
+export interface SignupJob extends SignupInput {
   /** When the request arrived (ISO), for the logs of a job that waited. */
   receivedAt: string;
 }
