@@ -75,7 +75,7 @@ export class SignupService {
   async request(input: SignupInput): Promise<SignupOutcome> {
     const { models, suppressions, cooldown, emailHashKey } = this.deps;
     const email = normalizeEmail(input.email);
-    const lists = await this.publicLists(input.lists);
+    const { slugs: lists, names: listNames } = await this.publicLists(input.lists, input.locale);
     const emailHash = hashEmail(email, emailHashKey);
 
     // An erasure tombstone does not block a fresh sign-up: the person's own confirmation lifts it.
@@ -99,7 +99,8 @@ export class SignupService {
     }
 
     const ref = nonce();
-    const proof = input.consent ?? consentProof(await this.deps.policies.current(), input.locale);
+    // The JSON API shows no page: its proof is the sentence in force naming the lists asked for.
+    const proof = input.consent ?? consentProof(await this.deps.policies.current(), input.locale, [...lists].sort().map((l) => listNames.get(l) ?? l));
     const requestedAt = this.deps.now();
     for (const list of toConfirm) {
       await this.markPending(subscriber._id, list, {
@@ -122,10 +123,15 @@ export class SignupService {
     return 'confirmation-queued';
   }
 
-  /** Read-only check behind GET /confirm/:token (link scanners fetch it): throws what POST would. */
-  async inspect(token: string): Promise<void> {
+  /**
+   * Read-only check behind GET /confirm/:token (link scanners fetch it): throws what POST would, and
+   * names the lists the click confirms (the link reached the person's own mailbox: it may say so).
+   */
+  async inspect(token: string): Promise<{ lists: string[] }> {
     const { subscriberId, ref } = this.verify(token);
-    if ((await this.pendingOf(subscriberId, ref)).length === 0) throw new UsedTokenError();
+    const pending = await this.pendingOf(subscriberId, ref);
+    if (pending.length === 0) throw new UsedTokenError();
+    return { lists: pending.map((s) => s.list).sort() };
   }
 
   async confirm(token: string, ctx: ConfirmContext): Promise<void> {
@@ -210,14 +216,14 @@ export class SignupService {
       .lean();
   }
 
-  /** Requested lists, deduplicated; each must exist and be public, or the request is a 400. */
-  private async publicLists(requested: string[] | undefined): Promise<string[]> {
+  /** Requested lists, deduplicated, with their names; each must exist and be public, or the request is a 400. */
+  private async publicLists(requested: string[] | undefined, locale: PolicyLocale): Promise<{ slugs: string[]; names: Map<string, string> }> {
     const wanted = [...new Set(requested?.length ? requested : [DEFAULT_LIST])];
-    const found = await this.deps.models.lists.find({ slug: { $in: wanted }, public: true }, { slug: 1 }).lean();
-    const known = new Set(found.map((l) => l.slug));
-    const unknown = wanted.filter((slug) => !known.has(slug));
+    const found = await this.deps.models.lists.find({ slug: { $in: wanted }, public: true }, { slug: 1, name: 1 }).lean();
+    const names = new Map(found.map((l) => [l.slug, l.name?.[locale] ?? l.slug]));
+    const unknown = wanted.filter((slug) => !names.has(slug));
     if (unknown.length) throw new ValidationError(`unknown list: ${unknown.join(', ')}`, { fields: [{ field: 'lists', message: 'unknown list' }] });
-    return wanted;
+    return { slugs: wanted, names };
   }
 
   private async createSubscriber(email: string, emailHash: string, input: SignupInput) {
