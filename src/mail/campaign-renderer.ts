@@ -6,12 +6,20 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import mjml2html from 'mjml';
 import { AppError, ErrorCodes, ValidationError } from '../errors';
-import { escapeHtml, headerSafe, substitute } from '../html';
+import { escapeHtml, headerSafe } from '../html';
+import { vocative, type VocativeLocale } from '../i18n/vocative';
 import { TEMPLATES_DIR } from '../paths';
 import { htmlToText } from './html-text';
 
 export const MERGE_FIELDS = ['name', 'unsubscribeUrl', 'preferencesUrl'] as const;
-export type MergeVars = Record<(typeof MERGE_FIELDS)[number], string>;
+/** Fields written as `{{field.form}}`: the first name in the vocative ("Labdien, {{name.vocative}}!"). */
+const FIELD_FORMS = ['name.vocative'] as const;
+/** Fields that may carry a fallback, `{{name|draugs}}`: what shows for a subscriber without a name. */
+const WITH_FALLBACK = new Set<string>(['name', 'name.vocative']);
+const WRITTEN_FIELDS: readonly string[] = [...MERGE_FIELDS, ...FIELD_FORMS];
+
+/** One recipient's values. `locale` (default lv) decides whether `{{name.vocative}}` applies Latvian rules. */
+export type MergeVars = Record<(typeof MERGE_FIELDS)[number], string> & { locale?: VocativeLocale };
 
 export interface CampaignSource {
   subject: string;
@@ -64,10 +72,61 @@ export async function compileCampaign(source: CampaignSource): Promise<CompiledC
 /** One recipient's copy: the only per-message work on the sending path. */
 export function personalise(compiled: CompiledCampaign, vars: MergeVars): CompiledCampaign {
   return {
-    subject: headerSafe(substitute(compiled.subject, vars, String)),
-    html: substitute(compiled.html, vars, escapeHtml),
-    text: substitute(compiled.text, vars, (v) => String(v ?? '')),
+    subject: headerSafe(render(compiled.subject, vars, String)),
+    html: render(compiled.html, vars, escapeHtml),
+    text: render(compiled.text, vars, String),
   };
+}
+
+/**
+ * Fills the merge fields of one compiled part (subject, HTML or text) in one left-to-right pass:
+ * `{{field}}`, `{{name.vocative}}`, `{{name|fallback}}`. The value goes through `escape` (HTML
+ * escaping for the HTML part); a fallback is the marketer's own text in that part, kept as written.
+ * A name field without a name and without a fallback closes up the greeting around it:
+ * "Labdien, {{name}}!" → "Labdien!" rather than "Labdien, !".
+ */
+export function render(text: string, vars: MergeVars, escape: (value: string) => string): string {
+  // Pieces joined once at the end; closing up trims only the piece just before the field.
+  const out: string[] = [];
+  let from = 0;
+  for (const placeholder of scanPlaceholders(text)) {
+    if (!placeholder.closed || placeholder.raw) continue;
+    const field = parseField(placeholder.name);
+    const before = text.slice(from, placeholder.index);
+    from = placeholder.index + placeholder.whole.length;
+    const value = valueOf(field.field, vars);
+    const endsSentence = /^\s*($|[!?.,;:)])/.test(text.slice(from, from + 8));
+    if (value) out.push(before, escape(value));
+    else if (field.fallback !== undefined) out.push(before, field.fallback);
+    else out.push(WITH_FALLBACK.has(field.field) && endsSentence ? closeUp(before) : before);
+  }
+  out.push(text.slice(from));
+  return out.join('');
+}
+
+/** The text before an empty name without its trailing blanks and comma ("Labdien, " → "Labdien"). */
+function closeUp(before: string): string {
+  let end = before.length;
+  while (end > 0 && (before[end - 1] === ' ' || before[end - 1] === '\t')) end--;
+  if (end > 0 && before[end - 1] === ',') end--;
+  return before.slice(0, end);
+}
+
+interface WrittenField {
+  field: string;
+  fallback?: string;
+}
+
+/** `name.vocative | draugs` → the field and its fallback (the text after the first `|`, trimmed). */
+function parseField(written: string): WrittenField {
+  const bar = written.indexOf('|');
+  if (bar < 0) return { field: written.trim() };
+  return { field: written.slice(0, bar).trim(), fallback: written.slice(bar + 1).trim() };
+}
+
+function valueOf(field: string, vars: MergeVars): string {
+  if (field === 'name.vocative') return vocative(vars.name ?? '', vars.locale ?? 'lv');
+  return (MERGE_FIELDS as readonly string[]).includes(field) ? String(vars[field as (typeof MERGE_FIELDS)[number]] ?? '').trim() : '';
 }
 
 /** The marketer writes body-level MJML (mj-section, mj-wrapper, mj-hero…) or a whole <mjml> document. */
@@ -80,13 +139,16 @@ function bodyContent(mjml: string): { content: string; firstLine: number } {
   return { content: mjml.slice(start, close), firstLine: mjml.slice(0, start).split('\n').length };
 }
 
+const FIELD_HELP = `${WRITTEN_FIELDS.map((f) => `{{${f}}}`).join(', ')}, or {{name|fallback}}`;
+
 function checkMergeFields(field: keyof CampaignSource, text: string): void {
   for (const placeholder of scanPlaceholders(text)) {
     const { whole, raw, name, closed } = placeholder;
-    if (closed && !raw && (MERGE_FIELDS as readonly string[]).includes(name)) continue;
+    const written = parseField(name);
+    if (closed && !raw && WRITTEN_FIELDS.includes(written.field) && (written.fallback === undefined || WITH_FALLBACK.has(written.field))) continue;
     const message = closed
-      ? `${field}: ${whole} is not a merge field; use ${MERGE_FIELDS.map((f) => `{{${f}}}`).join(', ')}`
-      : `${field}: "{{" without a closing "}}"; use ${MERGE_FIELDS.map((f) => `{{${f}}}`).join(', ')}`;
+      ? `${field}: ${whole} is not a merge field; use ${FIELD_HELP}`
+      : `${field}: "{{" without a closing "}}"; use ${FIELD_HELP}`;
     if (field === 'mjml') throw invalidMjml([{ line: lineAt(text, placeholder.index), message }]);
     throw new ValidationError(message);
   }
