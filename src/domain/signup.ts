@@ -85,7 +85,12 @@ export class SignupService {
     if (known?.restricted) return 'restricted';
     // Claimed before anything changes: a request inside the cooldown must not void the link that
     // the mail already sent carries.
-    if (!(await cooldown.claim(emailHash))) return 'cooling-down';
+    if (!(await cooldown.claim(emailHash))) {
+      // No second mail inside the cooldown, but a corrected choice of lists replaces the pending
+      // one: the link already in the person's mailbox confirms what they asked for last.
+      if (known) await this.replacePendingChoice(known._id, emailHash, lists, listNames, input);
+      return 'cooling-down';
+    }
 
     const subscriber = known ?? (await this.createSubscriber(email, emailHash, input));
     const subscriberId = String(subscriber._id);
@@ -121,6 +126,41 @@ export class SignupService {
     if (known && known.locale !== input.locale) await models.subscribers.updateOne({ _id: subscriber._id }, { $set: { locale: input.locale } });
     await this.deps.mailJobs.add(TransactionalJobs.signupConfirm, { subscriberId, ref }, { jobId: `${TransactionalJobs.signupConfirm}-${ref}` });
     return 'confirmation-queued';
+  }
+
+  /**
+   * The newest pending request takes the lists of this one: lists newly chosen join it under its
+   * reference (its link confirms them), lists no longer chosen leave it, withdrawn before anyone
+   * confirmed them. Active subscriptions are never touched.
+   */
+  private async replacePendingChoice(subscriberId: Types.ObjectId, emailHash: string, lists: string[], listNames: Map<string, string>, input: SignupInput): Promise<void> {
+    const { models, states } = this.deps;
+    const newest = await models.subscriptions
+      .findOne({ subscriberId, status: 'pending', pendingRef: { $exists: true } }, { pendingRef: 1 })
+      .sort({ requestedAt: -1 })
+      .lean();
+    const ref = newest?.pendingRef;
+    if (!ref) return;
+    const chosen = new Set(lists);
+    const at = this.deps.now();
+    const facts = { subscriberId, emailHash, channel: input.channel, ip: input.ip, forwardedFor: input.forwardedFor, userAgent: input.userAgent, requestRef: ref, at };
+    const pending = await models.subscriptions.find({ subscriberId, pendingRef: ref, status: 'pending' }, SNAPSHOT_FIELDS).lean();
+    for (const s of pending) {
+      if (chosen.has(s.list)) continue;
+      await states.change(
+        s._id,
+        (current) =>
+          current.status === 'pending' && current.pendingRef === ref
+            ? { ...facts, list: s.list, type: 'withdrawn' as const, note: 'left the pending sign-up: a newer sign-up chose other lists' }
+            : undefined,
+        s,
+      );
+    }
+    const active = new Set((await models.subscriptions.find({ subscriberId, list: { $in: lists }, status: 'active' }, { list: 1 }).lean()).map((x) => x.list));
+    const joining = lists.filter((list) => !active.has(list) && !pending.some((p) => p.list === list));
+    if (joining.length === 0) return;
+    const proof = input.consent ?? consentProof(await this.deps.policies.current(), input.locale, [...lists].sort().map((l) => listNames.get(l) ?? l));
+    for (const list of joining) await this.markPending(subscriberId, list, { ...facts, list, type: 'requested', ...proof });
   }
 
   /**
