@@ -19,7 +19,8 @@ import { consentProof } from '../../domain/policy-versions';
 import { consentParts, quotedNames } from '../../domain/specific-consent';
 import { TEMPLATES_DIR } from '../../paths';
 import { AppError, ErrorCodes, ValidationError } from '../../errors';
-import { SignupJobs, signupJobOptions, type SignupJob } from '../../queues/signup-jobs';
+import type { SignupJob } from '../../queues/signup-jobs';
+import { signupEnqueuer } from './signup-enqueue';
 import { clientIp, forwardedFor } from '../client-ip';
 import { escapeHtml } from '../../html';
 import { negotiateLocale, type Locale } from '../locale';
@@ -77,10 +78,7 @@ export function signupRoutes(c: Deps): Router {
   const router = caseSensitiveRouter();
   const limitPerIp = signupRateLimit(c.config.signupIpLimitPerMinute);
   const catalogue = new SignupCatalogue({ models: c.models, policies: c.policies, now: () => c.clock.now() });
-  const enqueue = async (job: Omit<SignupJob, 'receivedAt'>) => {
-    const data: SignupJob = { ...job, receivedAt: c.clock.now().toISOString() };
-    await c.queues.signup.add(SignupJobs.request, data, signupJobOptions(data, c.config.emailHashKey));
-  };
+  const enqueue = signupEnqueuer(c);
 
   /**
    * The lists a form chose, or undefined when the choice is wrong. A form that offered a choice
