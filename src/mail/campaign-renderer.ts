@@ -124,8 +124,28 @@ function parseField(written: string): WrittenField {
   return { field: written.slice(0, bar).trim(), fallback: written.slice(bar + 1).trim() };
 }
 
+// The layout's footer, in the recipient's language; both languages when the sender did not say which.
+const FOOTER: Record<'lv' | 'en' | 'both', Record<string, string>> = {
+  lv: {
+    'footer.reason': 'Jūs saņemat šo vēstuli, jo piekritāt saņemt IMPRO CEĻOJUMI e-Jaunumus.',
+    'footer.unsubscribe': 'Atteikties no e-Jaunumiem',
+    'footer.preferences': 'Mainīt iestatījumus',
+  },
+  en: {
+    'footer.reason': 'You receive this because you subscribed to e-Jaunumi from IMPRO CEĻOJUMI.',
+    'footer.unsubscribe': 'Unsubscribe from e-Jaunumi',
+    'footer.preferences': 'Change your preferences',
+  },
+  both: {
+    'footer.reason': 'Jūs saņemat šo vēstuli, jo piekritāt saņemt IMPRO CEĻOJUMI e-Jaunumus. / You receive this because you subscribed to e-Jaunumi.',
+    'footer.unsubscribe': 'Atteikties no e-Jaunumiem / Unsubscribe',
+    'footer.preferences': 'Mainīt iestatījumus / Preferences',
+  },
+};
+
 function valueOf(field: string, vars: MergeVars): string {
   if (field === 'name.vocative') return vocative(vars.name ?? '', vars.locale ?? 'lv');
+  if (field.startsWith('footer.')) return FOOTER[vars.locale ?? 'both'][field] ?? '';
   return (MERGE_FIELDS as readonly string[]).includes(field) ? String(vars[field as (typeof MERGE_FIELDS)[number]] ?? '').trim() : '';
 }
 

@@ -53,4 +53,15 @@ describe('merge fields: fallbacks and the vocative', () => {
     const out = render(text, { ...VARS, name: '' }, String);
     expect(out).to.equal('Labdien! '.repeat(20_000));
   });
+
+  it("speaks the recipient's language only in the footer, both when the sender names none", async () => {
+    const compiled = await compileCampaign({ subject: 's', preheader: '', mjml: section('Sveiki') });
+    const lv = personalise(compiled, { ...VARS, locale: 'lv' });
+    expect(lv.text).to.contain('Atteikties no e-Jaunumiem').and.contain('Mainīt iestatījumus');
+    expect(lv.text).not.to.match(/Unsubscribe|Preferences|You receive/);
+    const en = personalise(compiled, { ...VARS, locale: 'en' });
+    expect(en.html).to.contain('Unsubscribe from e-Jaunumi').and.contain('Change your preferences');
+    expect(en.html).not.to.match(/Atteikties|Mainīt/);
+    expect(personalise(compiled, VARS).text).to.contain('Atteikties no e-Jaunumiem / Unsubscribe');
+  });
 });
