@@ -57,10 +57,13 @@ export async function compileCampaign(source: CampaignSource): Promise<CompiledC
   if (/<mj-include\b/i.test(source.mjml)) throw invalidMjml([{ line: lineOf(source.mjml, /<mj-include\b/i), message: 'mj-include is not allowed' }]);
 
   const { content, firstLine } = bodyContent(source.mjml);
+  const head = headContent(source.mjml);
   const template = await layout();
-  const slotLine = template.slice(0, template.indexOf(CONTENT_SLOT)).split('\n').length;
+  const slotLine = template.slice(0, template.indexOf(CONTENT_SLOT)).split('\n').length + head.split('\n').length - 1;
   const document = template
     .replace('{{layout.preheader}}', escapeHtml(headerSafe(source.preheader)))
+    // The marketer's own styles and fonts join the layout's head, after its defaults so they win.
+    .replace(HEAD_SLOT, () => `${head}${HEAD_SLOT}`)
     .replace(CONTENT_SLOT, () => content);
   const result = await mjml2html(document, { validationLevel: 'soft', ignoreIncludes: true, keepComments: false });
   // Layout line `slotLine` holds the marketer's line `firstLine`; map MJML's lines back to theirs.
@@ -147,6 +150,51 @@ function valueOf(field: string, vars: MergeVars): string {
   if (field === 'name.vocative') return vocative(vars.name ?? '', vars.locale ?? 'lv');
   if (field.startsWith('footer.')) return FOOTER[vars.locale ?? 'both'][field] ?? '';
   return (MERGE_FIELDS as readonly string[]).includes(field) ? String(vars[field as (typeof MERGE_FIELDS)[number]] ?? '').trim() : '';
+}
+
+const HEAD_SLOT = '</mj-head>';
+// What a marketer's <mj-head> may bring into the layout's; the preview text is the preheader field,
+// the title is the subject.
+const HEAD_ELEMENTS = ['mj-attributes', 'mj-style', 'mj-font', 'mj-breakpoint', 'mj-html-attributes'];
+
+/**
+ * The children of a whole document's <mj-head>, checked: only styling elements, each closed. A
+ * head element the layout cannot take is refused with its line, never dropped without a word.
+ */
+function headContent(mjml: string): string {
+  if (!/<mjml[\s>]/i.test(mjml)) return '';
+  const open = /<mj-head\s*>/i.exec(mjml);
+  if (!open) return '';
+  const start = open.index + open[0].length;
+  const end = mjml.indexOf('</mj-head>', start);
+  if (end < 0) throw invalidMjml([{ line: lineAt(mjml, open.index), message: '<mj-head> without </mj-head>' }]);
+  const head = mjml.slice(start, end);
+  // Top-level tags of the head: a tag that is not inside an allowed element's content.
+  let at = 0;
+  while (at < head.length) {
+    const tag = head.indexOf('<', at);
+    if (tag < 0) break;
+    const name = /^<([a-z][a-z0-9-]*)/i.exec(head.slice(tag, tag + 40))?.[1]?.toLowerCase();
+    if (!name) {
+      at = tag + 1;
+      continue;
+    }
+    const line = () => lineAt(mjml, start + tag);
+    if (!HEAD_ELEMENTS.includes(name)) {
+      const hint = name === 'mj-preview' ? ': write the preview text in the preheader field' : name === 'mj-title' ? ': the subject is the title' : '';
+      throw invalidMjml([{ line: line(), tag: name, message: `<${name}> cannot go into the newsletter layout's head${hint}; allowed: ${HEAD_ELEMENTS.join(', ')}` }]);
+    }
+    const tagEnd = head.indexOf('>', tag);
+    if (tagEnd < 0) throw invalidMjml([{ line: line(), tag: name, message: `<${name} without its closing >` }]);
+    if (head[tagEnd - 1] === '/') {
+      at = tagEnd + 1;
+      continue;
+    }
+    const close = head.indexOf(`</${name}>`, tagEnd);
+    if (close < 0) throw invalidMjml([{ line: line(), tag: name, message: `<${name}> without </${name}>` }]);
+    at = close + name.length + 3;
+  }
+  return head;
 }
 
 /** The marketer writes body-level MJML (mj-section, mj-wrapper, mj-hero…) or a whole <mjml> document. */

@@ -65,3 +65,23 @@ describe('merge fields: fallbacks and the vocative', () => {
     expect(personalise(compiled, VARS).text).to.contain('Atteikties no e-Jaunumiem / Unsubscribe');
   });
 });
+
+describe('a whole <mjml> document: its <mj-head>', () => {
+  const doc = (head: string) => `<mjml>\n<mj-head>\n${head}\n</mj-head>\n<mj-body>\n${section('Sveiki')}\n</mj-body>\n</mjml>`;
+
+  it('joins the layout head: attributes, styles and fonts take effect', async () => {
+    const compiled = await compileCampaign({
+      subject: 's',
+      preheader: 'Ievads',
+      mjml: doc('<mj-attributes><mj-text color="#ff0066" font-family="Lora, Arial" /></mj-attributes>\n<mj-style>.akcija { font-weight: 700; }</mj-style>\n<mj-font name="Lora" href="https://fonts.example/lora.css" />'),
+    });
+    expect(compiled.html).to.contain('#ff0066').and.contain('.akcija').and.contain('https://fonts.example/lora.css');
+    expect(compiled.html).to.contain('Ievads');
+  });
+
+  it('refuses, with its line, what the layout head cannot take', async () => {
+    const err = await compileCampaign({ subject: 's', preheader: '', mjml: doc('<mj-style>.a{}</mj-style>\n<mj-preview>Cits ievads</mj-preview>') }).catch((e: unknown) => e);
+    expect(err).to.have.property('code', 'invalid_mjml');
+    expect((err as Error).message).to.contain('line 4').and.contain('preheader field');
+  });
+});
