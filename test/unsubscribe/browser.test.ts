@@ -99,6 +99,13 @@ describe('unsubscribe: in a browser, from a real mail', function () {
           await page.getByText(w.saved).waitFor();
           await screenshot(page, `preferences-language-${locale}-${size}`);
           expect((await t.c.models.subscribers.findById(subscriberId).lean())?.locale).to.equal(locale === 'lv' ? 'en' : 'lv');
+
+          // A broken link still offers a way out, not a sign-up.
+          await page.goto(`${link.slice(0, -12)}?lang=${locale}`);
+          const mailto = page.locator('main a[href^="mailto:impro@impro.lv?subject="]');
+          expect(await mailto.count()).to.equal(1);
+          expect(await page.locator('main a[href^="/subscribe"]').count()).to.equal(0);
+          await screenshot(page, `unsubscribe-broken-link-${locale}-${size}`);
         } finally {
           await page.close();
         }
