@@ -260,7 +260,8 @@ async function sendForm(c: Deps, req: Request, res: Response, status: number, st
                 c.pages.fragment('subscribe-list-row', locale, {
                   slug: l.slug,
                   name: nameOf(l),
-                  description: l.description?.[locale] ?? '',
+                  // No empty line under a list without a description.
+                  descriptionHtml: l.description?.[locale] ? `<br><span class="muted">${escapeHtml(l.description[locale])}</span>` : '',
                   checked: chosen.has(l.slug) ? ' checked' : '',
                 }),
               )
