@@ -37,12 +37,45 @@ const FALLBACK = {
   en: ['The request cannot be processed', 'Something in the request is not right.'] as [string, string],
 };
 
+const LINK_ERRORS: readonly string[] = [ErrorCodes.INVALID_TOKEN, ErrorCodes.EXPIRED_TOKEN, ErrorCodes.USED_TOKEN];
+
+// A broken unsubscribe link must still let the person leave: a mail from their own address does it.
+const UNSUBSCRIBE_MAILTO = 'mailto:impro@impro.lv?subject=Atteikties%20no%20e-Jaunumiem%20%2F%20Unsubscribe';
+
+/** Messages for a broken link of one kind, by the path it came in on. */
+const LINK_MESSAGES: Array<{ path: RegExp; lv: [string, string]; en: [string, string]; help: { lv: string; en: string } }> = [
+  {
+    path: /^\/u\//,
+    lv: ['Atteikšanās saite nedarbojas', 'Šī atteikšanās saite nav derīga vai ir nepilnīga. Atteikties var arī bez tās.'],
+    en: ['This unsubscribe link does not work', 'This unsubscribe link is not valid or is incomplete. You can still unsubscribe without it.'],
+    help: {
+      lv: `Nosūtiet mums e-pastu no adreses, uz kuru saņemat e-Jaunumus: <a href="${UNSUBSCRIBE_MAILTO}">impro@impro.lv</a> ar tematu „Atteikties no e-Jaunumiem”, un mēs pārtrauksim sūtīšanu. Derīga atteikšanās saite ir arī katra e-Jaunumu sūtījuma beigās.`,
+      en: `Send us an email from the address that receives e-Jaunumi: <a href="${UNSUBSCRIBE_MAILTO}">impro@impro.lv</a> with the subject “Unsubscribe”, and we will stop sending. Every e-Jaunumi mailing also ends with a working unsubscribe link.`,
+    },
+  },
+  {
+    path: /^\/r\//,
+    lv: ['Apstiprinājuma saite nedarbojas', 'Šī pieprasījuma apstiprinājuma saite vairs nav derīga.'],
+    en: ['This verification link does not work', 'This link to verify your request is no longer valid.'],
+    help: {
+      lv: 'Lai saņemtu jaunu apstiprinājuma e-pastu, atbildiet uz e-pastu, kurā saņēmāt šo saiti, vai rakstiet uz <a href="mailto:impro@impro.lv">impro@impro.lv</a>, norādot pieprasījuma numuru. Jūsu pieprasījums nav zudis: nosūtīsim jaunu saiti.',
+      en: 'To receive a new verification email, reply to the email that brought this link or write to <a href="mailto:impro@impro.lv">impro@impro.lv</a> with the request number. Your request is not lost: we will send you a new link.',
+    },
+  },
+];
+
+const HELP = {
+  lv: 'Ja jums nepieciešama palīdzība, rakstiet uz <a href="mailto:impro@impro.lv">impro@impro.lv</a>. Pierakstīties e-Jaunumiem var <a href="/subscribe">šeit</a>.',
+  en: 'If you need help, write to <a href="mailto:impro@impro.lv">impro@impro.lv</a>. You can sign up for e-Jaunumi <a href="/subscribe?lang=en">here</a>.',
+};
+
 export function errorPages(pages: PageRenderer): ErrorPageRenderer {
   return (req: Request, res: Response, err: AppError, status: number) => {
     if (req.originalUrl.startsWith('/api/') || !req.accepts('html')) return false;
     const locale = negotiateLocale(req);
-    const [heading, message] = MESSAGES[err.code]?.[locale] ?? FALLBACK[locale];
-    pages.send(res, status, 'error', locale, { heading, message });
+    const link = LINK_ERRORS.includes(err.code) ? LINK_MESSAGES.find((m) => m.path.test(req.path)) : undefined;
+    const [heading, message] = link?.[locale] ?? MESSAGES[err.code]?.[locale] ?? FALLBACK[locale];
+    pages.send(res, status, 'error', locale, { heading, message, help: link?.help[locale] ?? HELP[locale] });
     return true;
   };
 }

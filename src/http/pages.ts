@@ -34,6 +34,9 @@ export class PageRenderer {
       otherLang: other,
       otherLangLabel: other === 'en' ? 'English' : 'Latviski',
       langSwitchUrl: vars.langSwitchUrl ?? `?lang=${other}`,
+      // Every page's footer links the policy in force.
+      privacyUrl: locale === 'lv' ? '/privacy' : '/privacy?lang=en',
+      privacyLabel: locale === 'lv' ? 'Privātuma politika' : 'Privacy policy',
     });
   }
 

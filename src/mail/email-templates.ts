@@ -8,6 +8,7 @@ import { escapeHtml, headerSafe, substitute } from '../html';
 import { TEMPLATES_DIR } from '../paths';
 
 const EMAIL_DIR = path.join(TEMPLATES_DIR, 'email');
+const UNSUBSCRIBE_LABEL = { lv: 'Atteikties no e-Jaunumiem', en: 'Unsubscribe from e-Jaunumi' } as const;
 
 export interface RenderedEmail {
   subject: string;
@@ -51,7 +52,11 @@ async function compile(key: string): Promise<Compiled> {
   if (!subject) throw new Error(`templates/email/${key}.mjml lacks its <!-- subject: ... --> line`);
   const lang = key.endsWith('.en') ? 'en' : 'lv';
   // Merge placeholders pass through MJML untouched; only the layout's own slots are filled here.
-  const source = layout.replace('<!-- content -->', body.replace(/^<!--.*?-->\s*/, '')).replaceAll('{{layout.lang}}', lang);
+  // The footer speaks the mail's language only.
+  const source = layout
+    .replace('<!-- content -->', body.replace(/^<!--.*?-->\s*/, ''))
+    .replaceAll('{{layout.lang}}', lang)
+    .replaceAll('{{layout.unsubscribe}}', UNSUBSCRIBE_LABEL[lang]);
   const result = await mjml2html(source, { validationLevel: 'strict', keepComments: false });
   return { subject, html: result.html, text: await readFile(path.join(EMAIL_DIR, `footer.${lang}.txt`), 'utf8').then((footer) => `${text.trimEnd()}\n\n${footer}`) };
 }

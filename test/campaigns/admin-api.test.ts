@@ -81,11 +81,13 @@ describe('campaigns admin API', () => {
     expect(res.json.results.map((r: { status: string }) => r.status)).to.deep.equal(['sent', 'sent']);
     const mails = await t.waitForMails(2, (m) => m.parsed.headers.get('x-ejaunumi-campaign') === id);
     for (const mail of mails) {
-      expect(mail.parsed.subject).to.match(/^\[TEST\] Sveiki, /);
+      expect(mail.parsed.subject).to.match(/^\[TEST\] Sveiki[,!]/);
       expect(mail.parsed.headers.get('x-ejaunumi-test')).to.equal('1');
     }
     const own = mails.find((m) => m.to.includes(colleague.email))!;
     expect(own.parsed.subject).to.equal('[TEST] Sveiki, Kolēģe!');
+    // A colleague without a name: the greeting closes up instead of "Sveiki, !".
+    expect(mails.find((m) => m !== own)!.parsed.subject).to.equal('[TEST] Sveiki!');
     expect(own.parsed.headers.get('x-ejaunumi-subscriber')).to.equal(String(colleague._id));
     expect(await t.c.models.deliveries.countDocuments({ campaignId: id })).to.equal(0);
     expect((await api(t, 'GET', `/campaigns/${id}`)).json.status).to.equal('draft');

@@ -69,7 +69,7 @@ describe('requests: verification and access export', () => {
     expect(exportMails).to.have.length(1);
     const exportMail = exportMails[0]!;
     expect(exportMail.to).to.deep.equal(['Anna.Berzina@example.lv']);
-    expect(exportMail.parsed.text).to.contain('Anna Bērziņa').and.contain(`${DEFAULT_LIST}: aktīvs`);
+    expect(exportMail.parsed.text).to.contain('Anna Bērziņa').and.contain('„e-Jaunumi” — abonēts');
     const attachment = exportMail.parsed.attachments[0]!;
     expect(attachment.contentType).to.equal('application/json');
     const data = JSON.parse(attachment.content.toString('utf8'));

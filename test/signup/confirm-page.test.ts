@@ -31,7 +31,7 @@ describe('sign-up: the confirmation page and the policy it links', () => {
     const subscriber = await t.c.models.subscribers.findOne({ emailKey: email }).lean();
     const [requested, confirmed] = await t.c.ledger.history(subscriber!._id);
     expect(requested).to.deep.include({ type: 'requested', channel: 'api', policyVersion: 1 });
-    expect(confirmed).to.deep.include({ type: 'confirmed', channel: 'api', policyVersion: v2.version, consentText: 'Piekrītu 2. versijai.' });
+    expect(confirmed).to.deep.include({ type: 'confirmed', channel: 'api', policyVersion: v2.version, consentText: 'Piekrītu 2. versijai. Izvēlētie saraksti: „e-Jaunumi”.' });
   });
 
   it('serves the policy in force at /privacy and each version at /privacy/v/N', async () => {

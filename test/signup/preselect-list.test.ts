@@ -12,7 +12,7 @@ describe('sign-up page: a list named in the link is preselected', () => {
 
   const checkedLists = async (query: string) => {
     const html = await (await fetch(`${t.baseUrl}/subscribe${query}`)).text();
-    return [...html.matchAll(/value="([a-z0-9-]+)" checked/g)].map((m) => m[1]);
+    return [...html.matchAll(/value="([a-z0-9-]+)" data-name="[^"]*" checked/g)].map((m) => m[1]);
   };
 
   it('checks the named list instead of the default one', async () => {

@@ -100,8 +100,9 @@ describe('sign-up: double opt-in flow', () => {
     for (const e of events) {
       expect(e.list).to.equal(DEFAULT_LIST);
       expect(e.policyVersion).to.equal(1);
-      expect(e.consentText).to.equal(CONSENT_TEXT_V1.en);
-      expect(e.consentTextHash).to.equal(sha256(CONSENT_TEXT_V1.en));
+      // Specific consent: the sentence names the list chosen.
+      expect(e.consentText).to.equal(`${CONSENT_TEXT_V1.en} Lists chosen: “e-Jaunumi”.`);
+      expect(e.consentTextHash).to.equal(sha256(`${CONSENT_TEXT_V1.en} Lists chosen: “e-Jaunumi”.`));
       expect(e.ip).to.match(/127\.0\.0\.1/);
       expect(e.emailHash).to.equal(hashEmail(email, t.config.emailHashKey));
       expect(e.at).to.be.instanceOf(Date);
@@ -181,7 +182,7 @@ describe('sign-up: double opt-in flow', () => {
     const subscriber = await t.c.models.subscribers.findOne({ emailKey: email }).lean();
     const [requested] = await t.c.ledger.history(subscriber!._id);
     expect(requested!.policyVersion).to.equal(2);
-    expect(requested!.consentTextHash).to.equal(sha256('Piekrītu v2.'));
+    expect(requested!.consentTextHash).to.equal(sha256('Piekrītu v2. Izvēlētie saraksti: „e-Jaunumi”.'));
     expect(requested!.channel).to.equal('web-form');
     await drainTransactional(t);
   });
@@ -190,8 +191,8 @@ describe('sign-up: double opt-in flow', () => {
     await t.c.models.lists.create({ slug: 'celojumi-bernu', name: { lv: 'Ceļojumi ar bērniem', en: 'Family travel' }, public: true });
     const form = await (await fetch(`${t.baseUrl}/subscribe`)).text();
     expect(form).to.contain('<legend>Saraksti</legend>');
-    expect(form).to.match(/<input type="checkbox" id="list-e-jaunumi" name="lists" value="e-jaunumi" checked>/);
-    expect(form).to.match(/<input type="checkbox" id="list-celojumi-bernu" name="lists" value="celojumi-bernu">/);
+    expect(form).to.match(/<input type="checkbox" id="list-e-jaunumi" name="lists" value="e-jaunumi" data-name="e-Jaunumi" checked>/);
+    expect(form).to.match(/<input type="checkbox" id="list-celojumi-bernu" name="lists" value="celojumi-bernu" data-name="Ceļojumi ar bērniem">/);
 
     const email = 'two-lists@example.lv';
     expect((await signUpForm(t, { email, consent: 'yes', lists: [DEFAULT_LIST, 'celojumi-bernu'] })).status).to.equal(202);

@@ -77,7 +77,7 @@ describe('sign-up: accepted into a queue, answered at once', () => {
       expect(job.name).to.equal(SignupJobs.request);
       const data = job.data as SignupJob;
       expect(data).to.deep.include({ email: 'queued@example.lv', name: 'Anna', locale: 'en', channel: 'web-form', ip: '203.0.113.9', userAgent: 'queue-test/1.0' });
-      expect(data.consent).to.deep.include({ policyVersion: 1, consentText: CONSENT_TEXT_V1.en });
+      expect(data.consent).to.deep.include({ policyVersion: 1, consentText: `${CONSENT_TEXT_V1.en} Lists chosen: “e-Jaunumi”.` });
       expect(job.opts.attempts).to.be.at.least(3);
       expect(job.opts.backoff).to.deep.include({ type: 'exponential' });
       expect(job.opts.removeOnFail).to.not.equal(true);
@@ -87,7 +87,7 @@ describe('sign-up: accepted into a queue, answered at once', () => {
     await t.signupsDone();
     const subscriber = await t.c.models.subscribers.findOne({ emailKey: 'queued@example.lv' }).lean();
     const [requested] = await t.c.ledger.history(subscriber!._id);
-    expect(requested).to.deep.include({ type: 'requested', channel: 'web-form', ip: '203.0.113.9', policyVersion: 1, consentText: CONSENT_TEXT_V1.en });
+    expect(requested).to.deep.include({ type: 'requested', channel: 'web-form', ip: '203.0.113.9', policyVersion: 1, consentText: `${CONSENT_TEXT_V1.en} Lists chosen: “e-Jaunumi”.` });
   });
 
   it('keeps a job the domain refuses in the failed set, without retrying it', async () => {

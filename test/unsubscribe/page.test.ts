@@ -39,12 +39,14 @@ describe('unsubscribe: the page at /u/:token', () => {
     expect(await t.c.models.consentEvents.countDocuments({ subscriberId })).to.equal(0);
   });
 
-  it('speaks English when asked', async () => {
-    const { token } = await subscriberWithLink(t.c);
-    const html = await (await fetch(`${t.baseUrl}/u/${token}`, { headers: { 'accept-language': 'en-GB,en;q=0.9' } })).text();
+  it("speaks the person's stored language, whatever the browser prefers, unless the page is asked for another", async () => {
+    const { subscriberId, token } = await subscriberWithLink(t.c);
+    await t.c.models.subscribers.updateOne({ _id: subscriberId }, { $set: { locale: 'en' } });
+    const html = await (await fetch(`${t.baseUrl}/u/${token}`, { headers: { 'accept-language': 'lv,en;q=0.5' } })).text();
     expect(html).to.contain('<html lang="en">');
     expect(html).to.contain('Unsubscribe from all lists');
     expect(html).to.contain('Tailor-made travel');
+    expect(await (await fetch(`${t.baseUrl}/u/${token}?lang=lv`)).text()).to.contain('<html lang="lv">');
   });
 
   it('ends only the chosen list, shows the result and a way back in through the sign-up form', async () => {
@@ -62,9 +64,9 @@ describe('unsubscribe: the page at /u/:token', () => {
     expect(events[0]).to.include({ list: SECOND_LIST, channel: 'unsubscribe-page', userAgent: 'Firefox-Test' });
     expect(String(events[0]!.campaignId)).to.equal(campaignId);
 
-    // Back on the page the ended list offers the sign-up form (double opt-in) instead of a button.
+    // Back on the page the ended list offers a way back in (double opt-in) instead of an unsubscribe button.
     const page = await (await fetch(`${t.baseUrl}/u/${token}`)).text();
-    expect(page).to.contain(`href="/subscribe?list=${SECOND_LIST}"`);
+    expect(page).to.contain(`name="rejoin" value="${SECOND_LIST}"`);
     expect(page).to.contain('Pierakstīties no jauna');
   });
 
@@ -74,7 +76,7 @@ describe('unsubscribe: the page at /u/:token', () => {
     expect(res.status).to.equal(200);
     const html = await res.text();
     expect(html).to.contain('You are unsubscribed');
-    expect(html).to.contain('Tailor-made travel, e-Jaunumi');
+    expect(html).to.contain('“Tailor-made travel”, “e-Jaunumi”');
     expect(await statesOf(t.c, subscriberId)).to.deep.equal({ [DEFAULT_LIST]: 'unsubscribed', [SECOND_LIST]: 'unsubscribed' });
     expect((await withdrawals(t.c, subscriberId)).map((e) => e.channel)).to.deep.equal(['unsubscribe-page', 'unsubscribe-page']);
   });
@@ -89,10 +91,12 @@ describe('unsubscribe: the page at /u/:token', () => {
     await choose(token, { scope: 'all' });
     const again = await choose(token, { list: DEFAULT_LIST });
     expect(again.status).to.equal(200);
-    expect(await again.text()).to.contain('Nekas nav jāmaina');
+    expect(await again.text()).to.contain('Nekas nav mainīts');
+    // The preferences page stays the preferences page: every list with its state and a way back in.
     const page = await (await fetch(`${t.baseUrl}/u/${token}`)).text();
-    expect(page).to.contain('Nekas nav jāmaina');
-    expect(page).to.contain(`href="/subscribe?list=${DEFAULT_LIST}"`);
+    expect(page).to.contain('Jūsu e-Jaunumu abonementi').and.contain('Pašlaik mēs jums neko nesūtām');
+    expect(page).to.contain(`name="rejoin" value="${DEFAULT_LIST}"`);
+    expect(page).not.to.contain('name="scope"');
     expect(await withdrawals(t.c, subscriberId)).to.have.length(2);
   });
 

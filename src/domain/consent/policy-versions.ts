@@ -3,6 +3,7 @@
 import type { Models } from '../../data/models';
 import { isDuplicateKeyError, NotFoundError, ValidationError } from '../../errors';
 import { sha256 } from '../seed';
+import { specificConsentText } from './specific-consent';
 
 export type PolicyLocale = 'lv' | 'en';
 
@@ -100,8 +101,9 @@ export class PolicyVersions {
   }
 }
 
-export function consentProof(policy: PolicyVersion, locale: PolicyLocale): ConsentProof {
-  const consentText = policy.consentText[locale];
+/** The proof of a consent; with list names, the specific sentence naming them (specific-consent.ts). */
+export function consentProof(policy: PolicyVersion, locale: PolicyLocale, listNames?: string[]): ConsentProof {
+  const consentText = listNames?.length ? specificConsentText(policy.consentText[locale], listNames, locale) : policy.consentText[locale];
   return { policyVersion: policy.version, consentText, consentTextHash: sha256(consentText) };
 }
 

@@ -8,6 +8,8 @@ import type { ListHeaderBuilder } from '../../mail/list-headers';
 import type { Mailer } from '../../mail/mailer';
 import type { LinkTokenSigner } from '../link-token';
 import type { Suppressions } from './suppressions';
+import { days } from '../../i18n/plural';
+import { quotedNames } from './specific-consent';
 
 export type SignupMailResult = 'sent' | 'skipped';
 
@@ -48,7 +50,7 @@ export class SignupMails {
     const links = this.deps.listHeaders.build({ subscriberId, list: pending.length === 1 ? pending[0]!.list : undefined });
     await this.send(subscriber, 'confirm', links, {
       confirmUrl,
-      validDays: Math.max(1, Math.round(settings.confirmTokenTtlMs / DAY_MS)),
+      validFor: days(Math.max(1, Math.round(settings.confirmTokenTtlMs / DAY_MS)), locale),
       lists: await this.listNames(pending.map((s) => s.list), locale),
     });
     return 'sent';
@@ -74,8 +76,9 @@ export class SignupMails {
   }
 
   private async listNames(slugs: string[], locale: 'lv' | 'en'): Promise<string> {
-    const lists = await this.deps.models.lists.find({ slug: { $in: slugs } }, { slug: 1, name: 1 }).lean();
-    return lists.map((l) => l.name?.[locale] ?? l.slug).join(', ');
+    const lists = await this.deps.models.lists.find({ slug: { $in: slugs } }, { slug: 1, name: 1 }).sort({ slug: 1 }).lean();
+    // Each list once, by its name in quotes: „e-Jaunumi”, „Ceļojumi ģimenēm”.
+    return quotedNames(lists.map((l) => l.name?.[locale] ?? l.slug), locale);
   }
 
   private async send(

@@ -75,7 +75,7 @@ export class SignupService {
   async request(input: SignupInput): Promise<SignupOutcome> {
     const { models, suppressions, cooldown, emailHashKey } = this.deps;
     const email = normalizeEmail(input.email);
-    const lists = await this.publicLists(input.lists);
+    const { slugs: lists, names: listNames } = await this.publicLists(input.lists, input.locale);
     const emailHash = hashEmail(email, emailHashKey);
 
     // An erasure tombstone does not block a fresh sign-up: the person's own confirmation lifts it.
@@ -85,7 +85,12 @@ export class SignupService {
     if (known?.restricted) return 'restricted';
     // Claimed before anything changes: a request inside the cooldown must not void the link that
     // the mail already sent carries.
-    if (!(await cooldown.claim(emailHash))) return 'cooling-down';
+    if (!(await cooldown.claim(emailHash))) {
+      // No second mail inside the cooldown, but a corrected choice of lists replaces the pending
+      // one: the link already in the person's mailbox confirms what they asked for last.
+      if (known) await this.replacePendingChoice(known._id, emailHash, lists, listNames, input);
+      return 'cooling-down';
+    }
 
     const subscriber = known ?? (await this.createSubscriber(email, emailHash, input));
     const subscriberId = String(subscriber._id);
@@ -99,7 +104,8 @@ export class SignupService {
     }
 
     const ref = nonce();
-    const proof = input.consent ?? consentProof(await this.deps.policies.current(), input.locale);
+    // The JSON API shows no page: its proof is the sentence in force naming the lists asked for.
+    const proof = input.consent ?? consentProof(await this.deps.policies.current(), input.locale, [...lists].sort().map((l) => listNames.get(l) ?? l));
     const requestedAt = this.deps.now();
     for (const list of toConfirm) {
       await this.markPending(subscriber._id, list, {
@@ -122,10 +128,50 @@ export class SignupService {
     return 'confirmation-queued';
   }
 
-  /** Read-only check behind GET /confirm/:token (link scanners fetch it): throws what POST would. */
-  async inspect(token: string): Promise<void> {
+  /**
+   * The newest pending request takes the lists of this one: lists newly chosen join it under its
+   * reference (its link confirms them), lists no longer chosen leave it, withdrawn before anyone
+   * confirmed them. Active subscriptions are never touched.
+   */
+  private async replacePendingChoice(subscriberId: Types.ObjectId, emailHash: string, lists: string[], listNames: Map<string, string>, input: SignupInput): Promise<void> {
+    const { models, states } = this.deps;
+    const newest = await models.subscriptions
+      .findOne({ subscriberId, status: 'pending', pendingRef: { $exists: true } }, { pendingRef: 1 })
+      .sort({ requestedAt: -1 })
+      .lean();
+    const ref = newest?.pendingRef;
+    if (!ref) return;
+    const chosen = new Set(lists);
+    const at = this.deps.now();
+    const facts = { subscriberId, emailHash, channel: input.channel, ip: input.ip, forwardedFor: input.forwardedFor, userAgent: input.userAgent, requestRef: ref, at };
+    const pending = await models.subscriptions.find({ subscriberId, pendingRef: ref, status: 'pending' }, SNAPSHOT_FIELDS).lean();
+    for (const s of pending) {
+      if (chosen.has(s.list)) continue;
+      await states.change(
+        s._id,
+        (current) =>
+          current.status === 'pending' && current.pendingRef === ref
+            ? { ...facts, list: s.list, type: 'withdrawn' as const, note: 'left the pending sign-up: a newer sign-up chose other lists' }
+            : undefined,
+        s,
+      );
+    }
+    const active = new Set((await models.subscriptions.find({ subscriberId, list: { $in: lists }, status: 'active' }, { list: 1 }).lean()).map((x) => x.list));
+    const joining = lists.filter((list) => !active.has(list) && !pending.some((p) => p.list === list));
+    if (joining.length === 0) return;
+    const proof = input.consent ?? consentProof(await this.deps.policies.current(), input.locale, [...lists].sort().map((l) => listNames.get(l) ?? l));
+    for (const list of joining) await this.markPending(subscriberId, list, { ...facts, list, type: 'requested', ...proof });
+  }
+
+  /**
+   * Read-only check behind GET /confirm/:token (link scanners fetch it): throws what POST would, and
+   * names the lists the click confirms (the link reached the person's own mailbox: it may say so).
+   */
+  async inspect(token: string): Promise<{ lists: string[] }> {
     const { subscriberId, ref } = this.verify(token);
-    if ((await this.pendingOf(subscriberId, ref)).length === 0) throw new UsedTokenError();
+    const pending = await this.pendingOf(subscriberId, ref);
+    if (pending.length === 0) throw new UsedTokenError();
+    return { lists: pending.map((s) => s.list).sort() };
   }
 
   async confirm(token: string, ctx: ConfirmContext): Promise<void> {
@@ -210,14 +256,14 @@ export class SignupService {
       .lean();
   }
 
-  /** Requested lists, deduplicated; each must exist and be public, or the request is a 400. */
-  private async publicLists(requested: string[] | undefined): Promise<string[]> {
+  /** Requested lists, deduplicated, with their names; each must exist and be public, or the request is a 400. */
+  private async publicLists(requested: string[] | undefined, locale: PolicyLocale): Promise<{ slugs: string[]; names: Map<string, string> }> {
     const wanted = [...new Set(requested?.length ? requested : [DEFAULT_LIST])];
-    const found = await this.deps.models.lists.find({ slug: { $in: wanted }, public: true }, { slug: 1 }).lean();
-    const known = new Set(found.map((l) => l.slug));
-    const unknown = wanted.filter((slug) => !known.has(slug));
+    const found = await this.deps.models.lists.find({ slug: { $in: wanted }, public: true }, { slug: 1, name: 1 }).lean();
+    const names = new Map(found.map((l) => [l.slug, l.name?.[locale] ?? l.slug]));
+    const unknown = wanted.filter((slug) => !names.has(slug));
     if (unknown.length) throw new ValidationError(`unknown list: ${unknown.join(', ')}`, { fields: [{ field: 'lists', message: 'unknown list' }] });
-    return wanted;
+    return { slugs: wanted, names };
   }
 
   private async createSubscriber(email: string, emailHash: string, input: SignupInput) {

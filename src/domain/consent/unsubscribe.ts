@@ -28,6 +28,8 @@ export interface UnsubscribeInput {
 
 export interface Preferences {
   email: string;
+  /** The language the person chose for mails; their pages speak it too. */
+  locale: 'lv' | 'en';
   subscriptions: Array<{ list: string; name: { lv: string; en: string }; status: SubscriptionState }>;
 }
 
@@ -80,13 +82,14 @@ export class UnsubscribeService {
   async preferences(subscriberId: string): Promise<Preferences | undefined> {
     const { models } = this.deps;
     if (!Types.ObjectId.isValid(subscriberId)) return undefined;
-    const subscriber = await models.subscribers.findById(subscriberId, { email: 1 }).lean();
+    const subscriber = await models.subscribers.findById(subscriberId, { email: 1, locale: 1 }).lean();
     if (!subscriber) return undefined;
     const subscriptions = await models.subscriptions.find({ subscriberId: subscriber._id }, { list: 1, status: 1 }).sort({ list: 1 }).lean();
     const lists = await models.lists.find({ slug: { $in: subscriptions.map((s) => s.list) } }, { slug: 1, name: 1 }).lean();
     const names = new Map(lists.map((l) => [l.slug, l.name]));
     return {
       email: subscriber.email,
+      locale: subscriber.locale === 'en' ? 'en' : 'lv',
       subscriptions: subscriptions.map((s) => ({
         list: s.list,
         // A list deleted since the mail was sent is still shown, under its slug.
@@ -94,6 +97,12 @@ export class UnsubscribeService {
         status: s.status as SubscriptionState,
       })),
     };
+  }
+
+  /** The language of the person's mails and pages, chosen on their preferences page. */
+  async setLocale(subscriberId: string, locale: 'lv' | 'en'): Promise<void> {
+    if (!Types.ObjectId.isValid(subscriberId)) return;
+    await this.deps.models.subscribers.updateOne({ _id: new Types.ObjectId(subscriberId) }, { $set: { locale } });
   }
 
   private async end(subscription: OpenSubscription, emailHash: string, input: UnsubscribeInput): Promise<boolean> {

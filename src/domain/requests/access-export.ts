@@ -1,5 +1,6 @@
 // GDPR art. 15: everything held about one address, as a readable summary in the mail body and a
 // complete JSON attachment. Sent only to the verified address itself (invariant 7).
+import { quotedNames } from '../consent/specific-consent';
 import type { Models } from '../../data/models';
 import type { MailLocale, RequesterMail } from './requester-mail';
 
@@ -11,8 +12,31 @@ export interface ExportRequest {
 }
 
 const STATUS_WORDS: Record<MailLocale, Record<string, string>> = {
-  lv: { pending: 'gaida apstiprinājumu', active: 'aktīvs', unsubscribed: 'atteicies' },
-  en: { pending: 'awaiting confirmation', active: 'active', unsubscribed: 'unsubscribed' },
+  lv: { pending: 'gaida apstiprinājumu', active: 'abonēts', unsubscribed: 'abonements atcelts' },
+  en: { pending: 'waiting for confirmation', active: 'subscribed', unsubscribed: 'unsubscribed' },
+};
+
+// The summary speaks words, not codes: the JSON attachment keeps the codes.
+const LANGUAGE_WORDS: Record<MailLocale, Record<string, string>> = {
+  lv: { lv: 'latviešu', en: 'angļu' },
+  en: { lv: 'Latvian', en: 'English' },
+};
+
+const SUPPRESSION_WORDS: Record<MailLocale, Record<string, string>> = {
+  lv: {
+    'hard-bounce': 'e-pasts uz adresi nav piegādājams',
+    'soft-bounce': 'e-pasts atkārtoti nav piegādāts',
+    complaint: 'ziņojums par nevēlamu e-pastu',
+    manual: 'sūtīšana apturēta ar roku',
+    erasure: 'dati dzēsti pēc jūsu pieprasījuma',
+  },
+  en: {
+    'hard-bounce': 'mail to the address cannot be delivered',
+    'soft-bounce': 'mail repeatedly not delivered',
+    complaint: 'reported as unwanted mail',
+    manual: 'sending stopped by hand',
+    erasure: 'data erased at your request',
+  },
 };
 
 const NONE: Record<MailLocale, string> = { lv: 'nav', en: 'none' };
@@ -97,7 +121,10 @@ export class AccessExport {
     const data = await this.collect(request.email, request.emailHash);
     const locale = request.locale;
     const words = STATUS_WORDS[locale];
-    const subscriptionsText = data.subscriptions.map((s) => `${s.list}: ${words[s.status] ?? s.status}`).join(', ') || NONE[locale];
+    const lists = await this.deps.models.lists.find({ slug: { $in: data.subscriptions.map((s) => s.list) } }, { slug: 1, name: 1 }).lean();
+    const names = new Map(lists.map((l) => [l.slug, l.name?.[locale] ?? l.slug]));
+    const subscriptionsText =
+      data.subscriptions.map((s) => `${quotedNames([names.get(s.list) ?? s.list], locale)} — ${words[s.status] ?? s.status}`).join('; ') || NONE[locale];
     await this.deps.requesterMail.send({
       to: request.email,
       subscriberId: data.subscriber?.id,
@@ -107,13 +134,13 @@ export class AccessExport {
         number: request.number,
         email: request.email,
         name: data.subscriber?.name || NONE[locale],
-        locale: data.subscriber?.locale ?? NONE[locale],
+        locale: data.subscriber?.locale ? (LANGUAGE_WORDS[locale][data.subscriber.locale] ?? data.subscriber.locale) : NONE[locale],
         restricted: YES_NO[locale][data.subscriber?.restricted ? 0 : 1],
         subscriptions: subscriptionsText,
         consentEvents: data.consentEvents.length,
         deliveries: data.deliveries.length,
         requests: data.requests.length,
-        suppressions: data.suppressions.map((s) => s.reason).join(', ') || NONE[locale],
+        suppressions: data.suppressions.map((s) => SUPPRESSION_WORDS[locale][s.reason] ?? s.reason).join('; ') || NONE[locale],
         inboundMessages: data.inboundMessages.length,
         preheader: request.number,
       },

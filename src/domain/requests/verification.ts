@@ -1,6 +1,7 @@
 // Invariant 7: nothing about a person leaves before the requester proves control of the address.
 // The proof is a signed `verify` link mailed to that address; its subject is the request id, so the
 // link says nothing about who asked.
+import { days } from '../../i18n/plural';
 import type { Types } from 'mongoose';
 import { crashPoint } from '../../crash-point';
 import type { Models } from '../../data/models';
@@ -38,8 +39,13 @@ export class RequestVerification {
       subscriberId: request.subscriberId,
       locale: request.locale,
       template: 'verify-request',
-      vars: { number: request.number, verifyUrl: this.linkFor(request.id), preheader: request.number },
+      vars: { number: request.number, verifyUrl: this.linkFor(request.id), preheader: request.number, validFor: this.validFor(request.locale) },
     });
+  }
+
+  /** How long the link lasts, in days that agree with their number ("1 diena", "7 dienas"). */
+  private validFor(locale: string | undefined): string {
+    return days(Math.max(1, Math.round(this.deps.settings.verifyTokenTtlMs / 86_400_000)), locale === 'en' ? 'en' : 'lv');
   }
 
   /** The request id a link proves; throws InvalidTokenError / ExpiredTokenError. */

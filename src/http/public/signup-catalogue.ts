@@ -14,9 +14,11 @@ interface Cached<T> {
   loadedAt: number;
 }
 
+export type ListNames = Map<string, { lv: string; en: string }>;
+
 export class SignupCatalogue {
-  private lists?: Cached<Set<string>>;
-  private listsLoading?: Promise<Cached<Set<string>>>;
+  private lists?: Cached<ListNames>;
+  private listsLoading?: Promise<Cached<ListNames>>;
   private policies?: Cached<PolicyVersion[]>;
   private policiesLoading?: Promise<Cached<PolicyVersion[]>>;
 
@@ -31,26 +33,35 @@ export class SignupCatalogue {
     return slugs.every((s) => cached.value.has(s));
   }
 
+  /** The public lists and their names, slug order. */
+  async publicListNames(): Promise<ListNames> {
+    return (await this.publicLists(false)).value;
+  }
+
   /**
-   * The proof of what the form showed: the version it names, if that one is in force or was before.
-   * Undefined for a form without the field or with a number that is no such version: the sign-up
-   * then records the version in force when it runs, as before forms named theirs.
+   * The proof of what the form showed: the version it names, if that one is in force or was before,
+   * its consent sentence naming the chosen lists. Undefined for a form without the field or with a
+   * number that is no such version: the sign-up then records the version in force when it runs.
    */
-  async consentShown(version: number | undefined, locale: PolicyLocale): Promise<ConsentProof | undefined> {
+  async consentShown(version: number | undefined, locale: PolicyLocale, lists: string[]): Promise<ConsentProof | undefined> {
     if (version === undefined) return undefined;
+    const names = await this.publicListNames();
     let versions = (await this.policyVersions(false)).value;
     // Versions never change once registered; one the cache lacks was registered since it loaded.
     if (!versions.some((v) => v.version === version)) versions = (await this.policyVersions(true)).value;
     const shown = versions.find((v) => v.version === version && v.effectiveAt.getTime() <= this.deps.now().getTime());
-    return shown ? consentProof(shown, locale) : undefined;
+    // In the form's order (by slug), the order its script names the ticked boxes in.
+    const chosen = [...lists].sort();
+    return shown ? consentProof(shown, locale, chosen.map((slug) => names.get(slug)?.[locale] ?? slug)) : undefined;
   }
 
-  private publicLists(force: boolean): Promise<Cached<Set<string>>> {
+  private publicLists(force: boolean): Promise<Cached<ListNames>> {
     if (!force && this.lists && Date.now() - this.lists.loadedAt < LISTS_MAX_AGE_MS) return Promise.resolve(this.lists);
     this.listsLoading ??= this.deps.models.lists
-      .find({ public: true }, { slug: 1 })
+      .find({ public: true }, { slug: 1, name: 1 })
+      .sort({ slug: 1 })
       .lean()
-      .then((docs) => (this.lists = { value: new Set(docs.map((d) => d.slug)), loadedAt: Date.now() }))
+      .then((docs) => (this.lists = { value: new Map(docs.map((d) => [d.slug, { lv: d.name?.lv ?? d.slug, en: d.name?.en ?? d.slug }])), loadedAt: Date.now() }))
       .finally(() => (this.listsLoading = undefined));
     return this.listsLoading;
   }

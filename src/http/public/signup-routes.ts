@@ -6,6 +6,8 @@
 // limit (429) answer differently, and neither depends on the address being known. The answer does
 // not wait for the sign-up itself either: it goes onto the `signup` queue (workers/signup.worker.ts),
 // so a known address answers in the same time as a new one; the checks here need no query.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { rateLimit, type RateLimitInfo } from 'express-rate-limit';
 import { z } from 'zod';
@@ -13,8 +15,12 @@ import type { Container } from '../../container';
 import { DEFAULT_LIST, LIST_SLUG } from '../../data/list.model';
 import { isValidEmail, normalizeEmail } from '../../domain/email-address';
 import { checkPersonName } from '../../domain/person-name';
+import { consentProof } from '../../domain/consent/policy-versions';
+import { consentParts, quotedNames } from '../../domain/consent/specific-consent';
+import { TEMPLATES_DIR } from '../../paths';
 import { AppError, ErrorCodes, ValidationError } from '../../errors';
-import { SignupJobs, signupJobOptions, type SignupJob } from '../../queues/signup-jobs';
+import type { SignupJob } from '../../queues/signup-jobs';
+import { signupEnqueuer } from './signup-enqueue';
 import { clientIp, forwardedFor } from '../client-ip';
 import { escapeHtml } from '../../html';
 import { negotiateLocale, type Locale } from '../locale';
@@ -72,15 +78,37 @@ export function signupRoutes(c: Deps): Router {
   const router = caseSensitiveRouter();
   const limitPerIp = signupRateLimit(c.config.signupIpLimitPerMinute);
   const catalogue = new SignupCatalogue({ models: c.models, policies: c.policies, now: () => c.clock.now() });
-  const enqueue = async (job: Omit<SignupJob, 'receivedAt'>) => {
-    const data: SignupJob = { ...job, receivedAt: c.clock.now().toISOString() };
-    await c.queues.signup.add(SignupJobs.request, data, signupJobOptions(data, c.config.emailHashKey));
+  const enqueue = signupEnqueuer(c);
+
+  /**
+   * The lists a form chose, or undefined when the choice is wrong. A form that offered a choice
+   * (more than one public list) must tick one; a form with a single public list sends none and
+   * means that one.
+   */
+  const chosenLists = async (field: string | string[] | undefined): Promise<string[] | undefined> => {
+    const lists = [...new Set(field === undefined ? [] : [field].flat())];
+    if (lists.length === 0) {
+      const offered = [...(await catalogue.publicListNames()).keys()];
+      return offered.length === 1 ? offered : undefined;
+    }
+    const wellFormed = lists.length <= 20 && lists.every((l) => LIST_SLUG.test(l));
+    return wellFormed && (await catalogue.arePublicLists(lists)) ? lists : undefined;
   };
+
+  // The site's root is the sign-up form.
+  router.get('/', (req, res) => {
+    const lang = req.query.lang === 'en' ? '?lang=en' : '';
+    res.redirect(302, `/subscribe${lang}`);
+  });
+
+  router.get('/subscribe.js', (_req, res) => {
+    res.set({ 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=300' }).send(subscribeScript());
+  });
 
   router.get('/subscribe', async (req, res) => {
     // The unsubscribe page's "way back in" links here with ?list=SLUG: preselect that list.
     const list = typeof req.query.list === 'string' && LIST_SLUG.test(req.query.list) ? req.query.list : undefined;
-    await sendForm(c, req, res, 200, list ? { values: { lists: list } } : {});
+    await sendForm(c, req, res, 200, { preselect: list ?? DEFAULT_LIST });
   });
 
   router.post('/subscribe', limitPerIp, async (req, res) => {
@@ -97,16 +125,15 @@ export function signupRoutes(c: Deps): Router {
     // A bot filled the hidden field: answer as for anyone, do nothing.
     if (form.website) return sendAccepted(c, res, locale);
 
-    const lists = form.lists === undefined ? undefined : [form.lists].flat();
     const name = checkPersonName(form.name ?? '');
-    const listsWellFormed = lists === undefined || (lists.length > 0 && lists.length <= 20 && lists.every((l) => LIST_SLUG.test(l)));
+    const lists = await chosenLists(form.lists);
     const errors: Partial<Record<Field, boolean>> = {
       email: !isValidEmail(form.email),
       name: name === undefined,
       consent: form.consent !== 'yes',
-      lists: !listsWellFormed || (lists !== undefined && !(await catalogue.arePublicLists(lists))),
+      lists: lists === undefined,
     };
-    if (Object.values(errors).some(Boolean)) return sendForm(c, req, res, 400, { errors, values: form });
+    if (Object.values(errors).some(Boolean) || !lists) return sendForm(c, req, res, 400, { errors, values: form });
     const version = form.policyVersion && /^\d{1,6}$/.test(form.policyVersion) ? Number(form.policyVersion) : undefined;
     await enqueue({
       // Normalised here, so the job's deduplication and an erasure's search see one spelling.
@@ -115,7 +142,7 @@ export function signupRoutes(c: Deps): Router {
       lists,
       locale,
       channel: 'web-form',
-      consent: await catalogue.consentShown(version, locale),
+      consent: await catalogue.consentShown(version, locale, lists),
       ...origin(req),
     });
     sendAccepted(c, res, locale);
@@ -139,18 +166,26 @@ export function signupRoutes(c: Deps): Router {
   });
 
   router.get('/confirm/:token', async (req, res) => {
-    await c.signup.inspect(req.params.token);
+    const { lists } = await c.signup.inspect(req.params.token);
     const locale = negotiateLocale(req);
-    // The page shows the consent sentence of the policy in force; pressing its button agrees to it.
+    // The page shows the consent sentence of the policy in force naming the lists this click
+    // confirms; pressing its button agrees to it.
     const policy = await c.policies.current();
-    c.pages.send(res, 200, 'confirm', locale, { token: req.params.token, consentText: policy.consentText[locale], policyVersion: policy.version });
+    const names = await listNames(c, lists, locale);
+    c.pages.send(res, 200, 'confirm', locale, {
+      token: req.params.token,
+      consentText: consentProof(policy, locale, names).consentText,
+      policyVersion: policy.version,
+      lists: quotedNames(names, locale),
+    });
   });
 
   router.post('/confirm/:token', async (req, res) => {
     assertSingleValued(req.body, ['lang', 'policyVersion']);
     const locale = negotiateLocale(req);
     const posted = typeof req.body?.policyVersion === 'string' && /^\d{1,6}$/.test(req.body.policyVersion) ? Number(req.body.policyVersion) : undefined;
-    const shown = await catalogue.consentShown(posted, locale);
+    const { lists } = await c.signup.inspect(req.params.token);
+    const shown = await catalogue.consentShown(posted, locale, lists);
     await c.signup.confirm(req.params.token, { ip: clientIp(req), forwardedFor: forwardedFor(req), userAgent: req.get('user-agent')?.slice(0, 512), shown });
     c.pages.send(res, 200, 'confirmed', locale);
   });
@@ -187,7 +222,10 @@ function sendAccepted(c: Deps, res: Response, locale: Locale): void {
 interface FormState {
   errors?: Partial<Record<Field, boolean>>;
   repeatedField?: string;
-  values?: { email?: string; name?: string; lists?: string | string[] };
+  /** What the person sent: shown again as sent, every field (the consent box too). */
+  values?: { email?: string; name?: string; lists?: string | string[]; consent?: string };
+  /** A blank form's ticked list. */
+  preselect?: string;
 }
 
 async function sendForm(c: Deps, req: Request, res: Response, status: number, state: FormState): Promise<void> {
@@ -196,14 +234,22 @@ async function sendForm(c: Deps, req: Request, res: Response, status: number, st
     c.policies.current(),
     c.models.lists.find({ public: true }, { slug: 1, name: 1, description: 1 }).sort({ slug: 1 }).lean(),
   ]);
-  const chosen = new Set(state.values?.lists === undefined ? [DEFAULT_LIST] : [state.values.lists].flat());
+  const sent = state.values ? [state.values.lists ?? []].flat() : [state.preselect ?? DEFAULT_LIST];
+  const chosen = new Set(lists.length === 1 ? [lists[0]!.slug] : sent);
+  const nameOf = (l: (typeof lists)[number]) => l.name?.[locale] ?? l.slug;
+  const parts = consentParts(policy.consentText[locale], locale);
   const fieldError = (field: Field) =>
     state.errors?.[field] ? `<p class="error" id="${field}-error" role="alert">${escapeHtml(FIELD_MESSAGES[locale][field])}</p>` : '';
   res.vary('Accept-Language');
   c.pages.send(res, status, 'subscribe', locale, {
     email: state.values?.email ?? '',
     name: state.values?.name ?? '',
-    consentText: policy.consentText[locale],
+    consentChecked: state.values?.consent === 'yes' ? ' checked' : '',
+    consentBefore: parts.before,
+    consentAfter: parts.after,
+    quoteOpen: parts.open,
+    quoteClose: parts.close,
+    consentLists: quotedNames(lists.filter((l) => chosen.has(l.slug)).map(nameOf), locale),
     policyVersion: policy.version,
     // One public list needs no choice; the sign-up then defaults to it.
     listChoice:
@@ -213,8 +259,9 @@ async function sendForm(c: Deps, req: Request, res: Response, status: number, st
               .map((l) =>
                 c.pages.fragment('subscribe-list-row', locale, {
                   slug: l.slug,
-                  name: l.name?.[locale] ?? l.slug,
-                  description: l.description?.[locale] ?? '',
+                  name: nameOf(l),
+                  // No empty line under a list without a description.
+                  descriptionHtml: l.description?.[locale] ? `<br><span class="muted">${escapeHtml(l.description[locale])}</span>` : '',
                   checked: chosen.has(l.slug) ? ' checked' : '',
                 }),
               )
@@ -229,4 +276,16 @@ async function sendForm(c: Deps, req: Request, res: Response, status: number, st
       ? `<p class="error" role="alert">${escapeHtml(FIELD_MESSAGES[locale].repeated.replace('{field}', state.repeatedField))}</p>`
       : '',
   });
+}
+
+async function listNames(c: Deps, slugs: string[], locale: Locale): Promise<string[]> {
+  const docs = await c.models.lists.find({ slug: { $in: slugs } }, { slug: 1, name: 1 }).lean();
+  const names = new Map(docs.map((d) => [d.slug, d.name?.[locale] ?? d.slug]));
+  return slugs.map((s) => names.get(s) ?? s);
+}
+
+let script: string | undefined;
+/** templates/pages/subscribe.js: keeps the consent sentence naming the ticked lists (the CSP allows 'self' scripts only). */
+function subscribeScript(): string {
+  return (script ??= readFileSync(path.join(TEMPLATES_DIR, 'pages', 'subscribe.js'), 'utf8'));
 }

@@ -1,0 +1,15 @@
+// The consent sentence names every ticked list (consent is specific); the server builds the same
+// sentence from the same parts, so what a person reads is what their consent records.
+(function () {
+  var names = document.getElementById('consent-lists');
+  if (!names) return;
+  var open = names.getAttribute('data-open');
+  var close = names.getAttribute('data-close');
+  var boxes = document.querySelectorAll('input[name="lists"]');
+  function update() {
+    var chosen = [];
+    for (var i = 0; i < boxes.length; i++) if (boxes[i].checked) chosen.push(open + boxes[i].getAttribute('data-name') + close);
+    names.textContent = chosen.join(', ');
+  }
+  for (var i = 0; i < boxes.length; i++) boxes[i].addEventListener('change', update);
+})();
