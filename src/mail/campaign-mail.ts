@@ -9,7 +9,7 @@ import { personalise, type CompiledCampaign, type MergeVars } from './campaign-r
 import { DkimSigner, type DkimKey } from './dkim';
 import type { OutgoingMail, RawMail } from './mailer';
 import { encodeMailbox, encodeUnstructured, parseMailbox } from './mime-encoding';
-import { MimeTemplate } from './mime-template';
+import { CHECKS_WITH_NAME, MimeTemplate } from './mime-template';
 
 export interface CampaignMailSettings {
   mailDomain: string;
@@ -60,10 +60,15 @@ export function compileCampaignMail(
   campaign: Omit<CampaignMailInput, 'recipient' | 'test'>,
 ): (recipient: CampaignRecipient) => OutgoingMail | RawMail {
   const from = parseMailbox(deps.settings.mailFrom);
-  const template = MimeTemplate.compile(campaign.compiled, personalise, deps.settings.dkim ? new DkimSigner(deps.settings.dkim) : undefined);
+  const dkim = deps.settings.dkim ? new DkimSigner(deps.settings.dkim) : undefined;
+  // Without a name the renderer closes up the greeting around the field ("Labdien!"), which is not
+  // a substitution: people with and without a name get a template each.
+  const withName = MimeTemplate.compile(campaign.compiled, personalise, dkim, CHECKS_WITH_NAME);
+  const nameless = MimeTemplate.compile(campaign.compiled, (c, vars) => personalise(c, { ...vars, name: '' }), dkim);
   const subjectOnly = { subject: campaign.compiled.subject, html: '', text: '' };
   return (recipient) => {
     const input = { ...campaign, recipient };
+    const template = recipient.name.trim() ? withName : nameless;
     if (!template || !from || !PLAIN_ADDRESS.test(recipient.email)) return campaignMail(deps, input);
     const { vars, mail } = recipientParts(deps, input);
     // Our own headers: ASCII, made by the list-header builder and from ids.

@@ -12,7 +12,7 @@ import { compileCampaign, personalise, type CompiledCampaign } from '../../src/m
 import { ListHeaderBuilder } from '../../src/mail/list-headers';
 import { composerMessage, type OutgoingMail, type RawMail } from '../../src/mail/mailer';
 import { qpEncode } from '../../src/mail/mime-encoding';
-import { MimeTemplate, type Personalise } from '../../src/mail/mime-template';
+import { CHECKS_WITH_NAME, MimeTemplate, type Personalise } from '../../src/mail/mime-template';
 import { verifyDkim } from '../helpers/dkim-verify';
 
 const CAMPAIGN = '65f0c0ffee00000000001234';
@@ -165,12 +165,19 @@ describe('campaign mail compiled to MIME once', () => {
   });
 
   it('compiles no template when the renderer\'s output depends on where a field stands (a fallback on one occurrence)', () => {
-    expect(MimeTemplate.compile(compiled, personalise)).to.be.instanceOf(MimeTemplate);
+    expect(MimeTemplate.compile(compiled, personalise, undefined, CHECKS_WITH_NAME)).to.be.instanceOf(MimeTemplate);
+    // Closing up "Labdien, {{name}}!" for an empty name is not a substitution: not with every value.
+    expect(MimeTemplate.compile(compiled, personalise)).to.equal(undefined);
     const withFallback: Personalise = (c, vars) => {
       const copy = personalise(c, vars);
-      return vars.name ? copy : { ...copy, html: copy.html.replace('Labdien, !', 'Labdien, draugs!') };
+      return vars.name === 'Jānis' ? { ...copy, html: copy.html.replace('Jānis', 'draugs') } : copy;
     };
-    expect(MimeTemplate.compile(compiled, withFallback)).to.equal(undefined);
+    expect(MimeTemplate.compile(compiled, withFallback, undefined, CHECKS_WITH_NAME)).to.equal(undefined);
+  });
+
+  it('compiles no template for a vocative greeting, whose value is not the name itself', async () => {
+    const vocativeCampaign = await compileCampaign({ subject: 'Labdien', preheader: '', mjml: '<mj-section><mj-column><mj-text>Labdien, {{name.vocative}}!</mj-text></mj-column></mj-section>' });
+    expect(MimeTemplate.compile(vocativeCampaign, personalise, undefined, CHECKS_WITH_NAME)).to.equal(undefined);
   });
 
   it('leaves a recipient whose address is not plain ASCII to the composer', () => {
