@@ -27,6 +27,8 @@ export interface CampaignRecipient {
   subscriptionId?: string;
   email: string;
   name: string;
+  /** The subscriber's language: the footer speaks it alone, and the vocative applies only in lv. Absent (a test send to colleagues): both languages. */
+  locale?: 'lv' | 'en';
 }
 
 export interface CampaignMailInput {
@@ -63,12 +65,21 @@ export function compileCampaignMail(
   const dkim = deps.settings.dkim ? new DkimSigner(deps.settings.dkim) : undefined;
   // Without a name the renderer closes up the greeting around the field ("Labdien!"), which is not
   // a substitution: people with and without a name get a template each.
-  const withName = MimeTemplate.compile(campaign.compiled, personalise, dkim, CHECKS_WITH_NAME);
-  const nameless = MimeTemplate.compile(campaign.compiled, (c, vars) => personalise(c, { ...vars, name: '' }), dkim);
+  // The footer follows the recipient's language: a template per language, each compiled when first
+  // needed (a campaign to one language's people compiles only that one).
+  const templates = new Map<string, MimeTemplate | undefined>();
+  const templateFor = (locale: CampaignRecipient['locale'], named: boolean): MimeTemplate | undefined => {
+    const key = `${locale ?? 'both'}:${named}`;
+    if (!templates.has(key)) {
+      const inLocale: typeof personalise = (c, vars) => personalise(c, { ...vars, locale, ...(named ? {} : { name: '' }) });
+      templates.set(key, MimeTemplate.compile(campaign.compiled, inLocale, dkim, named ? CHECKS_WITH_NAME : undefined));
+    }
+    return templates.get(key);
+  };
   const subjectOnly = { subject: campaign.compiled.subject, html: '', text: '' };
   return (recipient) => {
     const input = { ...campaign, recipient };
-    const template = recipient.name.trim() ? withName : nameless;
+    const template = templateFor(recipient.locale, recipient.name.trim() !== '');
     if (!template || !from || !PLAIN_ADDRESS.test(recipient.email)) return campaignMail(deps, input);
     const { vars, mail } = recipientParts(deps, input);
     // Our own headers: ASCII, made by the list-header builder and from ids.
@@ -93,6 +104,7 @@ function recipientParts(deps: CampaignMailDeps, input: CampaignMailInput) {
   const { campaignId, list, recipient } = input;
   const links = deps.listHeaders.build({ subscriberId: recipient.subscriberId, subscriptionId: recipient.subscriptionId, list, campaignId });
   const vars: MergeVars = {
+    locale: recipient.locale,
     name: recipient.name,
     unsubscribeUrl: links.unsubscribeUrl,
     preferencesUrl: deps.listHeaders.preferencesUrl({ subscriberId: recipient.subscriberId, campaignId }),

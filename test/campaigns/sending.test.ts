@@ -83,6 +83,29 @@ describe('campaign sending', () => {
     expect(mail!.parsed.text).to.contain('Labdien, <script>alert(1)</script>');
   });
 
+  it('speaks each person\'s language: the footer in it alone, and the vocative only in Latvian', async () => {
+    await t.c.models.lists.create({ slug: 'valodas', name: { lv: 'Valodas', en: 'Languages' } });
+    const janis = await createSubscriber(t.c, { email: 'janis@example.lv', name: 'Jānis', locale: 'lv', lists: { valodas: 'active' } });
+    const andris = await createSubscriber(t.c, { email: 'andris@example.com', name: 'Andris', locale: 'en', lists: { valodas: 'active' } });
+    const nameless = await createSubscriber(t.c, { email: 'bezvarda@example.lv', locale: 'lv', lists: { valodas: 'active' } });
+    const id = await createCampaign(t, { list: 'valodas', subject: 'Ziņas', mjml: '<mj-section><mj-column><mj-text>Labdien, {{name.vocative}}! Sveiki, {{name}}!</mj-text></mj-column></mj-section>' });
+    await api(t, 'POST', `/campaigns/${id}/send`);
+    await waitForStatus(t, id, 'sent');
+    const textOf = async (email: string) => (await t.mails()).find((m) => m.to.includes(email))!.parsed.text ?? '';
+
+    const lv = await textOf(janis.email);
+    expect(lv).to.contain('Labdien, Jāni!');
+    expect(lv).to.contain('Atteikties no e-Jaunumiem');
+    expect(lv).not.to.contain('Unsubscribe');
+    const en = await textOf(andris.email);
+    expect(en).to.contain('Labdien, Andris!');
+    expect(en).to.contain('Unsubscribe from e-Jaunumi');
+    expect(en).not.to.contain('Atteikties');
+    const none = await textOf(nameless.email);
+    expect(none).to.contain('Labdien! Sveiki!');
+    expect(none).not.to.contain('Unsubscribe');
+  });
+
   it('stops a send when the person unsubscribes between queuing and sending (pause, unsubscribe, resume)', async () => {
     await t.c.models.lists.create({ slug: 'pauze', name: { lv: 'Pauze', en: 'Pause' } });
     const stays = await createSubscriber(t.c, { email: 'paliek@example.lv', lists: { pauze: 'active' } });

@@ -136,7 +136,7 @@ export async function sendBatch(deps: SendDeps, job: SendBatchJob, run: SendRun)
 async function readRecipients(deps: SendDeps, list: string, recipients: BatchRecipient[]) {
   const [subscriptions, subscribers] = await Promise.all([
     deps.byId.find(deps.models.subscriptions, recipients.map(([subscriptionId]) => new Types.ObjectId(subscriptionId)), { subscriberId: 1, list: 1, status: 1 }),
-    deps.byId.find(deps.models.subscribers, recipients.map(([, subscriberId]) => new Types.ObjectId(subscriberId)), { email: 1, name: 1, restricted: 1, emailHash: 1 }),
+    deps.byId.find(deps.models.subscribers, recipients.map(([, subscriberId]) => new Types.ObjectId(subscriberId)), { email: 1, name: 1, locale: 1, restricted: 1, emailHash: 1 }),
   ]);
   const suppressed = await deps.suppressions.suppressedAmong(subscribers.map((s) => s.emailHash));
   const active = new Set(subscriptions.filter((s) => s.status === 'active' && s.list === list).map((s) => `${s._id}/${s.subscriberId}`));
@@ -156,7 +156,7 @@ async function readRecipients(deps: SendDeps, list: string, recipients: BatchRec
             ? 'not-active'
             : undefined;
     if (reason || !s) skipped.push({ subscriberId, reason: reason ?? 'unknown' });
-    else eligible.push({ subscriberId, subscriptionId, email: s.email, name: s.name ?? '', emailHash: s.emailHash });
+    else eligible.push({ subscriberId, subscriptionId, email: s.email, name: s.name ?? '', locale: s.locale === 'en' ? 'en' : 'lv', emailHash: s.emailHash });
   }
   return { eligible, skipped };
 }
