@@ -106,7 +106,13 @@ export async function createContainer(config: Config, logger: Logger, opts: Cont
   const signer = new LinkTokenSigner(config.linkSigningKeys, () => clock.now().getTime());
   const audit = new AuditLog({ models, now });
   const ledger = new ConsentLedger({ models, now });
-  const withdrawals = new RecentWithdrawals({ redis, prefix: config.queuePrefix, now });
+  const withdrawals = new RecentWithdrawals({
+    redis,
+    prefix: config.queuePrefix,
+    now,
+    campaignsSending: async () => (await models.campaigns.exists({ status: 'sending' })) !== null,
+  });
+  await withdrawals.initialise();
   const suppressions = new Suppressions({ models, now, withdrawals });
   const optOuts = new OptOuts({ models, emailHashKey: config.emailHashKey, now });
   const states = new SubscriptionStates({ models, ledger, now });

@@ -69,6 +69,50 @@ describe('consent: one withdrawal gate for every stop', function () {
     // The erasure removed the claim and outcome with the person; what matters is no mail.
   });
 
+  /** What a FLUSHALL or a restart without persistence does to the gate: its flags, marks and generation go. */
+  async function loseGateMemory() {
+    const prefix = t.config.queuePrefix;
+    const keys = [
+      ...(await t.c.redis.keys(`${prefix}:withdrawn:*`)),
+      ...(await t.c.redis.keys(`${prefix}:sending:*`)),
+      `${prefix}:withdrawals:generation`,
+    ];
+    await t.c.redis.del(...keys);
+  }
+
+  it('Redis losing its data mid-batch loses no withdrawal: the batch reads consent again', async () => {
+    const audience = await seedAudience(t.c, 40, { prefix: 'flushed' });
+    const id = await sendingCampaign();
+    const leaving = audience.slice(25, 35);
+    const pacer = new HookedPacer(async (chunk) => {
+      // The batch has read everyone as mailable; they unsubscribe (flags raised, answered), then
+      // Redis forgets everything before the third chunk.
+      if (chunk !== 3) return;
+      for (const p of leaving) await t.c.unsubscribes.unsubscribe({ subscriberId: p.id, lists: 'all', channel: 'one-click' });
+      await loseGateMemory();
+    });
+    const outcome = await send(id, audience, pacer, 'flushed');
+    expect(outcome).to.deep.include({ state: 'done', sent: 30, skipped: 10 });
+    const mails = await t.waitForMails(30, (m) => m.parsed.headers.get('x-ejaunumi-campaign') === id);
+    const mailed = new Set(copiesPerRecipient(mails, id).keys());
+    for (const p of leaving) expect(mailed.has(p.email), p.email).to.equal(false);
+  });
+
+  it('a stop right after Redis lost its data waits while a campaign is sending, and not otherwise', async () => {
+    const [person] = await seedAudience(t.c, 1, { prefix: 'young' });
+    const hash = await hashOf(person!.id);
+    const generationKey = `${t.config.queuePrefix}:withdrawals:generation`;
+    await t.c.models.campaigns.updateMany({ status: 'sending' }, { $set: { status: 'sent' } });
+    await t.c.redis.set(generationKey, String(Date.now() - 9_000));
+    expect(await t.c.withdrawals.settle(hash, DEFAULT_LIST), 'nothing sending: no mark can have been lost').to.equal(false);
+
+    await sendingCampaign();
+    await t.c.redis.set(generationKey, String(Date.now() - 9_500));
+    const started = Date.now();
+    expect(await t.c.withdrawals.settle(hash, DEFAULT_LIST)).to.equal(true);
+    expect(Date.now() - started).to.be.at.least(400);
+  });
+
   it('a restriction, a suppression and an erasure each wait while a mail to that person is with SMTP', async () => {
     const [a, b, c] = await seedAudience(t.c, 3, { prefix: 'inflight' });
     const hashes = await Promise.all([a!, b!, c!].map((p) => hashOf(p.id)));

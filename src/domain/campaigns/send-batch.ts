@@ -78,6 +78,8 @@ export async function sendBatch(deps: SendDeps, job: SendBatchJob, run: SendRun)
   // The MIME is compiled once per batch; each recipient's message is then a substitution.
   const mailFor = compileCampaignMail({ listHeaders: deps.listHeaders, settings: deps.settings }, { campaignId: job.campaignId, list: campaign.list, compiled });
 
+  // Read before consent: if Redis loses the gate's flags and marks after this, a chunk reads again.
+  let generation = await deps.withdrawals.generation();
   const { eligible, skipped } = await readRecipients(deps, campaign.list, job.recipients);
   await recordSkips(deps, campaignId, skipped, run.runId);
 
@@ -99,7 +101,22 @@ export async function sendBatch(deps: SendDeps, job: SendBatchJob, run: SendRun)
     // recent-withdrawals.ts for why the mark comes first).
     const persons = chunk.map((r) => r.emailHash);
     const flagged = await deps.withdrawals.beginSending(persons, campaign.list);
-    const stopped = flagged.size > 0 ? await stillStopped(deps, campaign.list, chunk, flagged) : [];
+    const current = await deps.withdrawals.generation();
+    let stopped: Skip[];
+    if (current !== generation) {
+      // Redis lost its data since consent was read, and with it the flags of whoever stopped
+      // meanwhile: the rest of the batch is read again from the database (the marks just set
+      // belong to the new generation, so later stops see them).
+      // Those stopped in later chunks are skipped now and leave the list; this chunk keeps its
+      // place (the loop steps by its size) and its stopped members are filtered below.
+      generation = current;
+      stopped = await stoppedSince(deps, campaign.list, eligible.slice(i));
+      const gone = new Set(stopped.map((r) => r.subscriberId));
+      const rest = i + chunk.length;
+      eligible.splice(rest, eligible.length - rest, ...eligible.slice(rest).filter((r) => !gone.has(r.subscriberId)));
+    } else {
+      stopped = flagged.size > 0 ? await stillStopped(deps, campaign.list, chunk, flagged) : [];
+    }
     if (stopped.length > 0) {
       await recordSkips(deps, campaignId, stopped, run.runId);
       tally.skipped += stopped.length;
@@ -185,6 +202,11 @@ async function stillStopped(deps: SendDeps, list: string, chunk: Recipient[], fl
     if (flagged.get(r.emailHash)! >= (confirmedAt.get(r.subscriptionId!) ?? 0)) stopped.push({ subscriberId: r.subscriberId, reason: 'not-active' });
   }
   return stopped;
+}
+
+/** Recipients read again: those whom something stopped since the batch read consent. */
+async function stoppedSince(deps: SendDeps, list: string, chunk: Recipient[]): Promise<Skip[]> {
+  return (await readRecipients(deps, list, chunk.map((r): BatchRecipient => [r.subscriptionId!, r.subscriberId]))).skipped;
 }
 
 /**

@@ -13,6 +13,13 @@
 // tombstone), so flags can lapse by themselves instead of being hunted down. A flag holds the time
 // it went up; a flag older than the person's last confirmed opt-in is no longer justified (see
 // flaggedAt and send-batch.ts).
+//
+// The gate lives in Redis, so Redis losing its data (a flush, a restart without persistence) loses
+// flags and marks with it. A generation key, set once with the time it was set, tells both sides:
+// a batch whose generation changed since it read consent reads it again; a change made within
+// SETTLE_TIMEOUT_MS of a new generation, while a campaign is sending, waits out that window, as
+// marks from before may be gone.
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
 // Longer than any batch can live (retries included); after that the database read is the truth.
@@ -31,7 +38,15 @@ const END_SENDING = `for _, key in ipairs(KEYS) do
 end`;
 
 export class RecentWithdrawals {
-  constructor(private readonly deps: { redis: Redis; prefix: string; now?: () => Date }) {}
+  constructor(
+    private readonly deps: {
+      redis: Redis;
+      prefix: string;
+      now?: () => Date;
+      /** Whether any campaign is sending now (the database's word, which a Redis loss leaves intact). */
+      campaignsSending?: () => Promise<boolean>;
+    },
+  ) {}
 
   private flagKey(person: string, list: string): string {
     return `${this.deps.prefix}:withdrawn:${person}:${list}`;
@@ -39,6 +54,28 @@ export class RecentWithdrawals {
 
   private inFlightKey(person: string, list: string): string {
     return `${this.deps.prefix}:sending:${person}:${list}`;
+  }
+
+  private get generationKey(): string {
+    return `${this.deps.prefix}:withdrawals:generation`;
+  }
+
+  /**
+   * At a process's start: a Redis without a generation that nobody has used yet is a fresh start,
+   * not a loss, and gets a generation without a waiting window (time 0). Whoever asks first after a
+   * loss while running sets one that starts now (generation()).
+   */
+  async initialise(): Promise<void> {
+    await this.deps.redis.set(this.generationKey, `0:${randomBytes(6).toString('hex')}`, 'NX');
+  }
+
+  /** The gate's memory, `since:id`: it changes whenever Redis has lost it. */
+  async generation(): Promise<string> {
+    const fresh = `${Date.now()}:${randomBytes(6).toString('hex')}`;
+    const results = (await this.deps.redis.multi().set(this.generationKey, fresh, 'NX').get(this.generationKey).exec()) ?? [];
+    const [err, value] = results[1] ?? [new Error('MULTI returned nothing')];
+    if (err) throw err;
+    return String(value);
   }
 
   private stamp(): string {
@@ -72,12 +109,25 @@ export class RecentWithdrawals {
   async settle(person: string, list: string): Promise<boolean> {
     const key = this.inFlightKey(person, list);
     const deadline = Date.now() + SETTLE_TIMEOUT_MS;
-    let waited = false;
+    let waited = await this.outwaitLostMarks();
     while (Number(await this.deps.redis.get(key)) > 0 && Date.now() < deadline) {
       waited = true;
       await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
     }
     return waited;
+  }
+
+  /**
+   * Redis lost its data a moment ago: a send marked in flight before that is invisible, so wait
+   * until any such send has had SETTLE_TIMEOUT_MS, the time a mark is trusted to cover.
+   */
+  private async outwaitLostMarks(): Promise<boolean> {
+    const until = Number((await this.generation()).split(':')[0]) + SETTLE_TIMEOUT_MS;
+    if (Date.now() >= until) return false;
+    // A young generation is also a fresh start: with no campaign sending, no mark can have been lost.
+    if (this.deps.campaignsSending && !(await this.deps.campaignsSending())) return false;
+    await new Promise((resolve) => setTimeout(resolve, until - Date.now()));
+    return true;
   }
 
   /** settle() for each of the lists the person may be sent on. */
