@@ -1,7 +1,8 @@
 // What a sign-up answer needs from the database, held in memory so that the answer waits for no
 // query: which lists are public, and which consent sentence each policy version shows. Both change
 // rarely; policy versions never change once registered. A list or version the cache does not know
-// triggers a reload (lists: at most one per second), the same for every address: it reveals nothing.
+// triggers a reload (lists: at most one per second; a request waits for it), the same for every
+// address: it reveals nothing.
 import type { Models } from '../../data/models';
 import { consentProof, type ConsentProof, type PolicyLocale, type PolicyVersion, type PolicyVersions } from '../../domain/consent/policy-versions';
 
@@ -28,7 +29,10 @@ export class SignupCatalogue {
   async arePublicLists(slugs: string[]): Promise<boolean> {
     let cached = await this.publicLists(false);
     if (slugs.every((s) => cached.value.has(s))) return true;
-    if (Date.now() - cached.loadedAt < MIN_RELOAD_INTERVAL_MS) return false;
+    // A list made a moment ago must not be refused; a flood of unknown names must not become a
+    // flood of queries: wait for the next allowed reload (one per second, shared by all who wait).
+    const wait = cached.loadedAt + MIN_RELOAD_INTERVAL_MS - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     cached = await this.publicLists(true);
     return slugs.every((s) => cached.value.has(s));
   }
