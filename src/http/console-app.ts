@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express, { Router, type Response } from 'express';
+import { NotFoundError } from '../errors';
 import { ROOT_DIR } from '../paths';
 
 export const CONSOLE_DIST = path.join(ROOT_DIR, 'console', 'dist');
@@ -29,7 +30,8 @@ export function consoleRoutes(dist = CONSOLE_DIST): Router {
   const secure = (res: Response) => res.set({ 'Content-Security-Policy': CONSOLE_CSP, 'X-Frame-Options': 'DENY', 'Referrer-Policy': 'same-origin' });
 
   // Hashed file names: cache for good.
-  router.use('/admin/assets', express.static(path.join(dist, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false }));
+  router.use('/admin/assets', express.static(path.join(dist, 'assets'), { immutable: true, maxAge: '365d', index: false }));
+  router.use('/admin/assets', (req, _res, next) => next(new NotFoundError(`asset ${req.path}`)));
   router.get(['/admin', '/admin/{*page}'], (_req, res, next) => {
     if (!existsSync(index)) {
       res.status(503).type('text').send('The console is not built: run `npm run build:console`.\n');

@@ -81,7 +81,7 @@ export function Login({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
         <form onSubmit={submitPassword} noValidate>
           <Stack>
             <TextInput label={t('login.email')} type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
-            <PasswordInput label={t('login.password')} autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
+            <PasswordInput visibilityToggleButtonProps={{ 'aria-label': t('login.showPassword') }} label={t('login.password')} autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
             <Button type="submit" loading={busy} fullWidth>
               {t('login.submit')}
             </Button>

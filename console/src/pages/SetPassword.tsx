@@ -62,8 +62,8 @@ export function SetPassword() {
               </Alert>
             )}
             <Text size="sm">{t('setPassword.help')}</Text>
-            <PasswordInput label={t('setPassword.password')} autoComplete="new-password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
-            <PasswordInput label={t('setPassword.repeat')} autoComplete="new-password" required value={repeat} onChange={(e) => setRepeat(e.currentTarget.value)} />
+            <PasswordInput visibilityToggleButtonProps={{ 'aria-label': t('login.showPassword') }} label={t('setPassword.password')} autoComplete="new-password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
+            <PasswordInput visibilityToggleButtonProps={{ 'aria-label': t('login.showPassword') }} label={t('setPassword.repeat')} autoComplete="new-password" required value={repeat} onChange={(e) => setRepeat(e.currentTarget.value)} />
             <Button type="submit" loading={busy}>
               {t('setPassword.submit')}
             </Button>
