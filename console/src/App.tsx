@@ -30,15 +30,18 @@ export function App() {
   const { path, navigate } = useRouter();
   const { t } = useI18n();
   const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const [sessionEnded, setSessionEnded] = useState(false);
 
   const signedIn = useCallback((who: Me) => {
     rememberCsrf(who.csrfToken);
+    setSessionEnded(false);
     setMe(who);
     navigate('/', { replace: true });
   }, [navigate]);
 
   useEffect(() => {
     whenSessionEnds(() => {
+      setSessionEnded(true);
       setMe(null);
       navigate('/login', { replace: true });
     });
@@ -69,7 +72,7 @@ export function App() {
       </Center>
     );
   }
-  if (me === null) return <Login onSignedIn={signedIn} />;
+  if (me === null) return <Login onSignedIn={signedIn} notice={sessionEnded ? t('error.sessionEnded') : undefined} />;
   if (path === '/login') return null;
 
   const signOut = async () => {

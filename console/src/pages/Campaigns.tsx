@@ -52,7 +52,7 @@ export function Campaigns() {
       {!items && !error && <Loader aria-label={t('common.loading')} />}
       {items && items.length === 0 && <Text c="dimmed">{t('campaigns.empty')}</Text>}
       {items && items.length > 0 && (
-        <Table.ScrollContainer minWidth={520}>
+        <Table.ScrollContainer minWidth={640}>
           <Table striped highlightOnHover>
             <Table.Thead>
               <Table.Tr>
@@ -72,7 +72,7 @@ export function Campaigns() {
                     </Text>
                   </Table.Td>
                   <Table.Td>{c.list}</Table.Td>
-                  <Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
                     <StatusBadge status={c.status} />
                   </Table.Td>
                   <Table.Td>{c.stats ? <CampaignProgressBar stats={c.stats} label={`${t('campaigns.progress')}: ${c.name}`} /> : '—'}</Table.Td>

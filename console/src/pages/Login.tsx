@@ -1,6 +1,6 @@
 // Sign-in: email and password, then a TOTP code when the account has one, or enrolment with a QR
 // code when the role needs a second factor and the account has none yet.
-import { Alert, Anchor, Button, Center, Code, Group, Image, Paper, PasswordInput, PinInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Box, Button, Center, Code, Group, Image, Paper, PasswordInput, PinInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError, type Enrolment, type Me } from '../api';
 import { useI18n } from '../i18n';
@@ -13,10 +13,12 @@ export function AuthFrame({ title, children }: { title: string; children: React.
     <Center mih="100vh" p="md" bg="gray.0">
       <Paper withBorder shadow="sm" p="xl" radius="md" w="100%" maw={420} component="main">
         <Group justify="space-between" mb="lg" wrap="nowrap">
-          <Title order={1} size="h3">
+          <Title order={1} size="h3" style={{ flex: 1, minWidth: 0 }}>
             {title}
           </Title>
-          <LanguageSwitch />
+          <Box style={{ flexShrink: 0 }}>
+            <LanguageSwitch />
+          </Box>
         </Group>
         {children}
       </Paper>
@@ -24,7 +26,7 @@ export function AuthFrame({ title, children }: { title: string; children: React.
   );
 }
 
-export function Login({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
+export function Login({ onSignedIn, notice }: { onSignedIn: (me: Me) => void; notice?: string }) {
   const { t } = useI18n();
   const [step, setStep] = useState<Step>('password');
   const [email, setEmail] = useState('');
@@ -77,6 +79,11 @@ export function Login({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
   if (step === 'password') {
     return (
       <AuthFrame title={t('login.title')}>
+        {notice && !error && (
+          <Alert color="yellow" role="status" mb="md">
+            {notice}
+          </Alert>
+        )}
         {errorBox}
         <form onSubmit={submitPassword} noValidate>
           <Stack>
