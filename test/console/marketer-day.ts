@@ -143,6 +143,8 @@ export function marketerDay(): void {
       await page.getByRole('heading', { name: 'Kampaņas', level: 2 }).waitFor();
       await shot(page, 'campaigns-390');
       await page.goto(`${h.t.baseUrl}/admin/campaigns/new`);
+      // A sandboxed frame paints only once scrolled into view; on a phone it sits below the editor.
+      await page.locator('iframe[title="E-pasta priekšskatījums"][srcdoc*="Labdien, Anna Paraugs!"]').scrollIntoViewIfNeeded();
       await page.frameLocator('iframe[title="E-pasta priekšskatījums"]').getByText('Labdien, Anna Paraugs!').waitFor();
       await shot(page, 'editor-390');
       const width = await page.evaluate<number>('document.documentElement.scrollWidth');

@@ -52,12 +52,12 @@ export function Campaigns() {
       {!items && !error && <Loader aria-label={t('common.loading')} />}
       {items && items.length === 0 && <Text c="dimmed">{t('campaigns.empty')}</Text>}
       {items && items.length > 0 && (
-        <Table.ScrollContainer minWidth={640}>
+        <Table.ScrollContainer minWidth={340}>
           <Table striped highlightOnHover>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>{t('campaigns.name')}</Table.Th>
-                <Table.Th>{t('campaigns.list')}</Table.Th>
+                <Table.Th visibleFrom="sm">{t('campaigns.list')}</Table.Th>
                 <Table.Th>{t('campaigns.status')}</Table.Th>
                 <Table.Th>{t('campaigns.progress')}</Table.Th>
               </Table.Tr>
@@ -71,7 +71,7 @@ export function Campaigns() {
                       {c.subject}
                     </Text>
                   </Table.Td>
-                  <Table.Td>{c.list}</Table.Td>
+                  <Table.Td visibleFrom="sm">{c.list}</Table.Td>
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>
                     <StatusBadge status={c.status} />
                   </Table.Td>

@@ -34,7 +34,7 @@ export function CampaignProgressBar({ stats, label }: { stats?: CampaignStats; l
   const { done, total, percent } = doneShare(stats);
   return (
     <Group gap="xs" wrap="nowrap">
-      <Progress value={percent} w={120} aria-label={label} />
+      <Progress value={percent} w={80} aria-label={label} />
       <Text size="xs" c="dimmed">
         {done}/{total}
       </Text>
