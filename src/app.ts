@@ -14,6 +14,7 @@ import { staffRoutes } from './http/admin/staff-routes';
 import { subscriberRoutes } from './http/admin/subscriber-routes';
 import { unsubscribeMetricsRoutes } from './http/admin/unsubscribe-metrics-routes';
 import { apiDocsPage, apiDocumentRoutes } from './http/api-docs';
+import { consoleRoutes } from './http/console-app';
 import { errorHandler } from './http/error-handler';
 import { errorPages } from './http/error-pages';
 import { healthRoutes } from './http/health-routes';
@@ -62,6 +63,7 @@ export function createApp(c: Container): Express {
   admin.use(unsubscribeMetricsRoutes(c));
   app.use('/api/v1/admin', admin);
   app.use(apiDocsPage(c));
+  app.use(consoleRoutes());
 
   // Public routes (forms, one-click POSTs, the JSON sign-up API): small bodies only.
   const publicRouter = caseSensitiveRouter();

@@ -19,6 +19,7 @@ const server = createApp(container).listen(baseConfig.port, () => {
     [
       '',
       'e-Jaunumi is running',
+      `  Console:        ${base}/admin  (staff sign-in)`,
       `  Sign-up page:   ${base}/subscribe`,
       `  Health:         ${base}/healthz   Ready: ${base}/readyz`,
       `  Admin API:      ${base}/api/v1/admin  (docs: ${base}/admin/api; token: npm run cli -- admin-token --role admin --sub you@impro.lv)`,

@@ -37,6 +37,7 @@ export interface CampaignView {
   createdAt?: Date;
   updatedAt?: Date;
   stats?: CampaignStats;
+  mjml?: string;
 }
 
 export interface TestSendResult {
@@ -72,7 +73,8 @@ export class CampaignService {
 
   async get(id: string): Promise<CampaignView> {
     const campaign = await this.find(id);
-    return { ...view(campaign), stats: await campaignStats(this.deps.models, campaign) };
+    // One campaign carries its MJML source (the console's editor loads it); lists leave it out.
+    return { ...view(campaign), mjml: campaign.mjml, stats: await campaignStats(this.deps.models, campaign) };
   }
 
   async list(opts: { status?: CampaignState; limit: number }): Promise<CampaignView[]> {
@@ -87,6 +89,19 @@ export class CampaignService {
   async preview(id: string): Promise<string> {
     const campaign = await this.find(id);
     return personalise({ subject: campaign.subject, html: campaign.html, text: campaign.text }, PREVIEW_VARS).html;
+  }
+
+  /** The console's live preview of source not yet saved: compiled and checked like a save, stored nowhere. */
+  async previewSource(source: CampaignSource): Promise<{ subject: string; html: string }> {
+    const compiled = personalise(await compileCampaign(source), PREVIEW_VARS);
+    return { subject: compiled.subject, html: compiled.html };
+  }
+
+  /** Who a send started now would reach: the list's active subscriptions (the fan-out's own filter). */
+  async audience(id: string): Promise<{ list: string; recipients: number }> {
+    const campaign = await this.find(id);
+    const recipients = await this.deps.models.subscriptions.countDocuments({ list: campaign.list, status: 'active' });
+    return { list: campaign.list, recipients };
   }
 
   /**

@@ -58,9 +58,11 @@ export const API_ROUTES: ApiRoute[] = [
 
   { method: 'get', path: '/campaigns', tag: 'Campaigns', summary: 'List campaigns', roles: MARKETER, query: campaigns.listQuery, response: json(200, '{items: [campaign]}') },
   { method: 'post', path: '/campaigns', tag: 'Campaigns', summary: 'Create a draft', roles: MARKETER, body: campaigns.createBody, response: json(201, '{id, status: "draft", …}; 400 invalid_mjml with line numbers') },
+  { method: 'post', path: '/campaigns/preview', tag: 'Campaigns', summary: 'Render unsaved MJML (nothing is stored)', roles: MARKETER, body: campaigns.previewBody, response: json(200, '{subject, html}: the preview with sample merge values; 400 invalid_mjml with line numbers. Show the HTML only in a sandboxed iframe without scripts') },
   { method: 'get', path: '/campaigns/:id', tag: 'Campaigns', summary: 'One campaign with its counters', roles: MARKETER, params: campaigns.idParam, response: json(200, '{id, status, stats: {queued, sent, skipped, failed}, …}') },
   { method: 'patch', path: '/campaigns/:id', tag: 'Campaigns', summary: 'Edit a draft', roles: MARKETER, params: campaigns.idParam, body: campaigns.updateBody, response: json(200, 'the campaign') },
   { method: 'get', path: '/campaigns/:id/preview', tag: 'Campaigns', summary: 'The rendered HTML', roles: MARKETER, params: campaigns.idParam, response: { status: 200, description: 'HTML under a CSP that runs no script', type: 'text/html' } },
+  { method: 'get', path: '/campaigns/:id/audience', tag: 'Campaigns', summary: 'Who a send now would reach', roles: MARKETER, params: campaigns.idParam, response: json(200, '{list, recipients}: the list and its active subscriptions') },
   { method: 'post', path: '/campaigns/:id/test', tag: 'Campaigns', summary: 'Send a test to the given addresses', roles: MARKETER, params: campaigns.idParam, body: campaigns.testBody, response: json(202, '{results: [{to, ok, error?}]}') },
   { method: 'post', path: '/campaigns/:id/send', tag: 'Campaigns', summary: 'Send now, or schedule with `at` (Riga time unless timeZone)', roles: MARKETER, params: campaigns.idParam, body: campaigns.sendBody, response: json(202, 'the campaign, sending or scheduled') },
   ...(['pause', 'resume', 'cancel'] as const).map(

@@ -21,6 +21,7 @@ export const updateBody = z.strictObject(draftFields).partial();
 export const sendBody = z.strictObject({ at: z.string().max(40).optional(), timeZone: z.string().max(64).optional() });
 export const testBody = z.strictObject({ to: z.array(z.string().max(254)).min(1).max(20) });
 export const listQuery = z.strictObject({ status: z.enum(CAMPAIGN_STATES).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
+export const previewBody = z.strictObject({ subject: draftFields.subject, preheader: draftFields.preheader.default(''), mjml: draftFields.mjml });
 export const idParam = z.strictObject({ id: z.string().regex(/^[0-9a-f]{24}$/, 'not a campaign id') });
 
 // A preview is marketer-authored HTML: no scripts, but its images may come from anywhere.
@@ -43,6 +44,12 @@ export function campaignRoutes(c: Pick<Container, 'campaigns' | 'audit'>): Route
     res.status(201).json(campaign);
   });
 
+  // Declared before /campaigns/:id so "preview" is never taken for an id.
+  router.post('/campaigns/preview', async (req, res) => {
+    const preview = await c.campaigns.previewSource(parseOr400(previewBody, req.body));
+    res.set('Cache-Control', 'no-store').json(preview);
+  });
+
   router.get('/campaigns/:id', async (req, res) => {
     res.json(await c.campaigns.get(id(req.params)));
   });
@@ -57,6 +64,10 @@ export function campaignRoutes(c: Pick<Container, 'campaigns' | 'audit'>): Route
   router.get('/campaigns/:id/preview', async (req, res) => {
     const html = await c.campaigns.preview(id(req.params));
     res.set({ 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': PREVIEW_CSP, 'Cache-Control': 'no-store' }).send(html);
+  });
+
+  router.get('/campaigns/:id/audience', async (req, res) => {
+    res.json(await c.campaigns.audience(id(req.params)));
   });
 
   router.post('/campaigns/:id/test', async (req, res) => {

@@ -1,0 +1,110 @@
+// Who is signed in decides what is shown: the sign-in pages for nobody, the shell with the pages
+// the role may see for staff. A 401 from any call ends up back at sign-in.
+import { Center, Loader } from '@mantine/core';
+import { useCallback, useEffect, useState } from 'react';
+import { api, rememberCsrf, whenSessionEnds, type Me, type Role } from './api';
+import { useI18n } from './i18n';
+import { CampaignEditor } from './pages/CampaignEditor';
+import { CampaignProgress } from './pages/CampaignProgress';
+import { Campaigns } from './pages/Campaigns';
+import { Dashboard } from './pages/Dashboard';
+import { Lists } from './pages/Lists';
+import { Login } from './pages/Login';
+import { SetPassword } from './pages/SetPassword';
+import { Shell, type NavItem } from './Shell';
+import { useRouter } from './router';
+
+const PUBLIC_PAGES = ['/login', '/set-password'];
+
+/** What each role sees in the navigation (the server enforces the same on every route). */
+export function navFor(role: Role): NavItem[] {
+  const marketing: NavItem[] = [
+    { to: '/', label: 'nav.dashboard' },
+    { to: '/campaigns', label: 'nav.campaigns' },
+    { to: '/lists', label: 'nav.lists' },
+  ];
+  return role === 'marketer' || role === 'admin' ? marketing : [{ to: '/', label: 'nav.dashboard' }];
+}
+
+export function App() {
+  const { path, navigate } = useRouter();
+  const { t } = useI18n();
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const [sessionEnded, setSessionEnded] = useState(false);
+
+  const signedIn = useCallback((who: Me) => {
+    rememberCsrf(who.csrfToken);
+    setSessionEnded(false);
+    setMe(who);
+    navigate('/', { replace: true });
+  }, [navigate]);
+
+  useEffect(() => {
+    whenSessionEnds(() => {
+      setSessionEnded(true);
+      setMe(null);
+      navigate('/login', { replace: true });
+    });
+    api.me().then(
+      (who) => {
+        rememberCsrf(who.csrfToken);
+        setMe(who);
+      },
+      () => setMe(null),
+    );
+  }, [navigate]);
+
+  useEffect(() => {
+    document.title = t('app.title');
+  }, [t]);
+
+  // Nobody signed in: the sign-in page; signed in: never the sign-in page.
+  useEffect(() => {
+    if (me === null && !PUBLIC_PAGES.includes(path)) navigate('/login', { replace: true });
+    if (me && path === '/login') navigate('/', { replace: true });
+  }, [me, path, navigate]);
+
+  if (path === '/set-password') return <SetPassword />;
+  if (me === undefined) {
+    return (
+      <Center h="100vh">
+        <Loader aria-label={t('common.loading')} />
+      </Center>
+    );
+  }
+  if (me === null) return <Login onSignedIn={signedIn} notice={sessionEnded ? t('error.sessionEnded') : undefined} />;
+  if (path === '/login') return null;
+
+  const signOut = async () => {
+    await api.logout().catch(() => undefined);
+    rememberCsrf(undefined);
+    setMe(null);
+    navigate('/login', { replace: true });
+  };
+  const nav = navFor(me.role);
+  const allowed = (prefix: string) => nav.some((item) => item.to === prefix);
+  let page;
+  const campaign = /^\/campaigns\/([0-9a-f]{24})$/.exec(path);
+  if (path === '/') page = <Dashboard role={me.role} />;
+  else if (path === '/campaigns' && allowed('/campaigns')) page = <Campaigns />;
+  else if (path === '/campaigns/new' && allowed('/campaigns')) page = <CampaignEditor />;
+  else if (campaign && allowed('/campaigns')) page = <CampaignRoute id={campaign[1]!} />;
+  else if (path === '/lists' && allowed('/lists')) page = <Lists />;
+  else page = <Dashboard role={me.role} />;
+  return (
+    <Shell me={me} nav={nav} onSignOut={signOut}>
+      {page}
+    </Shell>
+  );
+}
+
+/** A draft opens in the editor; anything that has started sending opens its progress. */
+function CampaignRoute({ id }: { id: string }) {
+  const [status, setStatus] = useState<string>();
+  useEffect(() => {
+    api.campaign(id).then((c) => setStatus(c.status), () => setStatus('missing'));
+  }, [id]);
+  if (!status) return <Loader />;
+  if (status === 'draft') return <CampaignEditor id={id} onSent={() => setStatus('sending')} />;
+  return <CampaignProgress id={id} />;
+}

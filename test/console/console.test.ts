@@ -1,0 +1,15 @@
+// Every console test in Chromium, against one server (with workers) and one console build: the
+// suites are declared in the files beside this one and share the harness.
+import { closeConsoleHarness, consoleHarness } from './harness';
+import { marketerDay } from './marketer-day';
+import { signingIn } from './sign-in';
+
+describe('console in a browser', function () {
+  this.timeout(90_000);
+  before(async () => {
+    await consoleHarness();
+  });
+  after(closeConsoleHarness);
+  signingIn();
+  marketerDay();
+});

@@ -1,0 +1,63 @@
+// One server (with workers), one console build and one Chromium for every console test: the build
+// runs once, only when console/dist is missing or older than its sources.
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { buildConsole } from '../../scripts/console-build';
+import { ROOT_DIR } from '../../src/paths';
+import type { TestContext } from '../helpers/context';
+import { staffContext } from '../staff/helpers';
+
+export const ARTIFACTS = path.join(ROOT_DIR, 'test-artifacts');
+export const DESKTOP = { width: 1280, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+
+export interface ConsoleHarness {
+  t: TestContext;
+  browser: Browser;
+}
+
+let shared: Promise<ConsoleHarness> | undefined;
+
+export function consoleHarness(): Promise<ConsoleHarness> {
+  shared ??= (async () => {
+    buildConsole({ ifStale: true, quiet: true });
+    await mkdir(ARTIFACTS, { recursive: true });
+    const t = await staffContext({}, { workers: true });
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    return { t, browser };
+  })();
+  return shared;
+}
+
+export async function closeConsoleHarness(): Promise<void> {
+  if (!shared) return;
+  const { t, browser } = await shared;
+  shared = undefined;
+  await browser.close();
+  await t.close();
+}
+
+/** A fresh browser profile (no cookies) at the given width; console errors (CSP violations) are collected. */
+export async function newPage(h: ConsoleHarness, viewport = DESKTOP): Promise<{ page: Page; problems: string[] }> {
+  const context = await h.browser.newContext({ viewport, locale: 'lv-LV' });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  // A failed load is reported with its URL below; the console message repeats it without one.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text());
+  });
+  // Before signing in, /auth/me answers 401 by design.
+  page.on('response', (r) => {
+    if (r.status() >= 400 && !(r.status() === 401 && r.url().endsWith('/auth/me'))) problems.push(`${r.status()} ${r.url()}`);
+  });
+  page.on('pageerror', (e) => problems.push(e.message));
+  return { page, problems };
+}
+
+export function shot(page: Page, name: string): Promise<Buffer> {
+  return page.screenshot({ path: path.join(ARTIFACTS, `console-${name}.png`), fullPage: true });
+}
