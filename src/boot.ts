@@ -28,7 +28,7 @@ export async function boot(opts: BootOptions = {}): Promise<Booted> {
     console.error((err as Error).message);
     process.exit(78);
   }
-  const logger = createLogger(baseConfig.logLevel);
+  const logger = createLogger(baseConfig.logLevel, baseConfig.logFormat);
   const embedded = await startEmbeddedServices(baseConfig, logger);
   const container = await createContainer(embedded.config, logger);
   return { baseConfig, logger, embedded, container };

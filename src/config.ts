@@ -25,6 +25,7 @@ const schema = z.object({
   VAR_DIR: z.string().default('./var'),
   PUBLIC_BASE_URL: optionalUrl,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   TRUST_PROXY: z.string().default('loopback'),
 
   MONGODB_URI: optionalUrl,
@@ -102,6 +103,8 @@ export type Config = Readonly<{
   varDir: string;
   publicBaseUrl: string;
   logLevel: string;
+  /** auto: readable lines in a terminal, JSON when piped. */
+  logFormat: 'auto' | 'json' | 'pretty';
   trustProxy: string;
   mongodbUri?: string;
   redisUrl?: string;
@@ -269,6 +272,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     varDir,
     publicBaseUrl: (v.PUBLIC_BASE_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, ''),
     logLevel: v.LOG_LEVEL,
+    logFormat: v.LOG_FORMAT,
     trustProxy: v.TRUST_PROXY,
     mongodbUri: v.MONGODB_URI,
     redisUrl: v.REDIS_URL,

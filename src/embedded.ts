@@ -27,6 +27,7 @@ export async function startEmbeddedServices(config: Config, logger: Logger): Pro
         binDir: dataDir('bin'),
         dataDir: dataDir('ferretdb'),
         logFile: path.join(config.varDir, 'ferretdb.log'),
+        log: (msg) => log.info(msg),
       });
       stops.push(() => db.stop());
       overrides.mongodbUri = db.uri;

@@ -8,7 +8,7 @@ import { createLogger } from '../logger';
 export async function withContainer<T>(fn: (c: Container) => Promise<T>): Promise<T> {
   const baseConfig = loadConfig();
   // The command's own output goes to stdout; only warnings of the machinery join it.
-  const logger = createLogger(baseConfig.logLevel === 'info' ? 'warn' : baseConfig.logLevel);
+  const logger = createLogger(baseConfig.logLevel === 'info' ? 'warn' : baseConfig.logLevel, baseConfig.logFormat);
   const embedded = await startEmbeddedServices(baseConfig, logger);
   try {
     const container = await createContainer(embedded.config, logger);

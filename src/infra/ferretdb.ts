@@ -85,6 +85,29 @@ export function applySourceEdit(source: string, edit: SourceEdit): string {
   return source.replace(edit.find, () => edit.replace);
 }
 
+/** The steps of a first build, in order; each is logged so a first start does not sit in silence. */
+export type BuildStep =
+  | { step: 'start' }
+  | { step: 'vendor' }
+  | { step: 'patch'; edits: number; added: number }
+  | { step: 'compile' }
+  | { step: 'done'; ms: number };
+
+export function buildStepMessage(s: BuildStep): string {
+  switch (s.step) {
+    case 'start':
+      return 'building FerretDB (first start only, about 90 s; the binary is cached in var/bin)';
+    case 'vendor':
+      return 'FerretDB build 1/3: vendoring Go modules';
+    case 'patch':
+      return `FerretDB build 2/3: patching the SQLite backend (${s.edits} edits, ${s.added} added files)`;
+    case 'compile':
+      return 'FerretDB build 3/3: compiling (the longest step)';
+    case 'done':
+      return `FerretDB built in ${Math.round(s.ms / 1000)} s`;
+  }
+}
+
 export interface BuildOptions {
   /** false builds upstream's behaviour plus the _id lookup fix only (to measure the difference). */
   pushdown?: boolean;
@@ -113,12 +136,15 @@ export async function buildFerretDb(binDir: string, log: (msg: string) => void =
   const binary = path.join(binDir, `ferretdb-${digest}`);
   if (existsSync(binary)) return binary;
   await mkdir(binDir, { recursive: true });
-  log('building FerretDB (first start only, takes a few minutes)');
+  const startedAt = Date.now();
+  const step = (s: BuildStep) => log(buildStepMessage(s));
+  step({ step: 'start' });
   const tmp = `${binary}.${process.pid}.tmp`;
   const buildDir = path.join(binDir, `ferretdb-build.${process.pid}`);
   const goEnv = { ...process.env, CGO_ENABLED: '0' };
   try {
-    await prepareBuildDir(buildDir, sources, patch, goEnv);
+    await prepareBuildDir(buildDir, sources, patch, goEnv, step);
+    step({ step: 'compile' });
     await run('go', ['build', '-mod=vendor', '-o', tmp, '.'], { cwd: buildDir, env: goEnv, maxBuffer: 16 * 1024 * 1024 });
   } catch (err) {
     const e = err as { stderr?: string; code?: string };
@@ -129,6 +155,7 @@ export async function buildFerretDb(binDir: string, log: (msg: string) => void =
   }
   // Rename is atomic: a concurrent start sees either no binary or a whole one.
   await rename(tmp, binary);
+  step({ step: 'done', ms: Date.now() - startedAt });
   if (opts.pushdown !== false) await writeFile(path.join(binDir, 'ferretdb.version'), `${digest}\n`);
   return binary;
 }
@@ -137,12 +164,20 @@ export async function buildFerretDb(binDir: string, log: (msg: string) => void =
  * Prepares a build directory: our sources, FerretDB's vendored (`go mod vendor`, from the module
  * cache or proxy), the patched files and ours. Go refuses to patch files in its module cache itself.
  */
-async function prepareBuildDir(buildDir: string, sources: Buffer[], patch: Patch, goEnv: NodeJS.ProcessEnv): Promise<void> {
+async function prepareBuildDir(
+  buildDir: string,
+  sources: Buffer[],
+  patch: Patch,
+  goEnv: NodeJS.ProcessEnv,
+  step: (s: BuildStep) => void,
+): Promise<void> {
   await rm(buildDir, { recursive: true, force: true });
   await mkdir(buildDir, { recursive: true });
   await Promise.all(SOURCE_FILES.map((file, i) => writeFile(path.join(buildDir, file), sources[i]!)));
+  step({ step: 'vendor' });
   await run('go', ['mod', 'vendor'], { cwd: buildDir, env: goEnv, maxBuffer: 16 * 1024 * 1024 });
   const vendored = path.join(buildDir, 'vendor', FERRETDB_MODULE);
+  step({ step: 'patch', edits: patch.edits.length, added: patch.added.length });
   // Sequential: two edits may target the same file.
   for (const edit of patch.edits) {
     const target = path.join(vendored, edit.file);
@@ -162,8 +197,16 @@ export interface EmbeddedDatabase extends ManagedProcess {
   uri: string;
 }
 
-export async function startFerretDb(opts: { binDir: string; dataDir: string; logFile: string; database?: string; build?: BuildOptions }): Promise<EmbeddedDatabase> {
-  const binary = await buildFerretDb(opts.binDir, undefined, opts.build);
+export async function startFerretDb(opts: {
+  binDir: string;
+  dataDir: string;
+  logFile: string;
+  database?: string;
+  build?: BuildOptions;
+  /** Hears the build's steps; silent when the binary is cached. */
+  log?: (msg: string) => void;
+}): Promise<EmbeddedDatabase> {
+  const binary = await buildFerretDb(opts.binDir, opts.log, opts.build);
   await mkdir(opts.dataDir, { recursive: true });
   const port = await freePort();
   const proc = await startProcess({

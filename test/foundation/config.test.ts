@@ -35,6 +35,12 @@ describe('config', () => {
     expect(Object.isFrozen(config)).to.equal(true);
   });
 
+  it('chooses the log format automatically unless told, and refuses an unknown one', () => {
+    expect(loadConfig({}).logFormat).to.equal('auto');
+    expect(loadConfig({ LOG_FORMAT: 'json' }).logFormat).to.equal('json');
+    expect(problemsOf({ LOG_FORMAT: 'yaml' }).join('\n')).to.match(/LOG_FORMAT/);
+  });
+
   it('accepts a complete production configuration', () => {
     const config = loadConfig(productionEnv);
     expect(config.linkSigningKeys.map((k) => k.id)).to.deep.equal(['k2', 'k1']);

@@ -24,7 +24,12 @@ export async function startServices(): Promise<Services> {
   let redis: EmbeddedRedis | undefined;
   const external = process.env.MONGODB_URI;
   if (!external) {
-    db = await startFerretDb({ binDir: path.join(ROOT_DIR, 'var', 'bin'), dataDir: path.join(tmpDir, 'ferretdb'), logFile: path.join(tmpDir, 'ferretdb.log') });
+    db = await startFerretDb({
+      binDir: path.join(ROOT_DIR, 'var', 'bin'),
+      dataDir: path.join(tmpDir, 'ferretdb'),
+      logFile: path.join(tmpDir, 'ferretdb.log'),
+      log: announceOnce(),
+    });
   }
   const redisUrl = process.env.REDIS_URL ?? (redis = await startRedisServer({ dataDir: path.join(tmpDir, 'redis'), logFile: path.join(tmpDir, 'redis.log'), persist: false })).url;
   const uri = new URL(external ?? db!.uri);
@@ -43,6 +48,16 @@ export async function startServices(): Promise<Services> {
     },
   };
   return services;
+}
+
+/** A build says once why the first test waits; a cached binary says nothing. */
+function announceOnce(): (msg: string) => void {
+  let said = false;
+  return (msg) => {
+    if (said) return;
+    said = true;
+    process.stderr.write(`test services: ${msg}\n`);
+  };
 }
 
 export function getServices(): Services {
