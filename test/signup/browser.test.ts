@@ -77,6 +77,8 @@ describe('sign-up in a browser', function () {
           // The sentence follows the boxes.
           await page.locator(`input[value="${FAMILY}"]`).check();
           expect(await page.locator('#consent-text').textContent()).to.contain(w.lists([w.family]));
+          // A list is chosen again: the "choose at least one list" message no longer stands.
+          expect(await page.getByText(w.noList).isVisible()).to.equal(false);
           await page.locator(`input[value="${DEFAULT_LIST}"]`).check();
           const shown = (await page.locator('#consent-text').textContent())!;
           expect(shown).to.contain(w.lists([w.family, 'e-Jaunumi']));
