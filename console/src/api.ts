@@ -37,6 +37,7 @@ export interface Campaign {
   status: CampaignStatus;
   mjml?: string;
   stats?: CampaignStats;
+  scheduledAt?: string;
   startedAt?: string;
   finishedAt?: string;
   createdAt?: string;

@@ -89,7 +89,7 @@ const lv = {
   'editor.back': 'Atpakaļ uz kampaņām',
 
   'send.title': 'Sūtīt kampaņu?',
-  'send.body': 'Kampaņa “{name}” tagad tiks nosūtīta sarakstam “{list}”: {count} saņēmēji.',
+  'send.body': 'Kampaņa „{name}” tagad tiks nosūtīta sarakstam „{list}”: {count} saņēmēji.',
   'send.bodyNote': 'Pēc sūtīšanas sākuma kampaņu vairs nevar labot.',
   'send.confirm': 'Sūtīt {count} saņēmējiem',
   'send.cancel': 'Atcelt',
@@ -105,6 +105,7 @@ const lv = {
   'progress.cancelConfirm': 'Atcelt šo sūtīšanu? Atlikušie saņēmēji to nesaņems.',
   'progress.done': 'Sūtīšana pabeigta.',
   'progress.live': 'Atjaunojas automātiski',
+  'progress.scheduledFor': 'Sūtīšana sāksies {at} (Rīgas laiks).',
 
   'lists.title': 'Saraksti',
   'lists.slug': 'Identifikators',
@@ -243,6 +244,7 @@ const en: Record<MessageKey, string> = {
   'progress.cancelConfirm': 'Cancel this send? The remaining recipients will not get it.',
   'progress.done': 'Sending finished.',
   'progress.live': 'Updates by itself',
+  'progress.scheduledFor': 'Sending starts on {at} (Riga time).',
 
   'lists.title': 'Lists',
   'lists.slug': 'Identifier',

@@ -61,7 +61,7 @@ export function marketerDay(): void {
 
       await page.getByRole('button', { name: 'Sūtīt sarakstam…' }).click();
       const dialog = page.getByRole('dialog', { name: 'Sūtīt kampaņu?' });
-      await dialog.getByText(/sarakstam “.+”: 3 saņēmēji/).waitFor();
+      await dialog.getByText(/sarakstam „.+”: 3 saņēmēji/).waitFor();
       await shot(page, 'send-confirmation-1280');
       await dialog.getByRole('button', { name: 'Sūtīt 3 saņēmējiem' }).click();
 
@@ -95,6 +95,8 @@ export function marketerDay(): void {
       await page.getByRole('heading', { name: 'Pārskats', level: 2 }).waitFor();
       await page.goto(`${h.t.baseUrl}/admin/campaigns/${campaign.id}`);
       await page.locator('[data-status="scheduled"]').waitFor();
+      // Before the start there is nothing to count: the view says when it starts, in Riga time.
+      await page.getByTestId('scheduled-for').getByText(/^Sūtīšana sāksies .+ \(Rīgas laiks\)\.$/).waitFor();
       await shot(page, 'progress-scheduled-390');
       await page.getByRole('button', { name: 'Atcelt sūtīšanu' }).click();
       await page.getByRole('dialog').getByRole('button', { name: 'Atcelt sūtīšanu' }).click();

@@ -11,7 +11,7 @@ const LIVE = new Set(['scheduled', 'sending', 'paused']);
 const POLL_MS = 2000;
 
 export function CampaignProgress({ id }: { id: string }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const back = useLinkProps('/campaigns');
   const [campaign, setCampaign] = useState<Campaign>();
   const [error, setError] = useState<string>();
@@ -79,22 +79,29 @@ export function CampaignProgress({ id }: { id: string }) {
               {live ? t('progress.live') : campaign.status === 'sent' ? t('progress.done') : ''}
             </Text>
           </Group>
-          <Progress value={percent} size="lg" aria-label={t('progress.title')} animated={campaign.status === 'sending'} />
-          <Text size="sm">
-            {done}/{total} ({percent}%)
-          </Text>
-          <SimpleGrid cols={{ base: 2, sm: 4 }}>
-            {counters.map(([label, value]) => (
-              <div key={label}>
-                <Text size="xs" c="dimmed">
-                  {t(label)}
-                </Text>
-                <Text size="xl" fw={700} data-testid={label}>
-                  {value}
-                </Text>
-              </div>
-            ))}
-          </SimpleGrid>
+          {campaign.status === 'scheduled' && campaign.scheduledAt ? (
+            // Nothing is counted before the start: say when it is, in the agency's time.
+            <Text data-testid="scheduled-for">{t('progress.scheduledFor', { at: rigaTime(campaign.scheduledAt, lang) })}</Text>
+          ) : (
+            <>
+              <Progress value={percent} size="lg" aria-label={t('progress.title')} animated={campaign.status === 'sending'} />
+              <Text size="sm">
+                {done}/{total} ({percent}%)
+              </Text>
+              <SimpleGrid cols={{ base: 2, sm: 4 }}>
+                {counters.map(([label, value]) => (
+                  <div key={label}>
+                    <Text size="xs" c="dimmed">
+                      {t(label)}
+                    </Text>
+                    <Text size="xl" fw={700} data-testid={label}>
+                      {value}
+                    </Text>
+                  </div>
+                ))}
+              </SimpleGrid>
+            </>
+          )}
         </Stack>
       </Card>
       {live && (
@@ -129,4 +136,9 @@ export function CampaignProgress({ id }: { id: string }) {
       </Modal>
     </Stack>
   );
+}
+
+/** The agency's time, whatever the browser's zone: schedules are set and read in Riga time. */
+function rigaTime(iso: string, lang: string): string {
+  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'lv-LV', { timeZone: 'Europe/Riga', dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 }
