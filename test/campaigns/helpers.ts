@@ -5,6 +5,7 @@ import type { SubscriptionState } from '../../src/data/subscription.model';
 import type { BatchRecipient } from '../../src/queues/campaign-jobs';
 import { emailKey, hashEmail, normalizeEmail } from '../../src/domain/email-address';
 import type { TestContext } from '../helpers/context';
+import { SendPacer } from '../../src/mail/send-pacer';
 
 export const NEWSLETTER = `<mj-section>
   <mj-column>
@@ -77,4 +78,18 @@ export function rawHeader(raw: string, name: string): string | undefined {
 /** A send batch of these people, as the fan-out would queue it. */
 export function batchOf(people: Array<{ id: string; subscriptionId: string }>): BatchRecipient[] {
   return people.map((p) => [p.subscriptionId, p.id]);
+}
+
+/** Claims ten at a time and runs `beforeChunk` before each chunk, where a real pacer would wait. */
+export class HookedPacer extends SendPacer {
+  private chunks = 0;
+  constructor(private readonly beforeChunk: (chunk: number) => Promise<void>) {
+    super(0);
+  }
+  override chunkSize(): number {
+    return 10;
+  }
+  override async take(): Promise<void> {
+    await this.beforeChunk(++this.chunks);
+  }
 }

@@ -3,23 +3,8 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { sendBatch, type SendDeps } from '../../src/domain/campaigns/send-batch';
-import { SendPacer } from '../../src/mail/send-pacer';
 import { createTestContext, type TestContext } from '../helpers/context';
-import { batchOf, copiesPerRecipient, createCampaign, seedAudience } from './helpers';
-
-/** Claims ten at a time and runs `beforeChunk` before each chunk, where a real pacer would wait. */
-class HookedPacer extends SendPacer {
-  private chunks = 0;
-  constructor(private readonly beforeChunk: (chunk: number) => Promise<void>) {
-    super(0);
-  }
-  override chunkSize(): number {
-    return 10;
-  }
-  override async take(): Promise<void> {
-    await this.beforeChunk(++this.chunks);
-  }
-}
+import { batchOf, copiesPerRecipient, createCampaign, HookedPacer, seedAudience } from './helpers';
 
 describe('campaign sending: an unsubscribe in the middle of a batch', function () {
   this.timeout(60_000);

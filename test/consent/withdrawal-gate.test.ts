@@ -5,23 +5,9 @@ import { Types } from 'mongoose';
 import { Erasure } from '../../src/domain/requests/erasure';
 import { sendBatch, type SendDeps } from '../../src/domain/campaigns/send-batch';
 import { SendPacer } from '../../src/mail/send-pacer';
-import { batchOf, copiesPerRecipient, createCampaign, seedAudience } from '../campaigns/helpers';
+import { batchOf, copiesPerRecipient, createCampaign, HookedPacer, seedAudience } from '../campaigns/helpers';
 import { createTestContext, type TestContext } from '../helpers/context';
 import { DEFAULT_LIST } from '../helpers/factories';
-
-/** Claims ten at a time and runs `beforeChunk` before each chunk, where a real pacer would wait. */
-class HookedPacer extends SendPacer {
-  private chunks = 0;
-  constructor(private readonly beforeChunk: (chunk: number) => Promise<void>) {
-    super(0);
-  }
-  override chunkSize(): number {
-    return 10;
-  }
-  override async take(): Promise<void> {
-    await this.beforeChunk(++this.chunks);
-  }
-}
 
 describe('consent: one withdrawal gate for every stop', function () {
   this.timeout(60_000);

@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import mongoose from 'mongoose';
 import sift from 'sift';
 import { getServices, uniqueName } from '../helpers/services';
+import { seededRandom } from '../helpers/seeded-random';
 
 const { MongoClient, ObjectId } = mongoose.mongo;
 type ObjectIdT = InstanceType<typeof ObjectId>;
@@ -19,17 +20,6 @@ const ROUNDS = 10;
 const DOCS_PER_ROUND = 60;
 const FILTERS_PER_ROUND = 32;
 
-/** mulberry32: small, seedable, good enough to pick test data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Gen {
   private readonly next: () => number;
@@ -37,7 +27,7 @@ class Gen {
   readonly strings: string[];
 
   constructor(seed: number) {
-    this.next = rng(seed);
+    this.next = seededRandom(seed);
     this.oids = Array.from({ length: 4 }, () => this.oid());
     // Strings whose stored JSON text is tricky: JSON look-alikes, the bytes around the array
     // branch's range ('[' and '\'), escapes Go's encoder writes (\u003c for '<', \u2028), emoji.

@@ -3,7 +3,8 @@ import { classifyMessage } from '../../src/mailbox/classify';
 import { BudgetedClassifier } from '../../src/mailbox/classify-budget';
 import { extractAddresses, partText } from '../../src/mailbox/classification';
 import { intentOf } from '../../src/mailbox/requests';
-import { hostileInputs, plainMessage, seededRandom } from './hostile-inputs';
+import { seededRandom } from '../helpers/seeded-random';
+import { hostileInputs, plainMessage } from './hostile-inputs';
 
 const SIZE = 1024 * 1024;
 /**

@@ -2,23 +2,13 @@
 // more), deep nesting, many parts, many '<', long words, long address-like runs, huge headers,
 // and seeded random text from the rules' own vocabulary. Shared by the fuzz test and the bench.
 
+import { seededRandom } from '../helpers/seeded-random';
+
 const CRLF = '\r\n';
 
 export interface HostileInput {
   name: string;
   raw: string;
-}
-
-/** A deterministic generator (mulberry32): the same inputs on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function fill(unit: string, size: number): string {

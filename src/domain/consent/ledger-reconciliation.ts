@@ -17,7 +17,7 @@ import type { Models } from '../../data/models';
 import type { Logger } from '../../logger';
 import type { ConsentLedger } from './consent-ledger';
 import type { OptOuts } from './opt-outs';
-import { transitionEventId, WINNER_GRACE_MS, type SubscriptionStates, type TransitionType } from './subscription-state';
+import { transitionEventId, WINNER_GRACE_MS, type SubscriptionSnapshot, type SubscriptionStates, type TransitionType } from './subscription-state';
 import { claimedAt, verificationClaimKey, VERIFY_TAKEOVER_GRACE_MS } from '../requests/verification';
 
 export interface ReconciliationCounts {
@@ -37,13 +37,8 @@ export interface ReconciliationCounts {
 
 const PAGE = 1000;
 
-type SubscriptionRow = {
-  _id: Types.ObjectId;
-  subscriberId: Types.ObjectId;
-  list: string;
-  status: string;
-  version?: number | null;
-  pendingRef?: string | null;
+/** What rolling forward and backfilling read of a subscription: the snapshot states decide on, and more. */
+type SubscriptionRow = SubscriptionSnapshot & {
   requestedAt?: Date | null;
   confirmedAt?: Date | null;
   unsubscribedAt?: Date | null;
