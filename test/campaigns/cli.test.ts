@@ -1,15 +1,12 @@
 // `npm run cli -- campaign …` against the test context's services: create from an MJML file, list,
 // send, and a bad MJML file reported with its line number.
-import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { ROOT_DIR } from '../../src/paths';
+import { runCli } from '../helpers/cli';
 import { createTestContext, type TestContext } from '../helpers/context';
 import { NEWSLETTER } from './helpers';
 
-const run = promisify(execFile);
 
 describe('campaign CLI', function () {
   this.timeout(120_000);
@@ -19,8 +16,7 @@ describe('campaign CLI', function () {
   });
   after(async () => t.close());
 
-  const cli = (...args: string[]) =>
-    run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'campaign', ...args], { cwd: ROOT_DIR, env: { ...process.env, ...t.env } });
+  const cli = (...args: string[]) => runCli(t.env, 'campaign', ...args);
 
   it('creates a campaign from an MJML file and schedules it; invalid MJML exits 1 with the line', async () => {
     const file = path.join(t.config.varDir, 'vasara.mjml');

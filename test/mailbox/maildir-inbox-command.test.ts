@@ -1,18 +1,14 @@
 // `npm run cli -- inbox FILE.eml...`: drops messages into the Maildir (a standard delivery), or
 // APPENDs them to the polled folder when the mailbox is IMAP; --help lists the options.
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { dropIntoInbox } from '../../src/mailbox/drop-into-inbox';
-import { ROOT_DIR } from '../../src/paths';
+import { runCli } from '../helpers/cli';
 import { dovecotAvailable, startDovecot } from '../helpers/dovecot';
 
-const run = promisify(execFile);
-const cli = (args: string[], env: Record<string, string> = {}) =>
-  run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'inbox', ...args], { cwd: ROOT_DIR, env: { ...process.env, ...env } });
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(env, 'inbox', ...args);
 
 describe('inbox command', function () {
   this.timeout(60_000);

@@ -1,13 +1,10 @@
 // Operator commands that change data leave the same audit entries as the admin API does.
-import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { ROOT_DIR } from '../../src/paths';
+import { runCli } from '../helpers/cli';
 import { createTestContext, type TestContext } from '../helpers/context';
 
-const run = promisify(execFile);
 
 describe('CLI: audit entries', function () {
   this.timeout(120_000);
@@ -17,7 +14,7 @@ describe('CLI: audit entries', function () {
   });
   after(async () => t.close());
 
-  const cli = (...args: string[]) => run(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT_DIR, env: { ...process.env, ...t.env } });
+  const cli = (...args: string[]) => runCli(t.env, ...args);
 
   it('import and policy-version write audit entries like their API routes', async () => {
     const csv = path.join(t.config.varDir, 'audit.csv');

@@ -1,13 +1,10 @@
 // `npm run cli -- staff add` prints and mails a one-time link that really sets the password, and
 // every command answers --help with its options.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { ROOT_DIR } from '../../src/paths';
+import { runCli } from '../helpers/cli';
 import type { TestContext } from '../helpers/context';
 import { Browser, PASSWORD, staffContext } from './helpers';
 
-const run = promisify(execFile);
 
 describe('staff CLI and --help', function () {
   this.timeout(120_000);
@@ -17,7 +14,7 @@ describe('staff CLI and --help', function () {
   });
   after(async () => t.close());
 
-  const cli = (...args: string[]) => run(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT_DIR, env: { ...process.env, ...t.env } });
+  const cli = (...args: string[]) => runCli(t.env, ...args);
 
   it('staff add prints and mails a one-time link that sets the password', async () => {
     const { stdout } = await cli('staff', 'add', '--email', 'Liga.Berzina@Impro.lv', '--role', 'marketer', '--name', 'Līga Bērziņa');
