@@ -124,7 +124,7 @@ export class MailboxPoller {
       waiting: 0,
     };
     const waiting = await session.waiting();
-    const forPerson = await this.leftForPerson(session);
+    const forPerson = await this.leftForPerson(session, waiting);
     const left: WaitingMessage[] = [];
     let handled = 0;
     for (const message of waiting) {
@@ -143,11 +143,15 @@ export class MailboxPoller {
     return summary;
   }
 
-  /** UIDs of this UIDVALIDITY left in the inbox for a person: one query on the (mailbox, uidKey) index. */
-  private async leftForPerson(session: MailboxSession): Promise<Set<number>> {
+  /**
+   * Of the waiting UIDs, those left in the inbox for a person: one query on the (mailbox, uidKey)
+   * index by the slots now in the inbox, not by every message ever left there.
+   */
+  private async leftForPerson(session: MailboxSession, waiting: WaitingMessage[]): Promise<Set<number>> {
+    if (waiting.length === 0) return new Set();
     const prefix = `${session.uidValidity}:`;
     const docs = await this.deps.models.inboundMessages
-      .find({ mailbox: session.name, uidKey: { $regex: `^${prefix.replace(/[^\w:]/g, '')}` }, leftInInbox: true }, { uidKey: 1 })
+      .find({ mailbox: session.name, uidKey: { $in: waiting.map((m) => `${prefix}${m.uid}`) }, leftInInbox: true }, { uidKey: 1 })
       .lean();
     return new Set(docs.map((d) => Number(d.uidKey.slice(prefix.length))));
   }

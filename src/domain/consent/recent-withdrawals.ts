@@ -107,9 +107,19 @@ export class RecentWithdrawals {
    * (at once, nearly always), or after SETTLE_TIMEOUT_MS. Returns whether it had to wait.
    */
   async settle(person: string, list: string): Promise<boolean> {
-    const key = this.inFlightKey(person, list);
+    return this.settleAll(person, [list]);
+  }
+
+  /** settle() for each of the lists the person may be sent on; a lost generation is outwaited once. */
+  async settleAll(person: string, lists: string[]): Promise<boolean> {
     const deadline = Date.now() + SETTLE_TIMEOUT_MS;
-    let waited = await this.outwaitLostMarks();
+    const outwaited = await this.outwaitLostMarks();
+    const waited = await Promise.all([...new Set(lists)].map((list) => this.whileInFlight(this.inFlightKey(person, list), deadline)));
+    return outwaited || waited.some(Boolean);
+  }
+
+  private async whileInFlight(key: string, deadline: number): Promise<boolean> {
+    let waited = false;
     while (Number(await this.deps.redis.get(key)) > 0 && Date.now() < deadline) {
       waited = true;
       await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
@@ -128,11 +138,6 @@ export class RecentWithdrawals {
     if (this.deps.campaignsSending && !(await this.deps.campaignsSending())) return false;
     await new Promise((resolve) => setTimeout(resolve, until - Date.now()));
     return true;
-  }
-
-  /** settle() for each of the lists the person may be sent on. */
-  async settleAll(person: string, lists: string[]): Promise<boolean> {
-    return (await Promise.all([...new Set(lists)].map((list) => this.settle(person, list)))).some(Boolean);
   }
 
   /**
