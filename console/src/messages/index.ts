@@ -1,0 +1,11 @@
+// The console's catalogues, one file per area so that each area's words live beside each other.
+// Keys start with the area's prefix (`campaigns.`, `lists.`…), so no two files define one key.
+import * as campaigns from './campaigns';
+import * as dashboard from './dashboard';
+import * as lists from './lists';
+import * as shell from './shell';
+import * as signIn from './sign-in';
+
+export const lv = { ...shell.lv, ...signIn.lv, ...dashboard.lv, ...campaigns.lv, ...lists.lv };
+export type MessageKey = keyof typeof lv;
+export const en: Record<MessageKey, string> = { ...shell.en, ...signIn.en, ...dashboard.en, ...campaigns.en, ...lists.en };
