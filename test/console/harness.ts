@@ -6,7 +6,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildConsole } from '../../scripts/console-build';
 import { ROOT_DIR } from '../../src/paths';
 import type { TestContext } from '../helpers/context';
-import { staffContext } from '../staff/helpers';
+import { staffContext, totpCode, type TestStaff } from '../staff/helpers';
 
 export const ARTIFACTS = path.join(ROOT_DIR, 'test-artifacts');
 export const DESKTOP = { width: 1280, height: 900 };
@@ -60,4 +60,19 @@ export async function newPage(h: ConsoleHarness, viewport = DESKTOP): Promise<{ 
 
 export function shot(page: Page, name: string): Promise<Buffer> {
   return page.screenshot({ path: path.join(ARTIFACTS, `console-${name}.png`), fullPage: true });
+}
+
+/** Signs a staff member in through the sign-in page (with the TOTP step when they have a secret) and waits for the dashboard. */
+export async function signIn(page: Page, h: ConsoleHarness, who: TestStaff): Promise<void> {
+  await page.goto(`${h.t.baseUrl}/admin`);
+  await page.waitForURL(/\/admin\/login$/);
+  await page.getByLabel('E-pasta adrese').fill(who.email);
+  await page.getByLabel('Parole').fill(who.password);
+  await page.getByRole('button', { name: 'Pieslēgties' }).click();
+  if (who.totpSecret) {
+    await page.locator('#totp-code input').first().click();
+    await page.keyboard.type(totpCode(who.totpSecret));
+    await page.getByRole('button', { name: 'Apstiprināt' }).click();
+  }
+  await page.getByRole('heading', { name: 'Pārskats', level: 2 }).waitFor();
 }
