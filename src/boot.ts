@@ -15,11 +15,13 @@ export interface Booted {
 }
 
 export interface BootOptions {
+  /** How the process was started (`npm run dev`), shown to a CLI command that reuses its services. */
+  command: string;
   /** `npm run dev`: NODE_ENV is development unless set otherwise. */
   development?: boolean;
 }
 
-export async function boot(opts: BootOptions = {}): Promise<Booted> {
+export async function boot(opts: BootOptions): Promise<Booted> {
   let baseConfig: Config;
   try {
     baseConfig = loadConfig(opts.development ? { NODE_ENV: 'development', ...process.env } : process.env);
@@ -29,7 +31,7 @@ export async function boot(opts: BootOptions = {}): Promise<Booted> {
     process.exit(78);
   }
   const logger = createLogger(baseConfig.logLevel, baseConfig.logFormat);
-  const embedded = await startEmbeddedServices(baseConfig, logger);
+  const embedded = await startEmbeddedServices(baseConfig, logger, { command: opts.command, shared: true });
   const container = await createContainer(embedded.config, logger);
   return { baseConfig, logger, embedded, container };
 }

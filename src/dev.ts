@@ -9,7 +9,7 @@ import type { Config } from './config';
 import { maildirPathOf } from './mailbox/open-mailbox';
 import { onShutdown } from './shutdown';
 
-const { baseConfig, logger, embedded, container } = await boot({ development: true });
+const { baseConfig, logger, embedded, container } = await boot({ command: 'npm run dev', development: true });
 const workers = await startWorkers(container);
 const adminLink = baseConfig.env === 'development' ? await devAdminLink(container) : undefined;
 const server = createApp(container).listen(baseConfig.port, () => {

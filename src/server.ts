@@ -4,7 +4,7 @@ import { createApp } from './app';
 import { boot } from './boot';
 import { onShutdown } from './shutdown';
 
-const { baseConfig, logger, embedded, container } = await boot();
+const { baseConfig, logger, embedded, container } = await boot({ command: 'npm start' });
 const server = createApp(container).listen(baseConfig.port, () => {
   logger.info({ port: (server.address() as AddressInfo).port }, 'listening');
 });

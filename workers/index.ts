@@ -4,7 +4,7 @@ import { boot } from '../src/boot';
 import { onShutdown } from '../src/shutdown';
 import { startWorkers } from './start';
 
-const { logger, embedded, container } = await boot();
+const { logger, embedded, container } = await boot({ command: 'npm run workers' });
 const workers = await startWorkers(container);
 logger.info({ workers: workers.workers.map((w) => w.name) }, 'workers started');
 
