@@ -34,7 +34,7 @@ export function OutcomeBadge({ outcome }: { outcome: string }) {
   const { t } = useI18n();
   const colour = outcome === 'failed' ? 'red' : outcome === 'review' ? 'orange' : outcome === 'kept' ? 'gray' : 'green';
   return (
-    <Badge variant="light" color={colour} data-outcome={outcome}>
+    <Badge variant="light" color={colour} data-outcome={outcome} miw="max-content">
       {KNOWN_OUTCOMES.includes(outcome) ? t(`mailbox.outcome.${outcome}` as MessageKey) : outcome}
     </Badge>
   );
@@ -89,6 +89,14 @@ function Figures({ metrics }: { metrics: MailboxMetrics }) {
         </Card>
         <Card withBorder>
           <Text size="sm" c="dimmed">
+            {t('mailbox.keptInInbox')}
+          </Text>
+          <Text size="xl" fw={700} data-testid="mailbox.keptInInbox">
+            {metrics.keptInInbox}
+          </Text>
+        </Card>
+        <Card withBorder>
+          <Text size="sm" c="dimmed">
             {t('mailbox.oldest')}
           </Text>
           <Text size="xl" fw={700} data-testid="mailbox.oldest">
@@ -106,6 +114,7 @@ function Figures({ metrics }: { metrics: MailboxMetrics }) {
           dataKey="day"
           type="stacked"
           withLegend
+          yAxisProps={{ allowDecimals: false }}
           aria-label={t('mailbox.perDay')}
           series={kinds.map((k) => ({ name: k, label: kindLabel(t, k), color: KIND_COLOURS[k] ?? 'gray.6' }))}
         />
@@ -162,7 +171,7 @@ export function MailboxReview() {
             <Table.Tbody>
               {items.map((item) => (
                 <Table.Tr key={item.id} data-message={item.id}>
-                  <Table.Td>{formatDate(item.receivedAt, lang, true)}</Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDate(item.receivedAt, lang, true)}</Table.Td>
                   <Table.Td>
                     <Text size="sm" lineClamp={1}>
                       {item.from ?? '—'}

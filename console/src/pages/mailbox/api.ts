@@ -54,7 +54,10 @@ export interface Decision {
 }
 
 export interface MailboxMetrics {
+  /** Waiting for a decision (review, failed). */
   reviewSize: number;
+  /** Left in the inbox for a person (listed in the queue too, marked so). */
+  keptInInbox: number;
   oldestReviewAgeMs: number | null;
   byDay: Array<{ day: string; counts: Record<string, number> }>;
 }

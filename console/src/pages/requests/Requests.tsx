@@ -14,7 +14,7 @@ export function RequestStatusBadge({ status }: { status: DataSubjectRequest['sta
   const { t } = useI18n();
   const colour = { 'awaiting-verification': 'yellow', open: 'blue', done: 'green', rejected: 'gray' }[status];
   return (
-    <Badge color={colour} variant="light" data-status={status}>
+    <Badge color={colour} variant="light" data-status={status} miw="max-content">
       {t(`requests.status.${status}` as MessageKey)}
     </Badge>
   );
@@ -25,7 +25,7 @@ export function DueDate({ request }: { request: DataSubjectRequest }) {
   const { t, lang } = useI18n();
   return (
     <Group gap={6} wrap="nowrap">
-      <Text size="sm" c={request.overdue ? 'red' : undefined} fw={request.overdue ? 700 : undefined} data-overdue={request.overdue || undefined}>
+      <Text size="sm" style={{ whiteSpace: 'nowrap' }} c={request.overdue ? 'red' : undefined} fw={request.overdue ? 700 : undefined} data-overdue={request.overdue || undefined}>
         {formatDate(request.dueAt, lang)}
       </Text>
       {request.overdue && (
@@ -45,7 +45,7 @@ export function DueDate({ request }: { request: DataSubjectRequest }) {
 function RequestLink({ request }: { request: DataSubjectRequest }) {
   const link = useLinkProps(`/requests/${request.id}`);
   return (
-    <Anchor {...link} fw={500}>
+    <Anchor {...link} fw={500} style={{ whiteSpace: 'nowrap' }}>
       {request.number}
     </Anchor>
   );
@@ -91,7 +91,7 @@ export function Requests() {
       {!items && !error && <Loader aria-label={t('common.loading')} />}
       {items && items.length === 0 && <Text c="dimmed">{t('requests.empty')}</Text>}
       {items && items.length > 0 && (
-        <Table.ScrollContainer minWidth={820}>
+        <Table.ScrollContainer minWidth={900}>
           <Table striped>
             <Table.Thead>
               <Table.Tr>
@@ -121,8 +121,8 @@ export function Requests() {
                       {r.email ?? '—'}
                     </Text>
                   </Table.Td>
-                  <Table.Td>{formatDate(r.receivedAt, lang)}</Table.Td>
-                  <Table.Td>{filter === 'closed' ? formatDate(r.closedAt, lang) : <DueDate request={r} />}</Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDate(r.receivedAt, lang)}</Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{filter === 'closed' ? formatDate(r.closedAt, lang) : <DueDate request={r} />}</Table.Td>
                   <Table.Td>{r.inboundMessageId ? <MessageLink id={r.inboundMessageId} /> : '—'}</Table.Td>
                 </Table.Tr>
               ))}
