@@ -123,6 +123,7 @@ export function dpoRequests(): void {
       expect(await page.locator(`tr[data-number="${late.number}"] [data-overdue]`).count()).to.equal(1);
       await page.locator(`tr[data-number="${soon.number}"] [data-due-soon]`).waitFor();
       expect(await page.locator(`tr[data-number="${request.number}"] [data-due-soon], tr[data-number="${request.number}"] [data-overdue]`).count()).to.equal(0);
+      await shot(page, 'requests-deadlines-1280');
       await page.locator(`tr[data-number="${request.number}"]`).getByRole('link', { name: request.number }).click();
       await page.getByRole('heading', { name: request.number, level: 2 }).waitFor();
       const reason = 'Pieprasījumu nav iespējams saistīt ar šo adresi.';

@@ -29,12 +29,12 @@ export function DueDate({ request }: { request: DataSubjectRequest }) {
         {formatDate(request.dueAt, lang)}
       </Text>
       {request.overdue && (
-        <Badge color="red" size="xs">
+        <Badge color="red" size="xs" miw="max-content">
           {t('requests.overdue')}
         </Badge>
       )}
       {request.urgent && !request.overdue && (
-        <Badge color="orange" size="xs" variant="light" data-due-soon>
+        <Badge color="orange" size="xs" variant="light" miw="max-content" data-due-soon>
           {t('requests.dueSoon')}
         </Badge>
       )}
@@ -96,12 +96,12 @@ export function Requests() {
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>{t('requests.number')}</Table.Th>
-                <Table.Th>{t('requests.type')}</Table.Th>
-                <Table.Th>{t('requests.channel')}</Table.Th>
-                <Table.Th>{t('requests.status')}</Table.Th>
-                <Table.Th>{t('requests.person')}</Table.Th>
-                <Table.Th>{t('requests.received')}</Table.Th>
                 <Table.Th>{filter === 'closed' ? t('requests.closedAt') : t('requests.due')}</Table.Th>
+                <Table.Th>{t('requests.type')}</Table.Th>
+                <Table.Th>{t('requests.status')}</Table.Th>
+                <Table.Th>{t('requests.received')}</Table.Th>
+                <Table.Th>{t('requests.channel')}</Table.Th>
+                <Table.Th>{t('requests.person')}</Table.Th>
                 <Table.Th>{t('requests.message')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
@@ -111,18 +111,18 @@ export function Requests() {
                   <Table.Td>
                     <RequestLink request={r} />
                   </Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{filter === 'closed' ? formatDate(r.closedAt, lang) : <DueDate request={r} />}</Table.Td>
                   <Table.Td>{t(`requests.type.${r.type}` as MessageKey)}</Table.Td>
-                  <Table.Td>{t(`requests.channel.${r.channel}` as MessageKey)}</Table.Td>
                   <Table.Td>
                     <RequestStatusBadge status={r.status} />
                   </Table.Td>
-                  <Table.Td>
-                    <Text size="sm" lineClamp={1}>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDate(r.receivedAt, lang)}</Table.Td>
+                  <Table.Td>{t(`requests.channel.${r.channel}` as MessageKey)}</Table.Td>
+                  <Table.Td maw={240}>
+                    <Text size="sm" truncate="end" title={r.email ?? undefined}>
                       {r.email ?? '—'}
                     </Text>
                   </Table.Td>
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDate(r.receivedAt, lang)}</Table.Td>
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{filter === 'closed' ? formatDate(r.closedAt, lang) : <DueDate request={r} />}</Table.Td>
                   <Table.Td>{r.inboundMessageId ? <MessageLink id={r.inboundMessageId} /> : '—'}</Table.Td>
                 </Table.Tr>
               ))}
