@@ -6,7 +6,7 @@ import { useEffect, useState } from 'react';
 import type { ApiError } from '../../api';
 import { useI18n, type MessageKey, type Translate } from '../../i18n';
 import { useLinkProps } from '../../router';
-import { formatDate } from '../requests/format';
+import { formatDate } from '../requests/parts';
 import { mailboxApi, type Guess, type MailboxMetrics, type QueueItem } from './api';
 
 const CHART_KINDS = ['unsubscribe', 'access', 'rectification', 'erasure', 'restriction', 'withdrawal', 'bounce', 'complaint', 'auto-reply', 'other', 'unclassified'];
@@ -69,6 +69,19 @@ function age(t: Translate, ms: number | null): string {
   return hours < 48 ? t('mailbox.hours', { n: hours }) : t('mailbox.days', { n: Math.floor(hours / 24) });
 }
 
+function Figure({ label, value, testId }: { label: string; value: string | number; testId: string }) {
+  return (
+    <Card withBorder>
+      <Text size="sm" c="dimmed">
+        {label}
+      </Text>
+      <Text size="xl" fw={700} data-testid={testId}>
+        {value}
+      </Text>
+    </Card>
+  );
+}
+
 function Figures({ metrics }: { metrics: MailboxMetrics }) {
   const { t, lang } = useI18n();
   const kinds = CHART_KINDS.filter((k) => metrics.byDay.some((d) => (d.counts[k] ?? 0) > 0));
@@ -79,30 +92,9 @@ function Figures({ metrics }: { metrics: MailboxMetrics }) {
   return (
     <Stack>
       <SimpleGrid cols={{ base: 2, md: 4 }}>
-        <Card withBorder>
-          <Text size="sm" c="dimmed">
-            {t('mailbox.reviewSize')}
-          </Text>
-          <Text size="xl" fw={700} data-testid="mailbox.reviewSize">
-            {metrics.reviewSize}
-          </Text>
-        </Card>
-        <Card withBorder>
-          <Text size="sm" c="dimmed">
-            {t('mailbox.keptInInbox')}
-          </Text>
-          <Text size="xl" fw={700} data-testid="mailbox.keptInInbox">
-            {metrics.keptInInbox}
-          </Text>
-        </Card>
-        <Card withBorder>
-          <Text size="sm" c="dimmed">
-            {t('mailbox.oldest')}
-          </Text>
-          <Text size="xl" fw={700} data-testid="mailbox.oldest">
-            {age(t, metrics.oldestReviewAgeMs)}
-          </Text>
-        </Card>
+        <Figure label={t('mailbox.reviewSize')} testId="mailbox.reviewSize" value={metrics.reviewSize} />
+        <Figure label={t('mailbox.keptInInbox')} testId="mailbox.keptInInbox" value={metrics.keptInInbox} />
+        <Figure label={t('mailbox.oldest')} testId="mailbox.oldest" value={age(t, metrics.oldestReviewAgeMs)} />
       </SimpleGrid>
       <Card withBorder>
         <Text size="sm" fw={600} mb="sm">

@@ -2,28 +2,16 @@
 // shown here as text, so nothing the sender wrote can run or fetch anything. Then one click applies a
 // kind, which runs what the poller would have done, in the DPO's name.
 import { Alert, Anchor, Button, Card, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useState } from 'react';
 import type { ApiError } from '../../api';
 import { useI18n } from '../../i18n';
 import { useLinkProps } from '../../router';
-import { formatDate } from '../requests/format';
+import { Field, formatDate } from '../requests/parts';
 import { mailboxApi, REVIEW_KINDS, type Decision, type InboundMessage, type ReviewKind } from './api';
 import { GuessText, kindLabel, OutcomeBadge } from './MailboxReview';
 
 const DECIDABLE = ['review', 'failed', 'kept'];
 
-function Field({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text size="sm" component="div" style={{ overflowWrap: 'anywhere' }}>
-        {children}
-      </Text>
-    </div>
-  );
-}
 
 export function MessagePage({ id }: { id: string }) {
   const { t, lang } = useI18n();

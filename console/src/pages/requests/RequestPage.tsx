@@ -7,21 +7,9 @@ import type { ApiError } from '../../api';
 import { useI18n, type MessageKey } from '../../i18n';
 import { useLinkProps } from '../../router';
 import { isOpen, requestsApi, type DataSubjectRequest } from './api';
-import { formatDate } from './format';
+import { Field, formatDate } from './parts';
 import { DueDate, RequestStatusBadge } from './Requests';
 
-function Field({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text size="sm" component="div">
-        {children}
-      </Text>
-    </div>
-  );
-}
 
 /** A small form: its fields, one submit button, busy while the call runs. */
 function ActionCard({ title, hint, submit, colour, onSubmit, children }: { title: string; hint?: string; submit: string; colour?: string; onSubmit: () => Promise<void>; children?: ReactNode }) {

@@ -6,7 +6,7 @@ import type { ApiError } from '../../api';
 import { useI18n, type MessageKey } from '../../i18n';
 import { useLinkProps } from '../../router';
 import { requestsApi, type DataSubjectRequest, type RequestFilter } from './api';
-import { formatDate } from './format';
+import { formatDate } from './parts';
 
 const FILTERS: RequestFilter[] = ['open', 'overdue', 'closed'];
 
