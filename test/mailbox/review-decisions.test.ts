@@ -27,11 +27,11 @@ describe('mailbox review: the DPO decides', function () {
   });
 
   /** Drops one mail into the inbox, polls it, and returns its inbound record. */
-  async function arrive(lines: { from: string; subject: string; body: string; contentType?: string; extra?: string[] }) {
+  async function arrive(lines: { from: string; to?: string; subject: string; body: string; contentType?: string; extra?: string[] }) {
     const messageId = `<review.${process.pid}.${++n}.${Date.now()}@example.lv>`;
     const raw = [
       `From: ${lines.from}`,
-      'To: impro@impro.lv',
+      `To: ${lines.to ?? 'impro@impro.lv'}`,
       `Subject: ${lines.subject}`,
       `Message-ID: ${messageId}`,
       'Date: Mon, 01 Jun 2026 10:00:00 +0300',
@@ -124,6 +124,23 @@ describe('mailbox review: the DPO decides', function () {
     expect((await t.c.models.inboundMessages.findById(id).lean())!.outcome).to.equal('review');
     const dismissed = await api(t, 'dpo', 'POST', `/mailbox/messages/${id}/decision`, { kind: 'nothing' });
     expect(dismissed.body).to.include({ outcome: 'ignored', decidedBy: 'dpo@impro.lv' });
+  });
+
+  it('applies a bounce the DPO confirms to the subscriber our VERP token names, never to the address in the text', async () => {
+    const liga = await createSubscriber(t.c, { email: 'liga.verp@example.lv', lists: { [DEFAULT_LIST]: 'active' } });
+    const bystander = await createSubscriber(t.c, { email: 'bystander.verp@example.lv', lists: { [DEFAULT_LIST]: 'active' } });
+    const returnPath = t.c.listHeaders.build({ subscriberId: String(liga._id) }).returnPath;
+    // Vague enough for the classifier to leave it to a person; it names another subscriber in the text.
+    const { id, record } = await arrive({ from: 'someone@mail.example', to: returnPath, subject: 'Par jūsu vēstuli', body: 'Sveiki, šī adrese vairs netiek lietota. Rakstiet uz bystander.verp@example.lv' });
+    expect(record.outcome).to.be.oneOf(['kept', 'review']);
+
+    const res = await api(t, 'dpo', 'POST', `/mailbox/messages/${id}/decision`, { kind: 'bounce' });
+    expect(res.body).to.include({ kind: 'bounce', outcome: 'applied' });
+    expect((await t.c.models.inboundMessages.findById(id).lean())!.matchedBy).to.equal('verp');
+    expect(await t.c.suppressions.isSuppressed(bystander.emailHash)).to.equal(false);
+    // Without a delivery-status report it is a soft bounce: counted for the VERP subscriber, nobody suppressed yet.
+    expect(await t.c.models.claims.countDocuments({ key: { $regex: `^soft-bounce:${liga.emailHash}:` } })).to.equal(1);
+    expect(await t.c.models.claims.countDocuments({ key: { $regex: `^soft-bounce:${bystander.emailHash}:` } })).to.equal(0);
   });
 
   it('shows a message as text: no script, no remote content, and the read is audited', async () => {
