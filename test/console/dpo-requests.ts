@@ -14,7 +14,9 @@ import { addStaff, type TestStaff } from '../staff/helpers';
 import { consoleHarness, DESKTOP, newPage, PHONE, shot, signIn, type ConsoleHarness } from './harness';
 
 export function dpoRequests(): void {
-  describe('console: the DPO’s requests desk and mailbox review', () => {
+  describe('console: the DPO’s requests desk and mailbox review', function () {
+    // A mail, a poll, two browsers and several mails each way: minutes when the machine is busy.
+    this.timeout(240_000);
     let h: ConsoleHarness;
     let dpo: TestStaff;
     let dir: string;
