@@ -10,6 +10,10 @@ import { Campaigns } from './pages/Campaigns';
 import { Dashboard } from './pages/Dashboard';
 import { Lists } from './pages/Lists';
 import { Login } from './pages/Login';
+import { MailboxReview } from './pages/mailbox/MailboxReview';
+import { MessagePage } from './pages/mailbox/MessagePage';
+import { RequestPage } from './pages/requests/RequestPage';
+import { Requests } from './pages/requests/Requests';
 import { SetPassword } from './pages/SetPassword';
 import { Shell, type NavItem } from './Shell';
 import { useRouter } from './router';
@@ -23,7 +27,13 @@ export function navFor(role: Role): NavItem[] {
     { to: '/campaigns', label: 'nav.campaigns' },
     { to: '/lists', label: 'nav.lists' },
   ];
-  return role === 'marketer' || role === 'admin' ? marketing : [{ to: '/', label: 'nav.dashboard' }];
+  // The DPO's desk: data-subject requests and the mailbox review (personal data: never marketers).
+  const dpo: NavItem[] = [
+    { to: '/requests', label: 'requests.nav' },
+    { to: '/mailbox', label: 'mailbox.nav' },
+  ];
+  if (role === 'admin') return [...marketing, ...dpo];
+  return role === 'marketer' ? marketing : [{ to: '/', label: 'nav.dashboard' }, ...dpo];
 }
 
 export function App() {
@@ -85,11 +95,17 @@ export function App() {
   const allowed = (prefix: string) => nav.some((item) => item.to === prefix);
   let page;
   const campaign = /^\/campaigns\/([0-9a-f]{24})$/.exec(path);
+  const requestPath = /^\/requests\/([0-9a-f]{24})$/.exec(path);
+  const messagePath = /^\/mailbox\/([0-9a-f]{24})$/.exec(path);
   if (path === '/') page = <Dashboard role={me.role} />;
   else if (path === '/campaigns' && allowed('/campaigns')) page = <Campaigns />;
   else if (path === '/campaigns/new' && allowed('/campaigns')) page = <CampaignEditor />;
   else if (campaign && allowed('/campaigns')) page = <CampaignRoute id={campaign[1]!} />;
   else if (path === '/lists' && allowed('/lists')) page = <Lists />;
+  else if (path === '/requests' && allowed('/requests')) page = <Requests />;
+  else if (requestPath && allowed('/requests')) page = <RequestPage id={requestPath[1]!} />;
+  else if (path === '/mailbox' && allowed('/mailbox')) page = <MailboxReview />;
+  else if (messagePath && allowed('/mailbox')) page = <MessagePage id={messagePath[1]!} />;
   else page = <Dashboard role={me.role} />;
   return (
     <Shell me={me} nav={nav} onSignOut={signOut}>

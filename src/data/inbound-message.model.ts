@@ -31,11 +31,17 @@ const inboundMessageSchema = new Schema(
     // The raw message, kept 90 days for review; the classification outlives it.
     raw: { type: String },
     receivedAt: { type: Date, required: true },
+    // The UTC day of receivedAt (YYYY-MM-DD): the figures per day ask for days by equality.
+    receivedDay: { type: String },
     movedTo: { type: String },
     // Left in the inbox on purpose (a question for a person): later polls pass it by.
     leftInInbox: { type: Boolean },
     // How a bounce or complaint was proven to concern our mail (verp | message-id | recent-delivery | feedback-loop).
     matchedBy: { type: String },
+    // A person's decision in the review queue: the kind applied, by whom, when (mailbox-review.ts).
+    decision: {
+      type: new Schema({ kind: { type: String, required: true }, actor: { type: String, required: true }, at: { type: Date, required: true } }, { _id: false }),
+    },
   },
   { timestamps: true },
 );
@@ -45,6 +51,8 @@ inboundMessageSchema.index({ dedupeKey: 1 }, { unique: true });
 inboundMessageSchema.index({ mailbox: 1, uidKey: 1 }, { unique: true });
 // Review queue and retention of raw bodies.
 inboundMessageSchema.index({ outcome: 1, receivedAt: 1 });
+// Messages per kind per day (the DPO's figures): receivedDay $in the last days.
+inboundMessageSchema.index({ receivedDay: 1 });
 
 export type InboundMessageDoc = InferSchemaType<typeof inboundMessageSchema>;
 export const inboundMessageModel = (conn: Connection) => conn.model('InboundMessage', inboundMessageSchema, 'inbound_messages');

@@ -55,6 +55,18 @@ async function classifyParts(raw: Buffer | string, opts: ClassifyOptions): Promi
   }
 }
 
+/**
+ * The parsed view the detectors read, for a person who reads the message or re-reads it as another
+ * kind (the review queue). The same caps apply: linear work on bounded input, never a throw.
+ */
+export async function mailViewOf(raw: Buffer): Promise<MailView | undefined> {
+  try {
+    return raw.length === 0 ? undefined : await buildView(raw);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The top-level header fields of a raw message, without parsing its body. */
 export function headersOf(raw: Buffer): HeaderList {
   const binary = raw.subarray(0, MAX_RAW_CHARS).toString('latin1').replace(/^From [^\r\n]*\r?\n/, '');

@@ -6,6 +6,7 @@ import { ComplaintRateGuard } from '../domain/campaigns/complaint-rate-guard';
 import { BudgetedClassifier } from './classify-budget';
 import type { ClassifyOptions } from './classification';
 import { MailboxEffects } from './effects';
+import type { Logger } from '../logger';
 import type { Mailbox } from './imap-mailbox';
 import { AckQuota, OwnAddresses } from './loop-guard';
 import { MailboxReport } from './mailbox-report';
@@ -51,7 +52,31 @@ export function createMailboxPoller(c: Container, opts: PollerOptions = {}): Mai
   // In a worker thread with a time budget: one crafted message cannot stall the poll.
   const budgeted = new BudgetedClassifier();
   const classify: Classify = (raw) => budgeted.classify(raw, classifyOptions);
-  const effects = new MailboxEffects({
+  const effects = createMailboxEffects(c, logger, own);
+  return new MailboxPoller({
+    models: c.models,
+    mailbox: opts.mailbox ? opts.mailbox(imap) : imap,
+    bounceMailbox: bounceUrl ? openMailbox(bounceUrl, logger, c.config.processedFolder) : undefined,
+    classify: opts.classify ? opts.classify(classify) : classify,
+    effects,
+    report: mailboxReport(c),
+    lease: new RedisPollLease({ redis: c.redis, prefix: c.config.queuePrefix, ttlMs: LEASE_MS }),
+    emailHashKey: c.config.emailHashKey,
+    maxPerPoll: MAX_PER_POLL,
+    processedFolder: c.config.processedFolder,
+    classifyTimeoutMs: opts.classifyTimeoutMs ?? CLASSIFY_TIMEOUT_MS,
+    now,
+    logger,
+  });
+}
+
+/**
+ * The effects of a classified message, as the poller applies them; the DPO's decisions in the review
+ * queue run the very same ones (mailbox-review.ts).
+ */
+export function createMailboxEffects(c: Container, logger: Logger, own: OwnAddresses = new OwnAddresses(c.config)): MailboxEffects {
+  const now = () => c.clock.now();
+  return new MailboxEffects({
     models: c.models,
     unsubscribes: c.unsubscribes,
     requests: c.requests,
@@ -74,21 +99,6 @@ export function createMailboxPoller(c: Container, opts: PollerOptions = {}): Mai
       softBounceSuppressionMs: c.config.softBounceSuppressionMs,
       campaignCountMemoryMs: c.config.retention.deliveryDetailsMs,
     },
-    now,
-    logger,
-  });
-  return new MailboxPoller({
-    models: c.models,
-    mailbox: opts.mailbox ? opts.mailbox(imap) : imap,
-    bounceMailbox: bounceUrl ? openMailbox(bounceUrl, logger, c.config.processedFolder) : undefined,
-    classify: opts.classify ? opts.classify(classify) : classify,
-    effects,
-    report: mailboxReport(c),
-    lease: new RedisPollLease({ redis: c.redis, prefix: c.config.queuePrefix, ttlMs: LEASE_MS }),
-    emailHashKey: c.config.emailHashKey,
-    maxPerPoll: MAX_PER_POLL,
-    processedFolder: c.config.processedFolder,
-    classifyTimeoutMs: opts.classifyTimeoutMs ?? CLASSIFY_TIMEOUT_MS,
     now,
     logger,
   });

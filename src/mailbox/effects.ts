@@ -41,6 +41,8 @@ export interface InboundForEffects {
   receivedAt: Date;
   /** Keys of the effects that already ran (a previous, interrupted attempt). */
   effectsDone: readonly string[];
+  /** Who decided, when a person applied the kind from the review queue; the poller otherwise. */
+  actor?: string;
 }
 
 export interface EffectSettings {
@@ -272,6 +274,7 @@ export class MailboxEffects {
         inboundMessageId: message.id,
         receivedAt: message.receivedAt,
         locale: replyLocale(c.language, undefined),
+        actor: message.actor,
       });
     });
     return { outcome: 'applied' };

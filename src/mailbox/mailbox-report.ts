@@ -3,6 +3,9 @@
 // the worker process saw.
 import type { Redis } from 'ioredis';
 import type { Models } from '../data/models';
+import type { Classification } from './classification';
+import { guessOf } from './mailbox-review';
+import { dayOf } from './poller';
 
 export interface PollSummary {
   mailbox: string;
@@ -33,6 +36,9 @@ const REVIEW_OUTCOMES: Array<'review' | 'failed'> = ['review', 'failed'];
  * (invariant 10): the DPO sees it beside the rest, marked `kept`, though nothing there needs them.
  */
 const QUEUE_OUTCOMES: Array<'review' | 'failed' | 'kept'> = [...REVIEW_OUTCOMES, 'kept'];
+/** The figures per day look back this far. */
+export const FIGURE_DAYS = 30;
+const DAY_MS = 86_400_000;
 
 export class MailboxReport {
   constructor(private readonly deps: { models: Models; redis: Redis; prefix: string; now: () => Date }) {}
@@ -47,13 +53,16 @@ export class MailboxReport {
 
   async metrics() {
     const { models, redis, now } = this.deps;
-    const [stored, reviewSize, keptInInbox, stuck, byKind] = await Promise.all([
+    const [stored, reviewSize, keptInInbox, stuck, byKind, oldestReview, byDay] = await Promise.all([
       redis.get(this.lastPollKey),
       models.inboundMessages.countDocuments({ outcome: { $in: REVIEW_OUTCOMES } }),
       models.inboundMessages.countDocuments({ outcome: 'kept' }),
       // Recorded but never finished: a poller died in the middle of its effects.
       models.inboundMessages.findOne({ outcome: 'received' }, { receivedAt: 1 }).sort({ receivedAt: 1 }).lean(),
       models.inboundMessages.aggregate<{ _id: string | null; count: number }>([{ $group: { _id: '$kind', count: { $sum: 1 } } }]),
+      // (outcome, receivedAt): the oldest message a person has yet to decide.
+      models.inboundMessages.findOne({ outcome: { $in: REVIEW_OUTCOMES } }, { receivedAt: 1 }).sort({ receivedAt: 1 }).lean(),
+      this.perDay(),
     ]);
     const lastPoll = stored ? (JSON.parse(stored) as PollSummary) : undefined;
     const waitingSince = [lastPoll?.oldestWaitingAt, stuck?.receivedAt].filter(Boolean).map((d) => new Date(d!).getTime());
@@ -64,14 +73,35 @@ export class MailboxReport {
       // null: never polled; 0: nothing waits.
       oldestUnprocessedAgeMs: waitingSince.length > 0 ? Math.max(0, now().getTime() - Math.min(...waitingSince)) : lastPoll ? 0 : null,
       totalsByKind: Object.fromEntries(byKind.map((k) => [k._id ?? 'unknown', k.count])),
+      oldestReviewAt: oldestReview?.receivedAt ?? null,
+      oldestReviewAgeMs: oldestReview ? Math.max(0, now().getTime() - new Date(oldestReview.receivedAt).getTime()) : null,
+      byDay,
     };
+  }
+
+  /**
+   * Messages per kind for each of the last FIGURE_DAYS days (UTC), oldest day first. One `$in` on the
+   * receivedDay index, the shape the embedded FerretDB pushes down; the counting is done here.
+   */
+  async perDay(): Promise<Array<{ day: string; counts: Record<string, number> }>> {
+    const today = this.deps.now().getTime();
+    const days = Array.from({ length: FIGURE_DAYS }, (_, i) => dayOf(new Date(today - (FIGURE_DAYS - 1 - i) * DAY_MS))!);
+    const docs = await this.deps.models.inboundMessages.find({ receivedDay: { $in: days } }, { receivedDay: 1, kind: 1 }).lean();
+    const counts = new Map(days.map((d) => [d, {} as Record<string, number>]));
+    for (const doc of docs) {
+      const day = counts.get(doc.receivedDay ?? '');
+      if (!day) continue;
+      const kind = doc.kind ?? 'unclassified';
+      day[kind] = (day[kind] ?? 0) + 1;
+    }
+    return days.map((day) => ({ day, counts: counts.get(day)! }));
   }
 
   /** Oldest first: a queue someone works through. */
   async reviewQueue(opts: { limit: number; after?: Date }) {
     const filter = { outcome: { $in: QUEUE_OUTCOMES }, ...(opts.after ? { receivedAt: { $gt: opts.after } } : {}) };
     const items = await this.deps.models.inboundMessages
-      .find(filter, { raw: 0, classification: 0 })
+      .find(filter, { raw: 0 })
       .sort({ receivedAt: 1, _id: 1 })
       .limit(opts.limit)
       .lean();
@@ -86,6 +116,8 @@ export class MailboxReport {
       error: m.error,
       authentication: m.authentication,
       movedTo: m.movedTo,
+      // The classifier's guess, with its confidence and the phrase that decided it.
+      guess: guessOf(m.classification as Classification | undefined),
     }));
   }
 }

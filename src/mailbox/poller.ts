@@ -230,6 +230,7 @@ export class MailboxPoller {
         outcome: 'received',
         raw: raw.subarray(0, RAW_KEEP_BYTES).toString('utf8'),
         receivedAt,
+        receivedDay: dayOf(receivedAt),
       });
       return created.toObject() as unknown as InboundRecord;
     } catch (err) {
@@ -364,6 +365,7 @@ export class MailboxPoller {
           $setOnInsert: {
             dedupeKey: `failed:${session.name}:${uidKey}`,
             receivedAt: message.receivedAt,
+            receivedDay: dayOf(message.receivedAt),
             raw: raw?.subarray(0, RAW_KEEP_BYTES).toString('utf8'),
           },
           $set: { outcome: 'failed', error: errorText(err), movedTo: REVIEW_FOLDER },
@@ -425,6 +427,11 @@ function messageIdOf(value: string | undefined): string | undefined {
 function firstAddress(value: string | undefined): string | undefined {
   // A header line is at most 998 characters (RFC 5322); the cap keeps the address scan linear in practice.
   return value ? extractAddresses(value.slice(0, 998))[0] : undefined;
+}
+
+/** The UTC day a message arrived, as the figures per day look it up. */
+export function dayOf(date: Date): string | undefined {
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString().slice(0, 10);
 }
 
 function errorText(err: unknown): string {

@@ -37,7 +37,8 @@ export interface NewRequest {
   verifyFirst?: boolean;
 }
 
-export type RequestFilter = 'open' | 'overdue' | 'done';
+/** `closed` is `done` under the name the console uses: finished and rejected requests. */
+export type RequestFilter = 'open' | 'overdue' | 'done' | 'closed';
 
 export type VerifyOutcome = 'exported' | 'erased' | 'rectified' | 'verified' | 'already-verified';
 
@@ -148,11 +149,12 @@ export class DataSubjectRequestService {
   /** Open requests by due date, so overdue and due-within-7-days come first; closed ones newest first. */
   async list(filter: RequestFilter, limit: number) {
     const now = this.deps.now();
-    const query =
-      filter === 'done'
-        ? { status: { $in: CLOSED_STATES } }
-        : { status: { $in: OPEN_STATES }, ...(filter === 'overdue' ? { dueAt: { $lt: now } } : {}) };
-    const sort: Record<string, 1 | -1> = filter === 'done' ? { closedAt: -1, _id: -1 } : { dueAt: 1, _id: 1 };
+    const closed = filter === 'done' || filter === 'closed';
+    // status $in (status, dueAt) is what the embedded FerretDB pushes down; dueAt narrows what it returns.
+    const query = closed
+      ? { status: { $in: CLOSED_STATES } }
+      : { status: { $in: OPEN_STATES }, ...(filter === 'overdue' ? { dueAt: { $lt: now } } : {}) };
+    const sort: Record<string, 1 | -1> = closed ? { closedAt: -1, _id: -1 } : { dueAt: 1, _id: 1 };
     const docs = await this.deps.models.requests.find(query).sort(sort).limit(limit).lean();
     return docs.map((d) => this.view(d));
   }
@@ -188,8 +190,9 @@ export class DataSubjectRequestService {
     if (total > MAX_EXTENSION_MONTHS || total === already) {
       throw new InvalidStateError(`request ${doc.number} can be extended by at most ${MAX_EXTENSION_MONTHS} months in total`);
     }
-    // Two concurrent extensions must not both add their months on top of the same deadline.
-    if (!(await this.claim(`dsr-extend:${doc._id}:${total}`))) throw new InvalidStateError(`request ${doc.number} was just extended`);
+    // One extension from each state: two concurrent ones (even of 1 and 2 months) must not both
+    // apply, or the person would get two mails with two different deadlines.
+    if (!(await this.claim(`dsr-extend:${doc._id}:from-${already}`))) throw new InvalidStateError(`request ${doc.number} was just extended`);
     const dueAt = addCalendarMonths(doc.receivedAt, 1 + total);
     await this.update(doc, { $set: { dueAt, extendedMonths: total, extensionReason: input.reason } }, actor, 'extended', input.reason);
     if (doc.email) {

@@ -1,9 +1,12 @@
-// The mailbox poller for the DPO: what waits for a person (the review queue), how the poller is doing,
-// and the suppressions its bounces and complaints leave (suppression-routes.ts).
+// The mailbox poller for the DPO: what waits for a person (the review queue), one message read as
+// text, the DPO's decision on it, how the poller is doing, and the suppressions its bounces and
+// complaints leave (suppression-routes.ts). Senders and bodies are personal data: every read is audited.
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Container } from '../../container';
-import { mailboxReport } from '../../mailbox/create-poller';
+import { createMailboxEffects, mailboxReport } from '../../mailbox/create-poller';
+import { OwnAddresses } from '../../mailbox/loop-guard';
+import { MailboxReview, REVIEW_KINDS } from '../../mailbox/mailbox-review';
 import { actorOf, requireRole } from '../admin-auth';
 import { parseOr400 } from '../validate';
 import { caseSensitiveRouter } from '../router';
@@ -14,10 +17,16 @@ export const reviewQuery = z.strictObject({
   after: z.coerce.date().optional(),
 });
 
-export function mailboxRoutes(c: Pick<Container, 'models' | 'redis' | 'config' | 'clock' | 'audit' | 'suppressions' | 'ledger'>): Router {
+export const messageIdParam = z.strictObject({ id: z.string().regex(/^[0-9a-f]{24}$/, 'not an id') });
+export const decisionBody = z.strictObject({ kind: z.enum(REVIEW_KINDS) });
+
+export function mailboxRoutes(c: Container): Router {
   const router = caseSensitiveRouter();
   router.use(suppressionRoutes(c));
   const report = mailboxReport(c);
+  const logger = c.logger.child({ component: 'mailbox-review' });
+  const own = new OwnAddresses(c.config);
+  const review = new MailboxReview({ models: c.models, effects: createMailboxEffects(c, logger, own), own, now: () => c.clock.now(), logger });
 
   router.get('/mailbox/review', requireRole('dpo'), async (req, res) => {
     const { limit, after } = parseOr400(reviewQuery, req.query);
@@ -25,6 +34,22 @@ export function mailboxRoutes(c: Pick<Container, 'models' | 'redis' | 'config' |
     // Senders and subjects are personal data: reading the queue is recorded.
     await c.audit.record(actorOf(req), 'mailbox.review.read', undefined, { count: items.length });
     res.json({ items });
+  });
+
+  router.get('/mailbox/messages/:id', requireRole('dpo'), async (req, res) => {
+    const { id } = parseOr400(messageIdParam, req.params);
+    const message = await review.read(id);
+    await c.audit.record(actorOf(req), 'mailbox.message.read', id);
+    res.json(message);
+  });
+
+  router.post('/mailbox/messages/:id/decision', requireRole('dpo'), async (req, res) => {
+    const { id } = parseOr400(messageIdParam, req.params);
+    const { kind } = parseOr400(decisionBody, req.body ?? {});
+    const actor = actorOf(req);
+    const decision = await review.decide(id, kind, actor.sub);
+    await c.audit.record(actor, 'mailbox.review.decide', id, { kind, outcome: decision.outcome, repeated: decision.repeated, note: decision.note });
+    res.json(decision);
   });
 
   router.get('/metrics/mailbox', requireRole('dpo'), async (_req, res) => {

@@ -26,7 +26,7 @@ export const newRequest = z.strictObject({
   locale: z.enum(['lv', 'en']).optional(),
 });
 export const listQuery = z.strictObject({
-  status: z.enum(['open', 'overdue', 'done']).default('open'),
+  status: z.enum(['open', 'overdue', 'closed', 'done']).default('open'),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 const reason = z.string().trim().min(1).max(2000);
