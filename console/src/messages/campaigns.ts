@@ -84,7 +84,7 @@ export const lv = {
   'schedule.time': 'Laiks (Rīgas laiks)',
   'schedule.next': 'Tālāk',
   'schedule.confirmTitle': 'Ieplānot kampaņu?',
-  'schedule.confirmBody': 'Kampaņa „{name}” tiks nosūtīta {at} (Rīgas laiks) sarakstam „{list}”: šobrīd {count} saņēmēji.',
+  'schedule.confirmBody': 'Kampaņa „{name}” tiks nosūtīta sarakstam „{list}” — {at} (Rīgas laiks). Šobrīd sarakstā {count} saņēmēji.',
   'schedule.note': 'Saņēmēji tiks noteikti sūtīšanas brīdī. Līdz tam sūtīšanu var atcelt.',
   'schedule.confirm': 'Ieplānot',
 
@@ -187,7 +187,7 @@ export const en: Record<keyof typeof lv, string> = {
   'schedule.time': 'Time (Riga time)',
   'schedule.next': 'Next',
   'schedule.confirmTitle': 'Schedule the campaign?',
-  'schedule.confirmBody': 'Campaign “{name}” goes to list “{list}” on {at} (Riga time): {count} recipients today.',
+  'schedule.confirmBody': 'Campaign “{name}” goes to list “{list}” — {at} (Riga time). The list has {count} recipients today.',
   'schedule.note': 'Recipients are settled when sending starts. Until then the send can be cancelled.',
   'schedule.confirm': 'Schedule',
 

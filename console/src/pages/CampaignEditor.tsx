@@ -323,7 +323,7 @@ function Editor({ id, onSent }: { id?: string; onSent?: () => void }) {
                 <Stack gap={4}>
                   {MERGE_FIELDS.map(([field, help]) => (
                     <Group key={field} gap="xs" wrap="nowrap" align="flex-start">
-                      <Button size="compact-xs" variant="light" onClick={() => editor.current?.insert(field)} aria-label={t('editor.insertField', { field })}>
+                      <Button size="compact-xs" variant="light" style={{ flexShrink: 0 }} onClick={() => editor.current?.insert(field)} aria-label={t('editor.insertField', { field })}>
                         {t('editor.insert')}
                       </Button>
                       <Text size="sm">
@@ -490,6 +490,6 @@ function rigaWallTime(at: string, lang: 'lv' | 'en'): string {
   const [date, time] = at.split('T') as [string, string];
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   // Noon UTC of that day is the same calendar day in Riga: only the date is formatted from it.
-  const day = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'lv-LV', { timeZone: RIGA, dateStyle: 'full' }).format(new Date(Date.UTC(y, m - 1, d, 12)));
+  const day = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'lv-LV', { timeZone: RIGA, dateStyle: 'long' }).format(new Date(Date.UTC(y, m - 1, d, 12)));
   return `${day}, ${time}`;
 }
