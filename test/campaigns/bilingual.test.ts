@@ -27,6 +27,9 @@ describe('bilingual campaigns', () => {
     const nameless = await createSubscriber(t.c, { email: 'anon@example.com', locale: 'en', lists: { divvalodu: 'active' } });
     const id = await createCampaign(t, { list: 'divvalodu', subject: 'Vasara, {{name}}', preheader: 'Itālija gaida', mjml: LV_MJML, en: ENGLISH });
     expect((await api(t, 'GET', `/campaigns/${id}`)).json.en).to.deep.equal({ ...ENGLISH });
+    // The list names the English version without its source.
+    const listed = (await api(t, 'GET', '/campaigns')).json.items.find((c: { id: string }) => c.id === id);
+    expect(listed.en).to.deep.equal({ subject: ENGLISH.subject, preheader: ENGLISH.preheader });
     await api(t, 'POST', `/campaigns/${id}/send`);
     await waitForStatus(t, id, 'sent');
     const mailTo = async (email: string) => (await t.mails()).find((m) => m.to.includes(email))!.parsed;
