@@ -78,6 +78,8 @@ describe('campaigns: duplicate, delete a draft, nameless people on a list', () =
     const res = await api(t, 'GET', '/campaigns/nameless?list=vardi');
     expect(res.status, res.text).to.equal(200);
     expect(res.json).to.deep.equal({ list: 'vardi', recipients: 39, checked: 39, nameless: 9, complete: true });
+    // A long list is read only up to the bound, page by page, and says so.
+    expect(await t.c.campaigns.namelessOnList('vardi', { limit: 35, page: 10 })).to.deep.equal({ list: 'vardi', recipients: 39, checked: 35, nameless: 5, complete: false });
     expect((await api(t, 'GET', '/campaigns/nameless?list=nav-tada')).status).to.equal(400);
     expect((await api(t, 'GET', '/campaigns/nameless')).status).to.equal(400);
   });

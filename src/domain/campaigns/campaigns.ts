@@ -118,25 +118,25 @@ export class CampaignService {
    * without a fallback. Read page by page like the fan-out (list, status, _id index) and the names
    * by _id, both pushed down on the embedded FerretDB; bounded by NAME_CHECK_LIMIT people.
    */
-  async namelessOnList(list: string): Promise<NamelessCount> {
+  async namelessOnList(list: string, bounds = { limit: NAME_CHECK_LIMIT, page: NAME_CHECK_PAGE }): Promise<NamelessCount> {
     await this.requireList(list);
     const { models, byId } = this.deps;
     const recipients = await models.subscriptions.countDocuments({ list, status: 'active' });
     let checked = 0;
     let nameless = 0;
     let after: Types.ObjectId | undefined;
-    while (checked < NAME_CHECK_LIMIT) {
+    while (checked < bounds.limit) {
       const page = await models.subscriptions
         .find({ list, status: 'active', ...(after ? { _id: { $gt: after } } : {}) }, { _id: 1, subscriberId: 1 })
         .sort({ _id: 1 })
-        .limit(NAME_CHECK_PAGE)
+        .limit(Math.min(bounds.page, bounds.limit - checked))
         .lean();
       if (page.length === 0) break;
       const people = await byId.find(models.subscribers, page.map((s) => s.subscriberId), { name: 1 });
       nameless += people.filter((p) => !(p.name ?? '').trim()).length;
       checked += page.length;
       after = page[page.length - 1]!._id;
-      if (page.length < NAME_CHECK_PAGE) break;
+      if (page.length < bounds.page) break;
     }
     return { list, recipients, checked, nameless, complete: checked >= recipients };
   }
