@@ -153,7 +153,7 @@ export async function createContainer(config: Config, logger: Logger, opts: Cont
     now,
   });
   const signupMails = new SignupMails({ models, suppressions, signer, listHeaders, emails, mailer, settings: config });
-  const campaigns = new CampaignService({ models, queues, mailer, listHeaders, now, settings: config });
+  const campaigns = new CampaignService({ models, byId, queues, mailer, listHeaders, now, settings: config });
   const lists = new ListService({ models });
   const staff = createStaffServices({ config, models, redis, mailer, signer, audit, now });
 

@@ -36,18 +36,32 @@ export interface Campaign {
   preheader: string;
   status: CampaignStatus;
   mjml?: string;
+  en?: { subject: string; preheader: string; mjml?: string };
   stats?: CampaignStats;
   scheduledAt?: string;
   startedAt?: string;
   finishedAt?: string;
   createdAt?: string;
 }
-export interface CampaignDraft {
-  name: string;
-  list: string;
+/** The languages a campaign can be written in: Latvian always, English optionally. */
+export type CampaignLang = 'lv' | 'en';
+export interface CampaignVersion {
   subject: string;
   preheader: string;
   mjml: string;
+}
+export interface CampaignDraft extends CampaignVersion {
+  name: string;
+  list: string;
+  /** null: no English version (an update removes it). */
+  en: CampaignVersion | null;
+}
+export interface NamelessCount {
+  list: string;
+  recipients: number;
+  checked: number;
+  nameless: number;
+  complete: boolean;
 }
 export interface List {
   slug: string;
@@ -59,6 +73,8 @@ export interface List {
 export interface MjmlProblem {
   line: number;
   message: string;
+  /** Set for a problem of the English version. */
+  lang?: CampaignLang;
 }
 
 export class ApiError extends Error {
@@ -162,12 +178,18 @@ export const api = {
 
   campaigns: () => request<{ items: Campaign[] }>('GET', '/campaigns?limit=100').then((r) => r.items),
   campaign: (id: string) => request<Campaign>('GET', `/campaigns/${encodeURIComponent(id)}`),
-  createCampaign: (draft: CampaignDraft) => request<Campaign>('POST', '/campaigns', draft),
+  createCampaign: ({ en, ...draft }: CampaignDraft) => request<Campaign>('POST', '/campaigns', en ? { ...draft, en } : draft),
   updateCampaign: (id: string, draft: Partial<CampaignDraft>) => request<Campaign>('PATCH', `/campaigns/${encodeURIComponent(id)}`, draft),
-  previewSource: (source: Pick<CampaignDraft, 'subject' | 'preheader' | 'mjml'>) => request<{ subject: string; html: string }>('POST', '/campaigns/preview', source),
+  duplicateCampaign: (id: string, name: string) => request<Campaign>('POST', `/campaigns/${encodeURIComponent(id)}/duplicate`, { name }),
+  deleteCampaign: (id: string) => request<void>('DELETE', `/campaigns/${encodeURIComponent(id)}`),
+  previewSource: (source: CampaignVersion, lang: CampaignLang) =>
+    request<{ subject: string; html: string; nameWithoutFallback: boolean }>('POST', '/campaigns/preview', { ...source, lang }),
+  nameless: (list: string) => request<NamelessCount>('GET', `/campaigns/nameless?list=${encodeURIComponent(list)}`),
   audience: (id: string) => request<{ list: string; recipients: number }>('GET', `/campaigns/${encodeURIComponent(id)}/audience`),
-  sendTest: (id: string, to: string[]) => request<{ results: Array<{ to: string; status: 'sent' | 'failed'; error?: string }> }>('POST', `/campaigns/${encodeURIComponent(id)}/test`, { to }),
-  send: (id: string) => request<Campaign>('POST', `/campaigns/${encodeURIComponent(id)}/send`, {}),
+  sendTest: (id: string, to: string[], langs?: CampaignLang[]) =>
+    request<{ results: Array<{ to: string; lang: CampaignLang; status: 'sent' | 'failed'; error?: string }> }>('POST', `/campaigns/${encodeURIComponent(id)}/test`, langs ? { to, langs } : { to }),
+  /** Now, or at a Riga wall-clock time (`2026-03-10T10:00`): the server settles summer time. */
+  send: (id: string, at?: string) => request<Campaign>('POST', `/campaigns/${encodeURIComponent(id)}/send`, at ? { at, timeZone: 'Europe/Riga' } : {}),
   control: (id: string, action: 'pause' | 'resume' | 'cancel') => request<Campaign>('POST', `/campaigns/${encodeURIComponent(id)}/${action}`, {}),
 
   lists: () => request<{ items: List[] }>('GET', '/lists').then((r) => r.items),

@@ -5,27 +5,37 @@ import os from 'node:os';
 import { CAMPAIGN_STATES, type CampaignState } from '../data/campaign.model';
 import { DEFAULT_LIST } from '../data/list.model';
 import type { Container } from '../container';
+import { CAMPAIGN_LANGUAGES, type CampaignLanguage } from '../mail/campaign-renderer';
 import { parseOptions, type CliCommand } from './command';
 import { withContainer } from './with-container';
 
 const USAGE = `campaign create --name N --subject S --mjml FILE [--list ${DEFAULT_LIST}] [--preheader P]
+                  [--subject-en S --mjml-en FILE [--preheader-en P]]
   campaign list [--status ${CAMPAIGN_STATES.join('|')}]
-  campaign show|preview|pause|resume|cancel ID
+  campaign show|pause|resume|cancel|delete ID
+  campaign preview ID [--lang lv|en]
+  campaign duplicate ID [--name N]
   campaign send ID [--at 2026-03-10T10:00 [--time-zone Europe/Riga]]
-  campaign test ID --to EMAIL [--to EMAIL…]`;
+  campaign test ID --to EMAIL [--to EMAIL…] [--lang lv|en]`;
 
 export const campaignCommand: CliCommand = {
-  summary: 'campaign create|list|show|preview|send|pause|resume|cancel|test …: manage newsletter campaigns (run without arguments for usage)',
+  summary: 'campaign create|list|show|preview|duplicate|delete|send|pause|resume|cancel|test …: manage newsletter campaigns (run without arguments for usage)',
   help: `usage: npm run cli -- ${USAGE}
 
 Manages newsletter campaigns with the same rules as the admin API; JSON on stdout.
 
 options:
-  --name N            campaign name (create)
+  --name N            campaign name (create; duplicate: the copy's, default "<name> (kopija)")
   --subject S         subject line; merge fields such as {{name}} allowed (create)
   --mjml FILE         the MJML source file (create)
   --list SLUG         the list to send to (default ${DEFAULT_LIST})
   --preheader P       the preview text inboxes show after the subject
+  --subject-en S      the English version's subject: people whose language is English get the
+                      English version, everyone else the Latvian one (create; needs --mjml-en)
+  --mjml-en FILE      the English version's MJML (create; needs --subject-en)
+  --preheader-en P    the English version's preview text (create)
+  --lang lv|en        preview: the version to render (default lv); test: send only this version
+                      (default: one copy of each version the campaign has)
   --status STATE      filter for list: ${CAMPAIGN_STATES.join(', ')}
   --at TIME           send: schedule instead of sending now (local time, ISO)
   --time-zone ZONE    send: the zone of --at (default Europe/Riga)
@@ -38,6 +48,10 @@ options:
       subject: { type: 'string' },
       preheader: { type: 'string', default: '' },
       mjml: { type: 'string' },
+      'subject-en': { type: 'string' },
+      'preheader-en': { type: 'string', default: '' },
+      'mjml-en': { type: 'string' },
+      lang: { type: 'string' },
       status: { type: 'string' },
       at: { type: 'string' },
       'time-zone': { type: 'string' },
@@ -47,6 +61,11 @@ options:
     const needId = () => {
       if (!id) throw new Error(`${action} needs a campaign id\n${USAGE}`);
       return id;
+    };
+    const lang = (): CampaignLanguage | undefined => {
+      if (values.lang === undefined) return undefined;
+      if (!CAMPAIGN_LANGUAGES.includes(values.lang as CampaignLanguage)) throw new Error(`--lang must be one of ${CAMPAIGN_LANGUAGES.join(', ')}`);
+      return values.lang as CampaignLanguage;
     };
     const actor = { sub: `cli:${os.userInfo().username}`, role: 'marketer' };
     const audited = async <T>(c: Container, what: string, target: string, result: T) => {
@@ -58,8 +77,10 @@ options:
     switch (action) {
       case 'create': {
         if (!values.name || !values.subject || !values.mjml) throw new Error(`create needs --name, --subject and --mjml\n${USAGE}`);
+        if (!values['subject-en'] !== !values['mjml-en']) throw new Error(`an English version needs both --subject-en and --mjml-en\n${USAGE}`);
         const mjml = await readFile(values.mjml, 'utf8');
-        const draft = { name: values.name, list: values.list!, subject: values.subject, preheader: values.preheader!, mjml };
+        const en = values['mjml-en'] ? { subject: values['subject-en']!, preheader: values['preheader-en']!, mjml: await readFile(values['mjml-en'], 'utf8') } : undefined;
+        const draft = { name: values.name, list: values.list!, subject: values.subject, preheader: values.preheader!, mjml, en };
         output = await withContainer(async (c) => {
           const campaign = await c.campaigns.create(draft, actor.sub);
           return audited(c, 'create', campaign.id, campaign);
@@ -76,8 +97,21 @@ options:
         output = await withContainer((c) => c.campaigns.get(needId()));
         break;
       case 'preview':
-        console.log(await withContainer((c) => c.campaigns.preview(needId())));
+        console.log(await withContainer((c) => c.campaigns.preview(needId(), lang())));
         return;
+      case 'duplicate':
+        output = await withContainer(async (c) => {
+          const copy = await c.campaigns.duplicate(needId(), actor.sub, values.name);
+          await c.audit.record(actor, 'campaign.duplicate', copy.id, { from: needId() });
+          return copy;
+        });
+        break;
+      case 'delete':
+        output = await withContainer(async (c) => {
+          await c.campaigns.remove(needId());
+          return audited(c, 'delete', needId(), { id: needId(), deleted: true });
+        });
+        break;
       case 'send':
         output = await withContainer(async (c) =>
           audited(c, values.at ? 'schedule' : 'send', needId(), await c.campaigns.send(needId(), { at: values.at, timeZone: values['time-zone'] })),
@@ -90,7 +124,7 @@ options:
         break;
       case 'test':
         if (!values.to?.length) throw new Error(`test needs --to EMAIL\n${USAGE}`);
-        output = await withContainer(async (c) => audited(c, 'test-send', needId(), await c.campaigns.sendTest(needId(), values.to!)));
+        output = await withContainer(async (c) => audited(c, 'test-send', needId(), await c.campaigns.sendTest(needId(), values.to!, lang() && [lang()!])));
         break;
       default:
         console.error(`usage:\n  ${USAGE}`);

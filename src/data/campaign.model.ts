@@ -4,6 +4,18 @@ import { Schema, Types, type Connection, type InferSchemaType } from 'mongoose';
 export const CAMPAIGN_STATES = ['draft', 'scheduled', 'sending', 'paused', 'sent', 'cancelled', 'failed'] as const;
 export type CampaignState = (typeof CAMPAIGN_STATES)[number];
 
+// A campaign's English version: the same parts as the Latvian one at the top level, compiled the same way.
+const versionSchema = new Schema(
+  {
+    subject: { type: String, required: true },
+    preheader: { type: String, default: '' },
+    mjml: { type: String, required: true },
+    html: { type: String, default: '' },
+    text: { type: String, default: '' },
+  },
+  { _id: false },
+);
+
 const campaignSchema = new Schema(
   {
     name: { type: String, required: true },
@@ -14,6 +26,8 @@ const campaignSchema = new Schema(
     // Compiled once when the draft is saved; per recipient only merge fields are substituted.
     html: { type: String, default: '' },
     text: { type: String, default: '' },
+    // Optional: people whose stored language is English get it; everyone else the Latvian one above.
+    en: { type: versionSchema, required: false },
     status: { type: String, enum: CAMPAIGN_STATES, default: 'draft' },
     // Bumped by every status change; a change first claims the version it read (campaign-state.ts).
     stateVersion: { type: Number, default: 0 },

@@ -59,26 +59,30 @@ export interface CompiledMailSettings extends CampaignMailSettings {
  */
 export function compileCampaignMail(
   deps: CampaignMailDeps & { settings: CompiledMailSettings },
-  campaign: Omit<CampaignMailInput, 'recipient' | 'test'>,
+  campaign: Omit<CampaignMailInput, 'recipient' | 'test'> & { english?: CompiledCampaign },
 ): (recipient: CampaignRecipient) => OutgoingMail | RawMail {
+  const { english, ...latvian } = campaign;
+  // The version a person gets: English for those whose stored language is English, when there is one.
+  const versionFor = (locale: CampaignRecipient['locale']): CompiledCampaign => (locale === 'en' && english ? english : latvian.compiled);
   const from = parseMailbox(deps.settings.mailFrom);
   const dkim = deps.settings.dkim ? new DkimSigner(deps.settings.dkim) : undefined;
   // Without a name the renderer closes up the greeting around the field ("Labdien!"), which is not
   // a substitution: people with and without a name get a template each.
-  // The footer follows the recipient's language: a template per language, each compiled when first
-  // needed (a campaign to one language's people compiles only that one).
+  // The footer follows the recipient's language, and so does the version (subject, preheader, body)
+  // when the campaign has an English one: a template per language, each compiled when first needed
+  // (a campaign to one language's people compiles only that one).
   const templates = new Map<string, MimeTemplate | undefined>();
   const templateFor = (locale: CampaignRecipient['locale'], named: boolean): MimeTemplate | undefined => {
     const key = `${locale ?? 'both'}:${named}`;
     if (!templates.has(key)) {
       const inLocale: typeof personalise = (c, vars) => personalise(c, { ...vars, locale, ...(named ? {} : { name: '' }) });
-      templates.set(key, MimeTemplate.compile(campaign.compiled, inLocale, dkim, named ? CHECKS_WITH_NAME : undefined));
+      templates.set(key, MimeTemplate.compile(versionFor(locale), inLocale, dkim, named ? CHECKS_WITH_NAME : undefined));
     }
     return templates.get(key);
   };
-  const subjectOnly = { subject: campaign.compiled.subject, html: '', text: '' };
   return (recipient) => {
-    const input = { ...campaign, recipient };
+    const compiled = versionFor(recipient.locale);
+    const input = { ...latvian, compiled, recipient };
     const template = templateFor(recipient.locale, recipient.name.trim() !== '');
     if (!template || !from || !PLAIN_ADDRESS.test(recipient.email)) return campaignMail(deps, input);
     const { vars, mail } = recipientParts(deps, input);
@@ -88,7 +92,7 @@ export function compileCampaignMail(
       ['From', encodeMailbox(from.address, from.name)],
       ['To', mail.to],
       ['Reply-To', mail.replyTo],
-      ['Subject', encodeUnstructured(personalise(subjectOnly, vars).subject)],
+      ['Subject', encodeUnstructured(personalise({ subject: compiled.subject, html: '', text: '' }, vars).subject)],
       ['Message-ID', mail.messageId],
       ['Date', rfc5322Date(new Date())],
     );

@@ -21,6 +21,10 @@ const WRITTEN_FIELDS: readonly string[] = [...MERGE_FIELDS, ...FIELD_FORMS];
 /** One recipient's values. `locale` (default lv) decides whether `{{name.vocative}}` applies Latvian rules. */
 export type MergeVars = Record<(typeof MERGE_FIELDS)[number], string> & { locale?: VocativeLocale };
 
+/** The languages a campaign can be written in: Latvian always, English optionally. */
+export const CAMPAIGN_LANGUAGES = ['lv', 'en'] as const;
+export type CampaignLanguage = (typeof CAMPAIGN_LANGUAGES)[number];
+
 export interface CampaignSource {
   subject: string;
   preheader: string;
@@ -70,6 +74,21 @@ export async function compileCampaign(source: CampaignSource): Promise<CompiledC
   const problems = result.errors.map((e) => ({ line: Math.max(1, e.line - slotLine + firstLine), tag: e.tagName, message: e.message }));
   if (problems.length) throw invalidMjml(problems);
   return { subject: headerSafe(source.subject), html: result.html, text: htmlToText(result.html) };
+}
+
+/**
+ * Whether a name field is written without a fallback anywhere in the source: for a person without a
+ * name it then shows nothing ("Labdien!"), which the editor warns about with the count of such people.
+ */
+export function nameWithoutFallback(source: CampaignSource): boolean {
+  return [source.subject, source.preheader, source.mjml].some((text) => {
+    for (const placeholder of scanPlaceholders(text)) {
+      if (!placeholder.closed || placeholder.raw) continue;
+      const field = parseField(placeholder.name);
+      if (WITH_FALLBACK.has(field.field) && field.fallback === undefined) return true;
+    }
+    return false;
+  });
 }
 
 /** One recipient's copy: the only per-message work on the sending path. */

@@ -32,4 +32,20 @@ describe('campaign CLI', function () {
     expect(failed).to.have.property('code', 1);
     expect((failed as { stderr: string }).stderr).to.contain('line 3 (mj-text)');
   });
+
+  it('creates a campaign with an English version, previews it, duplicates it and deletes the draft', async function () {
+    this.timeout(240_000);
+    const lv = path.join(t.config.varDir, 'lv.mjml');
+    const en = path.join(t.config.varDir, 'en.mjml');
+    await writeFile(lv, NEWSLETTER);
+    await writeFile(en, '<mj-section><mj-column><mj-text>Summer trips to Italy.</mj-text></mj-column></mj-section>');
+    const created = JSON.parse((await cli('create', '--name', 'Divas', '--subject', 'Vasara', '--mjml', lv, '--subject-en', 'Summer', '--mjml-en', en)).stdout);
+    expect(created.en).to.deep.equal({ subject: 'Summer', preheader: '' });
+    expect((await cli('preview', created.id, '--lang', 'en')).stdout).to.contain('Summer trips to Italy.').and.to.contain('Unsubscribe from e-Jaunumi');
+
+    const copy = JSON.parse((await cli('duplicate', created.id, '--name', 'Kopija')).stdout);
+    expect(copy).to.include({ name: 'Kopija', status: 'draft' });
+    expect(JSON.parse((await cli('delete', copy.id)).stdout)).to.deep.equal({ id: copy.id, deleted: true });
+    expect(await t.c.models.campaigns.findById(copy.id).lean()).to.equal(null);
+  });
 });

@@ -1,6 +1,7 @@
 // Every console test in Chromium, against one server (with workers) and one console build: the
 // suites are declared in the files beside this one and share the harness.
 import { dpoRequests } from './dpo-requests';
+import { campaignEditor } from './campaign-editor';
 import { closeConsoleHarness, consoleHarness } from './harness';
 import { marketerDay } from './marketer-day';
 import { signingIn } from './sign-in';
@@ -14,4 +15,5 @@ describe('console in a browser', function () {
   signingIn();
   marketerDay();
   dpoRequests();
+  campaignEditor();
 });

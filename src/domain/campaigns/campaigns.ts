@@ -7,13 +7,14 @@ import type { Container } from '../../container';
 import type { CampaignState } from '../../data/campaign.model';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors';
 import { campaignMail, type CampaignMailSettings } from '../../mail/campaign-mail';
-import { compileCampaign, personalise, type CampaignSource } from '../../mail/campaign-renderer';
+import { AppError, ErrorCodes } from '../../errors';
+import { compileCampaign, nameWithoutFallback, personalise, type CampaignLanguage, type CampaignSource, type CompiledCampaign, type MjmlProblem } from '../../mail/campaign-renderer';
 import { campaignStats, completeIfDone, type CampaignStats } from './campaign-progress';
 import { enqueueFanout, releasePausedBatches, resolveSendAt, unscheduleFanout } from './campaign-scheduler';
 import { moveCampaign } from './campaign-state';
 import { emailKey, normalizeEmail } from '../email-address';
 
-export type CampaignServiceDeps = Pick<Container, 'models' | 'queues' | 'mailer' | 'listHeaders'> & {
+export type CampaignServiceDeps = Pick<Container, 'models' | 'byId' | 'queues' | 'mailer' | 'listHeaders'> & {
   now: () => Date;
   settings: CampaignMailSettings;
 };
@@ -21,6 +22,8 @@ export type CampaignServiceDeps = Pick<Container, 'models' | 'queues' | 'mailer'
 export interface CampaignDraft extends CampaignSource {
   name: string;
   list: string;
+  /** The English version, complete (subject and MJML) when present; null on an update removes it. */
+  en?: CampaignSource | null;
 }
 
 export interface CampaignView {
@@ -38,10 +41,14 @@ export interface CampaignView {
   updatedAt?: Date;
   stats?: CampaignStats;
   mjml?: string;
+  /** Present when the campaign has an English version; its MJML only on a single campaign. */
+  en?: { subject: string; preheader: string; mjml?: string };
 }
 
 export interface TestSendResult {
   to: string;
+  /** Which version this copy was. */
+  lang: CampaignLanguage;
   status: 'sent' | 'failed';
   error?: string;
 }
@@ -49,15 +56,89 @@ export interface TestSendResult {
 const EDITABLE: CampaignState[] = ['draft', 'scheduled'];
 const CANCELLABLE: CampaignState[] = ['draft', 'scheduled', 'sending', 'paused'];
 const PREVIEW_VARS = { name: 'Anna Paraugs', unsubscribeUrl: '#unsubscribe', preferencesUrl: '#preferences' };
+// People whose names the editor's warning reads at most: beyond, it says "at least N of the first M".
+const NAME_CHECK_LIMIT = 10_000;
+const NAME_CHECK_PAGE = 1000;
+
+export interface NamelessCount {
+  list: string;
+  /** Active subscriptions of the list. */
+  recipients: number;
+  /** How many of them were read (all, unless the list is longer than the limit). */
+  checked: number;
+  /** Of those read, the people without a name. */
+  nameless: number;
+  complete: boolean;
+}
 
 export class CampaignService {
   constructor(private readonly deps: CampaignServiceDeps) {}
 
   async create(draft: CampaignDraft, author: string): Promise<CampaignView> {
     await this.requireList(draft.list);
-    const compiled = await compileCampaign(draft);
-    const doc = await this.deps.models.campaigns.create({ ...draft, html: compiled.html, text: compiled.text, status: 'draft', author });
+    const { en, ...latvian } = draft;
+    const [compiled, english] = await compileVersions(latvian, en);
+    const doc = await this.deps.models.campaigns.create({ ...latvian, html: compiled.html, text: compiled.text, ...(english ? { en: english } : {}), status: 'draft', author });
     return view(doc.toObject());
+  }
+
+  /** A new draft with the same list and content (both versions); the name given or the old one marked as a copy. */
+  async duplicate(id: string, author: string, name?: string): Promise<CampaignView> {
+    const c = await this.find(id);
+    const copy = {
+      name: name ?? `${c.name} (kopija)`.slice(0, 200),
+      list: c.list,
+      subject: c.subject,
+      preheader: c.preheader ?? '',
+      mjml: c.mjml,
+      html: c.html,
+      text: c.text,
+      ...(c.en ? { en: { subject: c.en.subject, preheader: c.en.preheader ?? '', mjml: c.en.mjml, html: c.en.html, text: c.en.text } } : {}),
+      status: 'draft' as const,
+      author,
+    };
+    return view((await this.deps.models.campaigns.create(copy)).toObject());
+  }
+
+  /**
+   * Only a draft can be deleted: anything scheduled or sent is history (its deliveries name it). The
+   * deletion claims the campaign's next state like any status change, so a send started at the same
+   * moment either wins (and the deletion is refused) or finds the campaign gone.
+   */
+  async remove(id: string): Promise<void> {
+    const campaign = await this.find(id);
+    const move = await moveCampaign(this.deps, campaign._id, ['draft'], { status: DELETED });
+    if (!move.moved) throw new ConflictError(`a ${move.status} campaign cannot be deleted; only a draft can`);
+    await this.deps.models.campaigns.deleteOne({ _id: campaign._id });
+    await this.deps.models.campaignStates.deleteMany({ campaignId: campaign._id });
+  }
+
+  /**
+   * How many active subscribers of a list have no name, for the editor's warning on `{{name}}`
+   * without a fallback. Read page by page like the fan-out (list, status, _id index) and the names
+   * by _id, both pushed down on the embedded FerretDB; bounded by NAME_CHECK_LIMIT people.
+   */
+  async namelessOnList(list: string, bounds = { limit: NAME_CHECK_LIMIT, page: NAME_CHECK_PAGE }): Promise<NamelessCount> {
+    await this.requireList(list);
+    const { models, byId } = this.deps;
+    const recipients = await models.subscriptions.countDocuments({ list, status: 'active' });
+    let checked = 0;
+    let nameless = 0;
+    let after: Types.ObjectId | undefined;
+    while (checked < bounds.limit) {
+      const page = await models.subscriptions
+        .find({ list, status: 'active', ...(after ? { _id: { $gt: after } } : {}) }, { _id: 1, subscriberId: 1 })
+        .sort({ _id: 1 })
+        .limit(Math.min(bounds.page, bounds.limit - checked))
+        .lean();
+      if (page.length === 0) break;
+      const people = await byId.find(models.subscribers, page.map((s) => s.subscriberId), { name: 1 });
+      nameless += people.filter((p) => !(p.name ?? '').trim()).length;
+      checked += page.length;
+      after = page[page.length - 1]!._id;
+      if (page.length < bounds.page) break;
+    }
+    return { list, recipients, checked, nameless, complete: checked >= recipients };
   }
 
   /** Drafts and scheduled campaigns only; MJML is recompiled (and so re-validated) on every save. */
@@ -65,36 +146,50 @@ export class CampaignService {
     const current = await this.find(id);
     if (!EDITABLE.includes(current.status)) throw new ConflictError(`a ${current.status} campaign cannot be edited`);
     if (patch.list !== undefined) await this.requireList(patch.list);
-    const next = { name: current.name, list: current.list, subject: current.subject, preheader: current.preheader ?? '', mjml: current.mjml, ...patch };
-    const compiled = await compileCampaign(next);
-    await this.deps.models.campaigns.updateOne({ _id: current._id }, { $set: { ...next, html: compiled.html, text: compiled.text } });
+    const { en: enPatch, ...latvianPatch } = patch;
+    const next = { name: current.name, list: current.list, subject: current.subject, preheader: current.preheader ?? '', mjml: current.mjml, ...latvianPatch };
+    // Absent: the English version stays as it is; null: it goes; a version: it replaces the old one.
+    const en = enPatch === undefined ? sourceOf(current.en) : enPatch;
+    const [compiled, english] = await compileVersions(next, en);
+    await this.deps.models.campaigns.updateOne(
+      { _id: current._id },
+      english
+        ? { $set: { ...next, html: compiled.html, text: compiled.text, en: english } }
+        : { $set: { ...next, html: compiled.html, text: compiled.text }, $unset: { en: 1 } },
+    );
     return this.get(id);
   }
 
   async get(id: string): Promise<CampaignView> {
     const campaign = await this.find(id);
     // One campaign carries its MJML source (the console's editor loads it); lists leave it out.
-    return { ...view(campaign), mjml: campaign.mjml, stats: await campaignStats(this.deps.models, campaign) };
+    const base = view(campaign);
+    return { ...base, mjml: campaign.mjml, ...(base.en ? { en: { ...base.en, mjml: campaign.en!.mjml } } : {}), stats: await campaignStats(this.deps.models, campaign) };
   }
 
   async list(opts: { status?: CampaignState; limit: number }): Promise<CampaignView[]> {
     const docs = await this.deps.models.campaigns
-      .find(opts.status ? { status: opts.status } : {}, { mjml: 0, html: 0, text: 0 })
+      .find(opts.status ? { status: opts.status } : {}, { mjml: 0, html: 0, text: 0, 'en.mjml': 0, 'en.html': 0, 'en.text': 0 })
       .sort({ _id: -1 })
       .limit(opts.limit)
       .lean();
     return docs.map(view);
   }
 
-  async preview(id: string): Promise<string> {
+  /** One version as its readers see it, the footer in that version's language. */
+  async preview(id: string, lang: CampaignLanguage = 'lv'): Promise<string> {
     const campaign = await this.find(id);
-    return personalise({ subject: campaign.subject, html: campaign.html, text: campaign.text }, PREVIEW_VARS).html;
+    return personalise(versionOf(campaign, lang), { ...PREVIEW_VARS, locale: lang }).html;
   }
 
-  /** The console's live preview of source not yet saved: compiled and checked like a save, stored nowhere. */
-  async previewSource(source: CampaignSource): Promise<{ subject: string; html: string }> {
-    const compiled = personalise(await compileCampaign(source), PREVIEW_VARS);
-    return { subject: compiled.subject, html: compiled.html };
+  /**
+   * The console's live preview of source not yet saved: compiled and checked like a save, stored
+   * nowhere, with the footer of the language it is written in. Says whether a name field lacks a
+   * fallback (see namelessOnList for how many people that concerns).
+   */
+  async previewSource(source: CampaignSource, lang: CampaignLanguage = 'lv'): Promise<{ subject: string; html: string; nameWithoutFallback: boolean }> {
+    const compiled = personalise(await compileCampaign(source), { ...PREVIEW_VARS, locale: lang });
+    return { subject: compiled.subject, html: compiled.html, nameWithoutFallback: nameWithoutFallback(source) };
   }
 
   /** Who a send started now would reach: the list's active subscriptions (the fan-out's own filter). */
@@ -109,24 +204,27 @@ export class CampaignService {
    * stats. A colleague who is a subscriber gets their own working links; anyone else gets links for
    * an id that matches nobody, which open the "nothing to do" page rather than a broken one.
    */
-  async sendTest(id: string, to: string[]): Promise<TestSendResult[]> {
+  async sendTest(id: string, to: string[], langs?: CampaignLanguage[]): Promise<TestSendResult[]> {
     const campaign = await this.find(id);
+    // Every version the campaign has unless the marketer chose: one copy of each per address.
+    const versions = langs ?? (campaign.en ? (['lv', 'en'] as const) : (['lv'] as const));
+    if (versions.includes('en') && !campaign.en) throw new ValidationError('lang: this campaign has no English version');
     const addresses = to.map((address) => normalizeEmail(address));
     const known = await this.deps.models.subscribers
       .find({ emailKey: { $in: addresses.map(emailKey) } }, { emailKey: 1, name: 1 })
       .lean();
     const byKey = new Map(known.map((s) => [s.emailKey, s]));
-    const compiled = { subject: campaign.subject, html: campaign.html, text: campaign.text };
+    const copies = addresses.flatMap((email) => versions.map((lang) => ({ email, lang })));
     return Promise.all(
-      addresses.map(async (email): Promise<TestSendResult> => {
+      copies.map(async ({ email, lang }): Promise<TestSendResult> => {
         const subscriber = byKey.get(emailKey(email));
-        const recipient = { subscriberId: String(subscriber?._id ?? new Types.ObjectId()), email, name: subscriber?.name ?? '' };
-        const mail = campaignMail(this.deps, { campaignId: id, list: campaign.list, compiled, recipient, test: true });
+        const recipient = { subscriberId: String(subscriber?._id ?? new Types.ObjectId()), email, name: subscriber?.name ?? '', locale: lang };
+        const mail = campaignMail(this.deps, { campaignId: id, list: campaign.list, compiled: versionOf(campaign, lang), recipient, test: true });
         try {
           await this.deps.mailer.send(mail);
-          return { to: email, status: 'sent' };
+          return { to: email, lang, status: 'sent' };
         } catch (err) {
-          return { to: email, status: 'failed', error: (err as Error).message };
+          return { to: email, lang, status: 'failed', error: (err as Error).message };
         }
       }),
     );
@@ -178,7 +276,8 @@ export class CampaignService {
   private async find(id: string) {
     if (!Types.ObjectId.isValid(id) || !/^[0-9a-f]{24}$/i.test(id)) throw new NotFoundError('campaign');
     const campaign = await this.deps.models.campaigns.findById(id).lean();
-    if (!campaign) throw new NotFoundError('campaign');
+    // A deleted draft whose removal was interrupted is gone all the same.
+    if (!campaign || (campaign.status as string) === DELETED) throw new NotFoundError('campaign');
     return campaign;
   }
 
@@ -196,6 +295,41 @@ export class CampaignService {
   }
 }
 
+// Written only by remove(), for the moment between claiming the change and deleting the document.
+const DELETED = 'deleted';
+
+type StoredVersion = { subject: string; preheader?: string | null; mjml: string; html?: string | null; text?: string | null };
+
+function sourceOf(version: StoredVersion | null | undefined): CampaignSource | undefined {
+  return version ? { subject: version.subject, preheader: version.preheader ?? '', mjml: version.mjml } : undefined;
+}
+
+/** A stored campaign's compiled parts in one language. */
+function versionOf(campaign: { subject: string; html: string; text: string; en?: StoredVersion | null }, lang: CampaignLanguage): CompiledCampaign {
+  if (lang === 'en') {
+    if (!campaign.en) throw new ValidationError('lang: this campaign has no English version');
+    return { subject: campaign.en.subject, html: campaign.en.html ?? '', text: campaign.en.text ?? '' };
+  }
+  return { subject: campaign.subject, html: campaign.html, text: campaign.text };
+}
+
+/**
+ * Both versions compiled, each checked on its own; the English version's problems say so (each
+ * carries `lang: "en"`), so the editor marks the right tab.
+ */
+async function compileVersions(latvian: CampaignSource, english: CampaignSource | null | undefined): Promise<[CompiledCampaign, (CampaignSource & CompiledCampaign) | undefined]> {
+  const compiled = await compileCampaign(latvian);
+  if (!english) return [compiled, undefined];
+  try {
+    const en = await compileCampaign(english);
+    return [compiled, { ...english, ...en, subject: english.subject }];
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    const errors = ((err.details as { errors?: MjmlProblem[] } | undefined)?.errors ?? []).map((e) => ({ ...e, lang: 'en' }));
+    throw new AppError(err.code, `English version: ${err.message}`, err.code === ErrorCodes.INVALID_MJML ? { errors } : err.details);
+  }
+}
+
 function view(doc: {
   _id: Types.ObjectId;
   name: string;
@@ -209,6 +343,7 @@ function view(doc: {
   finishedAt?: Date | null;
   createdAt?: Date;
   updatedAt?: Date;
+  en?: StoredVersion | null;
 }): CampaignView {
   return {
     id: String(doc._id),
@@ -223,5 +358,6 @@ function view(doc: {
     finishedAt: doc.finishedAt ?? undefined,
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
+    ...(doc.en ? { en: { subject: doc.en.subject, preheader: doc.en.preheader ?? '' } } : {}),
   };
 }

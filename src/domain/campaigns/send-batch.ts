@@ -71,12 +71,13 @@ const STATUS_RECHECK_MS = 1000;
 
 export async function sendBatch(deps: SendDeps, job: SendBatchJob, run: SendRun): Promise<BatchOutcome> {
   const campaignId = new Types.ObjectId(job.campaignId);
-  const campaign = await deps.models.campaigns.findById(campaignId, { status: 1, list: 1, subject: 1, html: 1, text: 1 }).lean();
+  const campaign = await deps.models.campaigns.findById(campaignId, { status: 1, list: 1, subject: 1, html: 1, text: 1, en: 1 }).lean();
   if (!campaign || (campaign.status !== 'sending' && campaign.status !== 'paused')) return { state: 'stopped' };
   if (campaign.status === 'paused') return { state: 'paused' };
   const compiled: CompiledCampaign = { subject: campaign.subject, html: campaign.html, text: campaign.text };
   // The MIME is compiled once per batch; each recipient's message is then a substitution.
-  const mailFor = compileCampaignMail({ listHeaders: deps.listHeaders, settings: deps.settings }, { campaignId: job.campaignId, list: campaign.list, compiled });
+  const english: CompiledCampaign | undefined = campaign.en ? { subject: campaign.en.subject, html: campaign.en.html, text: campaign.en.text } : undefined;
+  const mailFor = compileCampaignMail({ listHeaders: deps.listHeaders, settings: deps.settings }, { campaignId: job.campaignId, list: campaign.list, compiled, english });
 
   // Read before consent: if Redis loses the gate's flags and marks after this, a chunk reads again.
   let generation = await deps.withdrawals.generation();

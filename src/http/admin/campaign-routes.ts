@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Container } from '../../container';
 import { CAMPAIGN_STATES } from '../../data/campaign.model';
 import { LIST_SLUG } from '../../data/list.model';
+import { CAMPAIGN_LANGUAGES } from '../../mail/campaign-renderer';
 import { actorOf, requireRole } from '../admin-auth';
 import { parseOr400 } from '../validate';
 import { caseSensitiveRouter } from '../router';
@@ -16,12 +17,18 @@ const draftFields = {
   preheader: z.string().max(300),
   mjml: z.string().min(1).max(500_000),
 };
-export const createBody = z.strictObject({ ...draftFields, preheader: draftFields.preheader.default('') });
-export const updateBody = z.strictObject(draftFields).partial();
+const lang = z.enum(CAMPAIGN_LANGUAGES);
+// The English version: optional, but complete when present (a subject and MJML of its own).
+const englishVersion = z.strictObject({ subject: draftFields.subject, preheader: draftFields.preheader.default(''), mjml: draftFields.mjml });
+export const createBody = z.strictObject({ ...draftFields, preheader: draftFields.preheader.default(''), en: englishVersion.optional() });
+export const updateBody = z.strictObject({ ...draftFields, en: englishVersion.nullable() }).partial();
+export const duplicateBody = z.strictObject({ name: draftFields.name.optional() });
+export const namelessQuery = z.strictObject({ list: z.string().regex(LIST_SLUG) });
+export const previewQuery = z.strictObject({ lang: lang.default('lv') });
 export const sendBody = z.strictObject({ at: z.string().max(40).optional(), timeZone: z.string().max(64).optional() });
-export const testBody = z.strictObject({ to: z.array(z.string().max(254)).min(1).max(20) });
+export const testBody = z.strictObject({ to: z.array(z.string().max(254)).min(1).max(20), langs: z.array(lang).min(1).max(2).optional() });
 export const listQuery = z.strictObject({ status: z.enum(CAMPAIGN_STATES).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
-export const previewBody = z.strictObject({ subject: draftFields.subject, preheader: draftFields.preheader.default(''), mjml: draftFields.mjml });
+export const previewBody = z.strictObject({ subject: draftFields.subject, preheader: draftFields.preheader.default(''), mjml: draftFields.mjml, lang: lang.default('lv') });
 export const idParam = z.strictObject({ id: z.string().regex(/^[0-9a-f]{24}$/, 'not a campaign id') });
 
 // A preview is marketer-authored HTML: no scripts, but its images may come from anywhere.
@@ -46,8 +53,13 @@ export function campaignRoutes(c: Pick<Container, 'campaigns' | 'audit'>): Route
 
   // Declared before /campaigns/:id so "preview" is never taken for an id.
   router.post('/campaigns/preview', async (req, res) => {
-    const preview = await c.campaigns.previewSource(parseOr400(previewBody, req.body));
-    res.set('Cache-Control', 'no-store').json(preview);
+    const { lang, ...source } = parseOr400(previewBody, req.body);
+    res.set('Cache-Control', 'no-store').json(await c.campaigns.previewSource(source, lang));
+  });
+
+  // Counts people, not who they are: not audited as a read of personal data.
+  router.get('/campaigns/nameless', async (req, res) => {
+    res.json(await c.campaigns.namelessOnList(parseOr400(namelessQuery, req.query).list));
   });
 
   router.get('/campaigns/:id', async (req, res) => {
@@ -61,8 +73,23 @@ export function campaignRoutes(c: Pick<Container, 'campaigns' | 'audit'>): Route
     res.json(campaign);
   });
 
+  router.delete('/campaigns/:id', async (req, res) => {
+    const campaignId = id(req.params);
+    await c.campaigns.remove(campaignId);
+    await c.audit.record(actorOf(req), 'campaign.delete', campaignId);
+    res.status(204).end();
+  });
+
+  router.post('/campaigns/:id/duplicate', async (req, res) => {
+    const campaignId = id(req.params);
+    const { name } = parseOr400(duplicateBody, req.body ?? {});
+    const copy = await c.campaigns.duplicate(campaignId, req.principal!.sub, name);
+    await c.audit.record(actorOf(req), 'campaign.duplicate', copy.id, { from: campaignId });
+    res.status(201).json(copy);
+  });
+
   router.get('/campaigns/:id/preview', async (req, res) => {
-    const html = await c.campaigns.preview(id(req.params));
+    const html = await c.campaigns.preview(id(req.params), parseOr400(previewQuery, req.query).lang);
     res.set({ 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': PREVIEW_CSP, 'Cache-Control': 'no-store' }).send(html);
   });
 
@@ -72,8 +99,8 @@ export function campaignRoutes(c: Pick<Container, 'campaigns' | 'audit'>): Route
 
   router.post('/campaigns/:id/test', async (req, res) => {
     const campaignId = id(req.params);
-    const { to } = parseOr400(testBody, req.body);
-    const results = await c.campaigns.sendTest(campaignId, to);
+    const { to, langs } = parseOr400(testBody, req.body);
+    const results = await c.campaigns.sendTest(campaignId, to, langs);
     await c.audit.record(actorOf(req), 'campaign.test-send', campaignId, { recipients: results.length });
     res.status(202).json({ results });
   });
