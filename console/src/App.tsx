@@ -9,6 +9,7 @@ import { CampaignProgress } from './pages/CampaignProgress';
 import { Campaigns } from './pages/Campaigns';
 import { Dashboard } from './pages/Dashboard';
 import { Lists } from './pages/Lists';
+import { PolicyPage } from './pages/policy/PolicyPage';
 import { Login } from './pages/Login';
 import { SetPassword } from './pages/SetPassword';
 import { Shell, type NavItem } from './Shell';
@@ -23,7 +24,10 @@ export function navFor(role: Role): NavItem[] {
     { to: '/campaigns', label: 'nav.campaigns' },
     { to: '/lists', label: 'nav.lists' },
   ];
-  return role === 'marketer' || role === 'admin' ? marketing : [{ to: '/', label: 'nav.dashboard' }];
+  const base = role === 'marketer' || role === 'admin' ? marketing : [{ to: '/', label: 'nav.dashboard' } as NavItem];
+  // The data-protection officer's desk: marketers never see it.
+  const dpo: NavItem[] = [{ to: '/policy', label: 'policy.nav' }];
+  return role === 'dpo' || role === 'admin' ? [...base, ...dpo] : base;
 }
 
 export function App() {
@@ -90,6 +94,7 @@ export function App() {
   else if (path === '/campaigns/new' && allowed('/campaigns')) page = <CampaignEditor />;
   else if (campaign && allowed('/campaigns')) page = <CampaignRoute id={campaign[1]!} />;
   else if (path === '/lists' && allowed('/lists')) page = <Lists />;
+  else if (path === '/policy' && allowed('/policy')) page = <PolicyPage />;
   else page = <Dashboard role={me.role} />;
   return (
     <Shell me={me} nav={nav} onSignOut={signOut}>
