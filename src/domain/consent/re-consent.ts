@@ -454,6 +454,7 @@ export class ReConsent {
   }
 }
 
-function formatDate(at: Date, locale: PolicyLocale): string {
+/** A deadline as the mail and the page show it: the day in Riga, in the person's language. */
+export function formatDate(at: Date, locale: PolicyLocale): string {
   return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'lv-LV', { dateStyle: 'long', timeZone: 'Europe/Riga' }).format(at);
 }

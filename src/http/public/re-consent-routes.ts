@@ -4,9 +4,10 @@
 // shared link-error pages (4xx), never a 500.
 import { Router } from 'express';
 import type { Container } from '../../container';
+import { formatDate } from '../../domain/consent/re-consent';
 import { quotedNames } from '../../domain/consent/specific-consent';
 import { clientIp } from '../client-ip';
-import { negotiateLocale, type Locale } from '../locale';
+import { negotiateLocale } from '../locale';
 import { caseSensitiveRouter } from '../router';
 import { assertSingleValued } from '../validate';
 
@@ -36,8 +37,4 @@ export function reConsentPublicRoutes(c: Pick<Container, 'reConsent' | 'pages'>)
   });
 
   return router;
-}
-
-function formatDate(at: Date, locale: Locale): string {
-  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'lv-LV', { dateStyle: 'long', timeZone: 'Europe/Riga' }).format(at);
 }

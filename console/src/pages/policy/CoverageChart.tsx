@@ -31,6 +31,7 @@ export function CoverageChart({ coverage, points }: { coverage: Coverage; points
           withLegend
           curveType="stepAfter"
           withDots={false}
+          yAxisProps={{ allowDecimals: false }}
           series={keys.map((k, i) => ({ name: k, label: k === 'unknown' ? t('policy.unknownVersion', { count: '' }).replace(/[:\s]+$/, '') : t('policy.series', { version: k }), color: COLOURS[i % COLOURS.length]! }))}
         />
       )}
