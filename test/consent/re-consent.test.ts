@@ -52,6 +52,7 @@ describe('consent: re-consent after a material policy change', function () {
       people[name] = { id: String(s._id), email };
     };
     await add('confirms');
+    await add('twice');
     await add('leaves', { locale: 'en' });
     await add('silent');
     await add('current', { version: 2 });
@@ -90,10 +91,10 @@ describe('consent: re-consent after a material policy change', function () {
     expect((await api(t, 'POST', '/re-consent', { policyVersion: 2 }, 'dpo')).status, 'one campaign per version').to.equal(409);
     expect(await t.c.models.auditEntries.countDocuments({ action: 're-consent.start', target: campaignId })).to.equal(1);
 
-    await t.waitForMails(3, isReConsent);
+    await t.waitForMails(4, isReConsent);
     await drain();
     const mails = (await t.mails()).filter(isReConsent);
-    expect(mails.flatMap((m) => m.to).sort()).to.deep.equal([people.confirms!.email, people.leaves!.email, people.silent!.email].sort());
+    expect(mails.flatMap((m) => m.to).sort()).to.deep.equal([people.confirms!.email, people.twice!.email, people.leaves!.email, people.silent!.email].sort());
 
     const english = mails.find(to(people.leaves!.email))!;
     expect(english.parsed.subject).to.match(/^Our privacy policy has changed/);
@@ -130,6 +131,16 @@ describe('consent: re-consent after a material policy change', function () {
     const replay = await fetch(link, { method: 'POST', body: new URLSearchParams({ lang: 'lv' }) });
     expect(replay.status).to.equal(410);
     expect(await t.c.models.consentEvents.countDocuments({ subscriberId: people.confirms!.id, type: 'confirmed' })).to.equal(1);
+  });
+
+  it('records two clicks at the same moment once', async () => {
+    const link = linkOf((await reConsentMailsTo('twice'))[0]!);
+    const post = () => fetch(link, { method: 'POST', body: new URLSearchParams({ lang: 'lv' }) }).then((r) => r.status);
+    const statuses = await Promise.all([post(), post(), post()]);
+    expect(statuses.filter((s) => s === 200), String(statuses)).to.have.length(1);
+    expect(statuses.filter((s) => s === 410)).to.have.length(2);
+    expect(await t.c.models.consentEvents.countDocuments({ subscriberId: people.twice!.id, type: 'confirmed', channel: 're-consent' })).to.equal(1);
+    expect(await statusOf('twice')).to.include({ status: 'active', policyVersion: 2 });
   });
 
   it('answers forged and malformed links with a 4xx page, never a 500', async () => {
@@ -171,7 +182,7 @@ describe('consent: re-consent after a material policy change', function () {
     expect(await reConsentMailsTo('confirms')).to.have.length(1);
     expect(await reConsentMailsTo('leaves')).to.have.length(1);
     const progress = (await api(t, 'GET', `/re-consent/${campaignId}`, undefined, 'dpo')).json.progress;
-    expect(progress).to.deep.equal({ asked: 3, confirmed: 1, waiting: 1, lapsed: 0, reminded: 1 });
+    expect(progress).to.deep.equal({ asked: 4, confirmed: 2, waiting: 1, lapsed: 0, reminded: 1 });
   });
 
   it('after the deadline, lapses whoever did not confirm (a ledger event; the link expires)', async () => {
@@ -192,7 +203,7 @@ describe('consent: re-consent after a material policy change', function () {
     expect(lapsed[0]).to.include({ channel: 're-consent', list: DEFAULT_LIST });
     const view = (await api(t, 'GET', `/re-consent/${campaignId}`, undefined, 'dpo')).json;
     expect(view.status).to.equal('closed');
-    expect(view.progress).to.deep.include({ confirmed: 1, waiting: 0, lapsed: 1 });
+    expect(view.progress).to.deep.include({ confirmed: 2, waiting: 0, lapsed: 1 });
   });
 
   it('skips a lapsed person at send time, counts them nowhere as active, and shows the way back', async () => {
@@ -209,10 +220,10 @@ describe('consent: re-consent after a material policy change', function () {
     const coverage = (await api(t, 'GET', '/consent-coverage', undefined, 'dpo')).json;
     expect(coverage.versions.map((v: { version: number; activeSubscribers: number }) => [v.version, v.activeSubscribers])).to.deep.equal([
       [1, 0],
-      [2, 2],
+      [2, 3],
     ]);
     const lists = (await api(t, 'GET', `/lists/${DEFAULT_LIST}`, undefined, 'admin')).json;
-    expect(lists.subscriptions).to.include({ active: 2, lapsed: 1 });
+    expect(lists.subscriptions).to.include({ active: 3, lapsed: 1 });
 
     // Their preferences page says why nothing comes, and offers double opt-in back.
     const prefs = await fetch(`${t.baseUrl}/u/${t.c.signer.sign({ purpose: 'unsubscribe', subject: people.silent!.id })}`);
