@@ -8,6 +8,7 @@ import { campaignRoutes } from './http/admin/campaign-routes';
 import { listRoutes } from './http/admin/list-routes';
 import { mailboxRoutes } from './http/admin/mailbox-routes';
 import { policyRoutes } from './http/admin/policy-routes';
+import { reConsentRoutes } from './http/admin/re-consent-routes';
 import { requestRoutes } from './http/admin/request-routes';
 import { staffAuthRoutes } from './http/admin/staff-auth-routes';
 import { staffRoutes } from './http/admin/staff-routes';
@@ -21,6 +22,7 @@ import { healthRoutes } from './http/health-routes';
 import { multipartFields } from './http/multipart-form';
 import { unsubscribeRoutes } from './http/public/unsubscribe-routes';
 import { privacyRoutes } from './http/public/privacy-routes';
+import { reConsentPublicRoutes } from './http/public/re-consent-routes';
 import { signupRoutes } from './http/public/signup-routes';
 import { verifyRoutes } from './http/public/verify-routes';
 import { requestLog } from './http/request-log';
@@ -60,6 +62,7 @@ export function createApp(c: Container): Express {
   admin.use(requestRoutes(c));
   admin.use(subscriberRoutes(c));
   admin.use(policyRoutes(c));
+  admin.use(reConsentRoutes(c));
   admin.use(unsubscribeMetricsRoutes(c));
   app.use('/api/v1/admin', admin);
   app.use(apiDocsPage(c));
@@ -75,6 +78,7 @@ export function createApp(c: Container): Express {
   publicRouter.use(signupRoutes(c));
   publicRouter.use(verifyRoutes(c));
   publicRouter.use(privacyRoutes(c));
+  publicRouter.use(reConsentPublicRoutes(c));
   app.use(publicRouter);
 
   app.use((req, _res, next) => next(new NotFoundError(`${req.method} ${req.path}`)));

@@ -22,6 +22,7 @@ import { LedgerReconciliation } from './domain/consent/ledger-reconciliation';
 import { OptOuts } from './domain/consent/opt-outs';
 import { SubscriptionStates } from './domain/consent/subscription-state';
 import { PolicyVersions } from './domain/consent/policy-versions';
+import { ReConsent } from './domain/consent/re-consent';
 import { SignupService } from './domain/consent/signup';
 import { SignupCooldown } from './domain/consent/signup-cooldown';
 import { SignupMails } from './domain/consent/signup-mails';
@@ -67,6 +68,7 @@ export interface Container {
   states: SubscriptionStates;
   reconciliation: LedgerReconciliation;
   policies: PolicyVersions;
+  reConsent: ReConsent;
   signup: SignupService;
   signupMails: SignupMails;
   campaigns: CampaignService;
@@ -152,6 +154,20 @@ export async function createContainer(config: Config, logger: Logger, opts: Cont
     emailHashKey: config.emailHashKey,
     now,
   });
+  const reConsent = new ReConsent({
+    models,
+    states,
+    policies,
+    suppressions,
+    withdrawals,
+    signer,
+    listHeaders,
+    emails,
+    mailer,
+    jobs: queues.reconsent,
+    settings: config,
+    now,
+  });
   const signupMails = new SignupMails({ models, suppressions, signer, listHeaders, emails, mailer, settings: config });
   const campaigns = new CampaignService({ models, byId, queues, mailer, listHeaders, now, settings: config });
   const lists = new ListService({ models });
@@ -180,6 +196,7 @@ export async function createContainer(config: Config, logger: Logger, opts: Cont
     states,
     reconciliation,
     policies,
+    reConsent,
     signup,
     signupMails,
     campaigns,

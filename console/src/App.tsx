@@ -9,6 +9,7 @@ import { CampaignProgress } from './pages/CampaignProgress';
 import { Campaigns } from './pages/Campaigns';
 import { Dashboard } from './pages/Dashboard';
 import { Lists } from './pages/Lists';
+import { PolicyPage } from './pages/policy/PolicyPage';
 import { Login } from './pages/Login';
 import { MailboxReview } from './pages/mailbox/MailboxReview';
 import { MessagePage } from './pages/mailbox/MessagePage';
@@ -27,10 +28,11 @@ export function navFor(role: Role): NavItem[] {
     { to: '/campaigns', label: 'nav.campaigns' },
     { to: '/lists', label: 'nav.lists' },
   ];
-  // The DPO's desk: data-subject requests and the mailbox review (personal data: never marketers).
+  // The data-protection officer's desk (personal data): never marketers.
   const dpo: NavItem[] = [
     { to: '/requests', label: 'requests.nav' },
     { to: '/mailbox', label: 'mailbox.nav' },
+    { to: '/policy', label: 'policy.nav' },
   ];
   if (role === 'admin') return [...marketing, ...dpo];
   return role === 'marketer' ? marketing : [{ to: '/', label: 'nav.dashboard' }, ...dpo];
@@ -106,6 +108,7 @@ export function App() {
   else if (requestPath && allowed('/requests')) page = <RequestPage id={requestPath[1]!} />;
   else if (path === '/mailbox' && allowed('/mailbox')) page = <MailboxReview />;
   else if (messagePath && allowed('/mailbox')) page = <MessagePage id={messagePath[1]!} />;
+  else if (path === '/policy' && allowed('/policy')) page = <PolicyPage />;
   else page = <Dashboard role={me.role} />;
   return (
     <Shell me={me} nav={nav} onSignOut={signOut}>

@@ -105,7 +105,7 @@ export function whenSessionEnds(handler: () => void): void {
   onSessionEnded = handler;
 }
 
-/** Feature folders (pages/requests, pages/mailbox) build their calls on this. */
+/** Feature folders (pages/requests, pages/mailbox, pages/policy…) build their calls on this. */
 export async function request<T>(method: string, path: string, body?: unknown, opts: { quietAuth?: boolean } = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';

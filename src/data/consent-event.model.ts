@@ -16,6 +16,8 @@ export const CONSENT_EVENT_TYPES = [
   'expired',
   // The person's own confirmed opt-in removed their opt-out record for the list.
   'opt-out-lifted',
+  // Consent not renewed by the deadline of a re-consent campaign: no longer mailed on that list.
+  'lapsed',
 ] as const;
 export type ConsentEventType = (typeof CONSENT_EVENT_TYPES)[number];
 
@@ -32,6 +34,8 @@ export const CONSENT_CHANNELS = [
   'retention',
   // Written by the ledger reconciliation for a state a crash left without its event.
   'reconciliation',
+  // Asked to consent again after a material policy change (confirmations and lapses).
+  're-consent',
 ] as const;
 export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];
 

@@ -13,6 +13,8 @@ import { inboundMessageModel } from './inbound-message.model';
 import { listModel } from './list.model';
 import { optOutModel } from './opt-out.model';
 import { policyVersionModel } from './policy-version.model';
+import { reConsentCampaignModel } from './re-consent-campaign.model';
+import { reConsentMailModel } from './re-consent-mail.model';
 import { staffModel } from './staff.model';
 import { subscriberModel } from './subscriber.model';
 import { subscriptionModel } from './subscription.model';
@@ -33,6 +35,8 @@ export function createModels(conn: Connection) {
     lists: listModel(conn),
     optOuts: optOutModel(conn),
     policyVersions: policyVersionModel(conn),
+    reConsentCampaigns: reConsentCampaignModel(conn),
+    reConsentMails: reConsentMailModel(conn),
     staff: staffModel(conn),
     subscribers: subscriberModel(conn),
     subscriptions: subscriptionModel(conn),

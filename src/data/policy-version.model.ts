@@ -9,6 +9,10 @@ const policyVersionSchema = new Schema(
     text: { type: String, required: true },
     // The sentence shown beside the sign-up checkbox, per language.
     consentText: { lv: { type: String, required: true }, en: { type: String, required: true } },
+    // The change alters what consent covers: older consents must be renewed (a re-consent campaign).
+    material: { type: Boolean, default: false },
+    // What the change is, in a sentence per language: the re-consent mail and page show it.
+    changeSummary: { lv: { type: String }, en: { type: String } },
   },
   { timestamps: true },
 );

@@ -1,6 +1,8 @@
 import { Schema, Types, type Connection, type InferSchemaType } from 'mongoose';
 
-export const SUBSCRIPTION_STATES = ['pending', 'active', 'unsubscribed'] as const;
+// lapsed: the person did not renew consent by the deadline of a re-consent campaign (a material
+// policy change); not active for anything, kept as evidence, left by a fresh double opt-in.
+export const SUBSCRIPTION_STATES = ['pending', 'active', 'unsubscribed', 'lapsed'] as const;
 export type SubscriptionState = (typeof SUBSCRIPTION_STATES)[number];
 
 // One document per (subscriber, list), top-level fields only, so the fan-out query
@@ -15,6 +17,7 @@ const subscriptionSchema = new Schema(
     requestedAt: { type: Date },
     confirmedAt: { type: Date },
     unsubscribedAt: { type: Date },
+    lapsedAt: { type: Date },
     policyVersion: { type: Number },
     // Transitions so far: the next one is decided by inserting the consent event keyed by this
     // number (src/domain/consent/subscription-state.ts). Absent on subscriptions older than the field: 0.

@@ -7,7 +7,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { AppError, ErrorCodes } from '../errors';
 
-export type LinkPurpose = 'unsubscribe' | 'confirm' | 'verify' | 'staff-password';
+export type LinkPurpose = 'unsubscribe' | 'confirm' | 'verify' | 'staff-password' | 're-consent';
 
 /**
  * What a VERP return path (`bounces+TOKEN@…`) names: the subscriber a mail went to and the campaign
@@ -24,7 +24,7 @@ export interface LinkClaims {
   subject: string;
   /** The list the link is about; absent means every list. */
   list?: string;
-  /** Campaign id (24 hex) the link was sent in. */
+  /** Campaign id (24 hex) the link was sent in (for `re-consent`, the re-consent campaign). */
   campaign?: string;
   /** Binds the token to one pending action (a sign-up request nonce); a newer one voids it. */
   ref?: string;
@@ -44,7 +44,7 @@ export interface SigningKey {
 
 const VERSION = 1;
 // New purposes go at the end: a token stores its purpose's index.
-const PURPOSES: LinkPurpose[] = ['unsubscribe', 'confirm', 'verify', 'staff-password'];
+const PURPOSES: LinkPurpose[] = ['unsubscribe', 'confirm', 'verify', 'staff-password', 're-consent'];
 const MAC_BYTES = 16;
 const FLAG_LIST = 1;
 const FLAG_CAMPAIGN = 2;

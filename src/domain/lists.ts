@@ -23,7 +23,7 @@ export interface ListView {
   name: Localized;
   description: Localized;
   public: boolean;
-  subscriptions: { pending: number; active: number; unsubscribed: number };
+  subscriptions: { pending: number; active: number; unsubscribed: number; lapsed: number };
 }
 
 type ListDoc = { slug: string; name?: Localized | null; description?: Partial<Localized> | null; public?: boolean | null };
@@ -69,7 +69,7 @@ export class ListService {
     ]);
     const byList = new Map<string, ListView['subscriptions']>();
     for (const row of rows) {
-      const counts = byList.get(row._id.list) ?? { pending: 0, active: 0, unsubscribed: 0 };
+      const counts = byList.get(row._id.list) ?? { pending: 0, active: 0, unsubscribed: 0, lapsed: 0 };
       counts[row._id.status as keyof typeof counts] = row.n;
       byList.set(row._id.list, counts);
     }
@@ -83,6 +83,6 @@ function toView(doc: ListDoc, counts?: ListView['subscriptions']): ListView {
     name: { lv: doc.name?.lv ?? '', en: doc.name?.en ?? '' },
     description: { lv: doc.description?.lv ?? '', en: doc.description?.en ?? '' },
     public: doc.public ?? true,
-    subscriptions: counts ?? { pending: 0, active: 0, unsubscribed: 0 },
+    subscriptions: counts ?? { pending: 0, active: 0, unsubscribed: 0, lapsed: 0 },
   };
 }

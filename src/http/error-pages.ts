@@ -62,6 +62,15 @@ const LINK_MESSAGES: Array<{ path: RegExp; lv: [string, string]; en: [string, st
       en: 'To receive a new verification email, reply to the email that brought this link or write to <a href="mailto:impro@impro.lv">impro@impro.lv</a> with the request number. Your request is not lost: we will send you a new link.',
     },
   },
+  {
+    path: /^\/re-consent\//,
+    lv: ['Apstiprinājuma saite nedarbojas', 'Šī saite vairs nav derīga: termiņš ir beidzies, tā jau ir izmantota vai nav pilnīga.'],
+    en: ['This confirmation link does not work', 'This link is no longer valid: its deadline has passed, it was already used, or it is incomplete.'],
+    help: {
+      lv: 'Ja vēlaties saņemt e-Jaunumus, <a href="/subscribe">pierakstieties no jauna</a> (nosūtīsim apstiprinājuma saiti). Jautājumi: <a href="mailto:impro@impro.lv">impro@impro.lv</a>.',
+      en: 'If you want e-Jaunumi, <a href="/subscribe?lang=en">sign up again</a> (we will send a confirmation link). Questions: <a href="mailto:impro@impro.lv">impro@impro.lv</a>.',
+    },
+  },
 ];
 
 const HELP = {

@@ -8,6 +8,7 @@ export const QueueNames = {
   retention: 'retention',
   reconciliation: 'reconciliation',
   scheduler: 'scheduler',
+  reconsent: 'reconsent',
 } as const;
 
 export type QueueName = (typeof QueueNames)[keyof typeof QueueNames];

@@ -116,7 +116,7 @@ describe('campaigns admin API', () => {
   it('manages lists: create, rename, describe, public flag; duplicates 409', async () => {
     const created = await api(t, 'POST', '/lists', { slug: 'celojumi', name: { lv: 'Ceļojumi', en: 'Travel' }, public: false });
     expect(created.status).to.equal(201);
-    expect(created.json).to.deep.include({ slug: 'celojumi', public: false, subscriptions: { pending: 0, active: 0, unsubscribed: 0 } });
+    expect(created.json).to.deep.include({ slug: 'celojumi', public: false, subscriptions: { pending: 0, active: 0, unsubscribed: 0, lapsed: 0 } });
     expect((await api(t, 'POST', '/lists', { slug: 'celojumi', name: { lv: 'X', en: 'X' } })).status).to.equal(409);
     expect((await api(t, 'POST', '/lists', { slug: 'Bad Slug', name: { lv: 'X', en: 'X' } })).status).to.equal(400);
     const renamed = await api(t, 'PATCH', '/lists/celojumi', { name: { lv: 'Ceļojumu jaunumi', en: 'Travel news' }, description: { lv: 'Apraksts', en: 'About' }, public: true });

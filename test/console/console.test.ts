@@ -1,7 +1,8 @@
 // Every console test in Chromium, against one server (with workers) and one console build: the
 // suites are declared in the files beside this one and share the harness.
-import { dpoRequests } from './dpo-requests';
 import { campaignEditor } from './campaign-editor';
+import { dpoReConsent } from './dpo-reconsent';
+import { dpoRequests } from './dpo-requests';
 import { closeConsoleHarness, consoleHarness } from './harness';
 import { marketerDay } from './marketer-day';
 import { signingIn } from './sign-in';
@@ -16,4 +17,6 @@ describe('console in a browser', function () {
   marketerDay();
   dpoRequests();
   campaignEditor();
+  // Last: it registers a policy version and lapses older consents on the shared server.
+  dpoReConsent();
 });

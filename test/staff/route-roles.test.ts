@@ -20,6 +20,7 @@ const AREAS: Record<string, AdminRole> = {
   metrics: 'dpo',
   'policy-versions': 'dpo',
   'consent-coverage': 'dpo',
+  're-consent': 'dpo',
   import: 'dpo',
   staff: 'admin',
 };

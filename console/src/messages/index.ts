@@ -4,10 +4,11 @@ import * as campaigns from './campaigns';
 import * as dashboard from './dashboard';
 import * as lists from './lists';
 import * as mailbox from './mailbox';
+import * as policy from './policy';
 import * as requests from './requests';
 import * as shell from './shell';
 import * as signIn from './sign-in';
 
-export const lv = { ...shell.lv, ...signIn.lv, ...dashboard.lv, ...campaigns.lv, ...lists.lv, ...requests.lv, ...mailbox.lv };
+export const lv = { ...shell.lv, ...signIn.lv, ...dashboard.lv, ...campaigns.lv, ...lists.lv, ...requests.lv, ...mailbox.lv, ...policy.lv };
 export type MessageKey = keyof typeof lv;
-export const en: Record<MessageKey, string> = { ...shell.en, ...signIn.en, ...dashboard.en, ...campaigns.en, ...lists.en, ...requests.en, ...mailbox.en };
+export const en: Record<MessageKey, string> = { ...shell.en, ...signIn.en, ...dashboard.en, ...campaigns.en, ...lists.en, ...requests.en, ...mailbox.en, ...policy.en };

@@ -34,6 +34,8 @@ export type SkipReason =
   | 'erased'
   | 'restricted'
   | 'unsubscribed'
+  // Did not renew consent after a material policy change: only their own double opt-in brings them back.
+  | 'lapsed'
   | 'opted-out'
   | 'pending'
   | 'already-active'
@@ -258,6 +260,7 @@ class ImportRun {
       else if (subscriber.restricted) this.skip(row.line, 'restricted');
       else if (status === 'active') this.skip(row.line, 'already-active');
       else if (status === 'pending') this.skip(row.line, 'pending');
+      else if (status === 'lapsed') this.skip(row.line, 'lapsed');
       else if (everUnsubscribed.has(id)) this.skip(row.line, 'unsubscribed');
       else eligible.push({ row, subscriberId: subscriber._id });
     }

@@ -250,5 +250,6 @@ export class LedgerReconciliation {
 function typeOfState(s: SubscriptionRow): TransitionType {
   if (s.status === 'pending') return 'requested';
   if (s.status === 'unsubscribed') return 'withdrawn';
+  if (s.status === 'lapsed') return 'lapsed';
   return s.version === 1 ? 'imported' : 'confirmed';
 }

@@ -12,6 +12,10 @@ export interface PolicyVersion {
   effectiveAt: Date;
   textHash: string;
   consentText: { lv: string; en: string };
+  /** The change alters what consent covers; older consents are asked again (re-consent.ts). */
+  material: boolean;
+  /** What changed, per language (empty when not given). */
+  changeSummary: { lv: string; en: string };
 }
 
 /** What a consent event records about the text a person was shown. */
@@ -26,9 +30,11 @@ export interface NewPolicyVersion {
   consentText: { lv: string; en: string };
   /** Defaults to now; a future date registers the version ahead of time. */
   effectiveAt?: Date;
+  material?: boolean;
+  changeSummary?: { lv: string; en: string };
 }
 
-const PROJECTION = { version: 1, effectiveAt: 1, textHash: 1, consentText: 1 } as const;
+const PROJECTION = { version: 1, effectiveAt: 1, textHash: 1, consentText: 1, material: 1, changeSummary: 1 } as const;
 
 export class PolicyVersions {
   constructor(private readonly deps: { models: Models; now: () => Date }) {}
@@ -49,6 +55,19 @@ export class PolicyVersions {
   }
 
   /** All versions, oldest first (few; imports resolve historical consent dates against them). */
+  async get(version: number): Promise<PolicyVersion> {
+    const doc = await this.deps.models.policyVersions.findOne({ version }, PROJECTION).lean();
+    if (!doc) throw new NotFoundError(`privacy-policy version ${version}`);
+    return toPolicyVersion(doc);
+  }
+
+  /** Marks a version material (or not) after its registration; the caller audits it. */
+  async setMaterial(version: number, material: boolean, changeSummary?: { lv: string; en: string }): Promise<PolicyVersion> {
+    const result = await this.deps.models.policyVersions.updateOne({ version }, { $set: { material, ...(changeSummary ? { changeSummary } : {}) } });
+    if (result.matchedCount === 0) throw new NotFoundError(`privacy-policy version ${version}`);
+    return this.get(version);
+  }
+
   async all(): Promise<PolicyVersion[]> {
     const docs = await this.deps.models.policyVersions.find({}, PROJECTION).sort({ version: 1 }).lean();
     return docs.map(toPolicyVersion);
@@ -92,6 +111,8 @@ export class PolicyVersions {
           text: input.text,
           textHash: sha256(input.text),
           consentText: input.consentText,
+          material: input.material ?? false,
+          ...(input.changeSummary ? { changeSummary: input.changeSummary } : {}),
         });
         return toPolicyVersion(doc.toObject());
       } catch (err) {
@@ -107,11 +128,22 @@ export function consentProof(policy: PolicyVersion, locale: PolicyLocale, listNa
   return { policyVersion: policy.version, consentText, consentTextHash: sha256(consentText) };
 }
 
-function toPolicyVersion(doc: { version: number; effectiveAt: Date; textHash: string; consentText?: { lv: string; en: string } | null }): PolicyVersion {
+type StoredVersion = {
+  version: number;
+  effectiveAt: Date;
+  textHash: string;
+  consentText?: { lv: string; en: string } | null;
+  material?: boolean | null;
+  changeSummary?: { lv?: string | null; en?: string | null } | null;
+};
+
+function toPolicyVersion(doc: StoredVersion): PolicyVersion {
   return {
     version: doc.version,
     effectiveAt: doc.effectiveAt,
     textHash: doc.textHash,
     consentText: { lv: doc.consentText?.lv ?? '', en: doc.consentText?.en ?? '' },
+    material: doc.material ?? false,
+    changeSummary: { lv: doc.changeSummary?.lv ?? '', en: doc.changeSummary?.en ?? '' },
   };
 }

@@ -18,7 +18,7 @@ import type { Models } from '../../data/models';
 import { insertOnce } from '../claims';
 import { eventIdFor, type ConsentEventInput, type ConsentLedger } from './consent-ledger';
 
-export type TransitionType = 'requested' | 'confirmed' | 'withdrawn' | 'imported';
+export type TransitionType = 'requested' | 'confirmed' | 'withdrawn' | 'imported' | 'lapsed';
 export type TransitionEvent = ConsentEventInput & { type: TransitionType };
 
 export interface SubscriptionSnapshot {
@@ -61,17 +61,23 @@ export function stateAfter(event: EventFacts): { $set: Record<string, unknown>; 
     case 'requested':
       return {
         $set: { status: 'pending', pendingRef: event.requestRef, requestedAt: event.at, ...(event.policyVersion ? { policyVersion: event.policyVersion } : {}) },
-        $unset: { unsubscribedAt: 1 },
+        $unset: { unsubscribedAt: 1, lapsedAt: 1 },
       };
     case 'confirmed':
-      return { $set: { status: 'active', confirmedAt: event.at }, $unset: { pendingRef: 1, unsubscribedAt: 1 } };
+      // A confirmation names the version the person agreed to (a re-consent moves an active one on).
+      return {
+        $set: { status: 'active', confirmedAt: event.at, ...(event.policyVersion ? { policyVersion: event.policyVersion } : {}) },
+        $unset: { pendingRef: 1, unsubscribedAt: 1, lapsedAt: 1 },
+      };
     case 'imported':
       return {
         $set: { status: 'active', confirmedAt: event.consentedAt ?? event.at, ...(event.policyVersion ? { policyVersion: event.policyVersion } : {}) },
-        $unset: { pendingRef: 1, unsubscribedAt: 1 },
+        $unset: { pendingRef: 1, unsubscribedAt: 1, lapsedAt: 1 },
       };
     case 'withdrawn':
       return { $set: { status: 'unsubscribed', unsubscribedAt: event.at }, $unset: { pendingRef: 1 } };
+    case 'lapsed':
+      return { $set: { status: 'lapsed', lapsedAt: event.at }, $unset: { pendingRef: 1 } };
     default:
       throw new Error(`a ${event.type} event does not change a subscription`);
   }

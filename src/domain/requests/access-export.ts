@@ -12,8 +12,8 @@ export interface ExportRequest {
 }
 
 const STATUS_WORDS: Record<MailLocale, Record<string, string>> = {
-  lv: { pending: 'gaida apstiprinājumu', active: 'abonēts', unsubscribed: 'abonements atcelts' },
-  en: { pending: 'waiting for confirmation', active: 'subscribed', unsubscribed: 'unsubscribed' },
+  lv: { pending: 'gaida apstiprinājumu', active: 'abonēts', unsubscribed: 'abonements atcelts', lapsed: 'nesūtām: piekrišana netika atjaunota pēc politikas maiņas' },
+  en: { pending: 'waiting for confirmation', active: 'subscribed', unsubscribed: 'unsubscribed', lapsed: 'not sent: consent not renewed after a policy change' },
 };
 
 // The summary speaks words, not codes: the JSON attachment keeps the codes.

@@ -67,6 +67,7 @@ export class Erasure {
       const [claims, outcomes] = await Promise.all([
         models.deliveries.deleteMany({ subscriberId: subscriber._id }),
         models.deliveryOutcomes.deleteMany({ subscriberId: subscriber._id }),
+        models.reConsentMails.deleteMany({ subscriberId: subscriber._id }),
       ]);
       counts.deliveries = Math.max(claims.deletedCount, outcomes.deletedCount);
     }

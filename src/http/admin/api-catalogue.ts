@@ -8,6 +8,7 @@ import * as campaigns from './campaign-routes';
 import * as lists from './list-routes';
 import * as mailbox from './mailbox-routes';
 import * as policies from './policy-routes';
+import * as reConsent from './re-consent-routes';
 import * as requests from './request-routes';
 import * as auth from './staff-auth-routes';
 import * as staff from './staff-routes';
@@ -101,7 +102,13 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'post', path: '/mailbox/messages/:id/decision', tag: 'Mailbox', summary: 'Apply a kind to a message in the review queue: the poller’s own effects, once, in the DPO’s name', roles: DPO, params: mailbox.messageIdParam, body: mailbox.decisionBody, response: json(200, '{id, kind, outcome: "applied" | "ignored" | "review", note, decidedBy, decidedAt, repeated}: "review" when the effects refused (an unproven bounce or complaint, an address not subscribed), with why; 409 when the poller acted on it or another decision is running') },
   { method: 'get', path: '/policy-versions', tag: 'Policy', summary: 'Privacy-policy versions', roles: DPO, response: json(200, '{items: [version]}') },
   { method: 'post', path: '/policy-versions', tag: 'Policy', summary: 'Register a new version', roles: DPO, body: policies.newVersion, response: json(201, 'the version') },
+  { method: 'patch', path: '/policy-versions/:version', tag: 'Policy', summary: 'Mark a version material (or not), with what changed (audited)', roles: DPO, params: policies.versionParam, body: policies.materialBody, response: json(200, 'the version') },
   { method: 'get', path: '/consent-coverage', tag: 'Policy', summary: 'Active consents per policy version', roles: DPO, response: json(200, 'coverage per version') },
+  { method: 'get', path: '/consent-coverage/history', tag: 'Policy', summary: 'Active consents per policy version, day by day (from the ledger)', roles: DPO, query: policies.historyQuery, response: json(200, '{points: [{day, byVersion: {<version>: n}}]}') },
+  { method: 'get', path: '/re-consent', tag: 'Policy', summary: 'Re-consent campaigns with their progress', roles: DPO, response: json(200, '{items: [{id, policyVersion, status, deadline, progress: {asked, confirmed, waiting, lapsed, reminded}}]}') },
+  { method: 'get', path: '/re-consent/:id', tag: 'Policy', summary: 'One re-consent campaign', roles: DPO, params: reConsent.campaignParam, response: json(200, 'the campaign with its progress') },
+  { method: 'post', path: '/re-consent', tag: 'Policy', summary: 'Ask everyone whose consent names an older version to consent under this material one (audited)', roles: DPO, body: reConsent.startBody, response: json(201, 'the campaign') },
+  { method: 'post', path: '/re-consent/:id/remind', tag: 'Policy', summary: 'The one reminder to those who have not answered (audited)', roles: DPO, params: reConsent.campaignParam, response: json(202, 'the campaign') },
   { method: 'get', path: '/metrics/requests', tag: 'Metrics', summary: 'Data-subject request counts and deadlines', roles: DPO, response: json(200, 'request metrics') },
   { method: 'get', path: '/metrics/mailbox', tag: 'Metrics', summary: 'Mailbox poller counts', roles: DPO, response: json(200, 'mailbox metrics') },
   { method: 'get', path: '/metrics/unsubscribe', tag: 'Metrics', summary: 'Unsubscribe-to-suppression delays', roles: DPO, response: json(200, 'unsubscribe metrics') },

@@ -84,7 +84,7 @@ export function unsubscribeRoutes(c: Deps): Router {
     if ('rejoin' in choice) {
       const prefs = await c.unsubscribes.preferences(claims.subject);
       const locale = pageLocale(req, prefs);
-      const row = prefs?.subscriptions.find((s) => s.list === choice.rejoin && s.status === 'unsubscribed');
+      const row = prefs?.subscriptions.find((s) => s.list === choice.rejoin && isClosed(s.status));
       if (!prefs || !row) throw new ValidationError('rejoin: not a list this person left', { fields: [{ field: 'rejoin', message: 'not a list you left' }] });
       // Back in only through double opt-in: the sign-up queue mails a confirmation link, as for the form.
       await enqueueSignup({
@@ -150,7 +150,7 @@ function pageLocale(req: Request, prefs: Preferences | undefined): Locale {
 }
 
 function sendPreferences(pages: PageRenderer, res: Response, locale: Locale, token: string, prefs: Preferences, first?: string, notice = ''): void {
-  const open = prefs.subscriptions.filter((s) => s.status !== 'unsubscribed');
+  const open = prefs.subscriptions.filter((s) => !isClosed(s.status));
   // With one list still open, its own button and "all" would do the same: one button then.
   const single = open.length === 1 ? open[0] : undefined;
   const allLabel = single ? ALL_BUTTON[locale].one.replace('{name}', quotedNames([single.name[locale]], locale)) : ALL_BUTTON[locale].all;
@@ -172,10 +172,15 @@ function listRows(pages: PageRenderer, locale: Locale, prefs: Preferences, first
   return ordered
     .map((s) => {
       const vars = { name: s.name[locale], slug: s.list, resubscribeUrl: resubscribeUrl(locale, s.list) };
-      const action = withButtons && s.status !== 'unsubscribed' ? pages.fragment('unsubscribe-list-button', locale, vars) : '';
+      const action = withButtons && !isClosed(s.status) ? pages.fragment('unsubscribe-list-button', locale, vars) : '';
       return pages.fragment(`unsubscribe-list-${s.status}`, locale, { ...vars, action });
     })
     .join('\n');
+}
+
+/** Nothing is sent on a closed list (left, or consent not renewed after a policy change); re-joining opens it. */
+function isClosed(status: string): boolean {
+  return status === 'unsubscribed' || status === 'lapsed';
 }
 
 // The way back in is the sign-up form, so a return always goes through double opt-in again.
