@@ -64,7 +64,7 @@ const LINK_MESSAGES: Array<Words & { path: RegExp; help: { lv: string; en: strin
       },
     },
     help: {
-      lv: 'Ievadiet e-pasta adresi, ar kuru pieteicāties: ja pieteikšanās vēl gaida apstiprinājumu, nosūtīsim jaunu saiti. Var arī <a href="/subscribe">pieteikties no jauna</a>.',
+      lv: 'Ievadiet e-pasta adresi, ar kuru pierakstījāties: ja pierakstīšanās vēl gaida apstiprinājumu, nosūtīsim jaunu saiti. Var arī <a href="/subscribe">pierakstīties no jauna</a>.',
       en: 'Enter the email address you signed up with: if the sign-up is still waiting for confirmation, we will send you a new link. You can also <a href="/subscribe?lang=en">sign up again</a>.',
     },
     resendForm: true,
@@ -90,7 +90,7 @@ const LINK_MESSAGES: Array<Words & { path: RegExp; help: { lv: string; en: strin
 ];
 
 const HELP = {
-  lv: 'Ja jums nepieciešama palīdzība, rakstiet uz <a href="mailto:impro@impro.lv">impro@impro.lv</a>. Pierakstīties e-Jaunumiem var <a href="/subscribe">šeit</a>.',
+  lv: 'Ja Jums nepieciešama palīdzība, rakstiet uz <a href="mailto:impro@impro.lv">impro@impro.lv</a>. Pierakstīties e-Jaunumiem var <a href="/subscribe">šeit</a>.',
   en: 'If you need help, write to <a href="mailto:impro@impro.lv">impro@impro.lv</a>. You can sign up for e-Jaunumi <a href="/subscribe?lang=en">here</a>.',
 };
 

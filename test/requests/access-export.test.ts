@@ -267,7 +267,7 @@ describe('access export: for the person, in their language, with a stable JSON',
     expect(data.sources[2]).to.include({ messageSubject: 'Kādus datus par mani glabājat?' });
     const text = mail.parsed.text!;
     expect(text).to.contain('No kurienes ir šie dati');
-    expect(text).to.match(/- .* — Pieteikšanās veidlapa mūsu tīmekļa vietnē, saraksts „e-Jaunumi”, IP adrese 198\.51\.100\.7/);
+    expect(text).to.match(/- .* — Pierakstīšanās veidlapa mūsu tīmekļa vietnē, saraksts „e-Jaunumi”, IP adrese 198\.51\.100\.7/);
     expect(text).to.match(/Pārnests no IMPRO iepriekšējā saraksta, saraksts „Ceļojumi ģimenēm”, avots: „Klientu bāze 2019”, piekrišana dota 14\.03\.2019\./);
     expect(text).to.contain('Jūsu e-pasta vēstule IMPRO, temats: „Kādus datus par mani glabājat?”');
   });
@@ -300,7 +300,7 @@ describe('access export: for the person, in their language, with a stable JSON',
     expect(text).to.contain('„e-Jaunumi” — abonēts').and.contain('„Ceļojumi ģimenēm” — abonements atcelts');
     expect(text).to.contain('„Labdien, Anna! Rudens ceļojumi” (nosūtīts)');
     expect(text).to.contain('Jūsu piekrišana (VDAR 6. panta 1. punkta a) apakšpunkts');
-    expect(text).to.contain('Neapstiprināta pieteikšanās: 21 diena no pieteikšanās brīža');
+    expect(text).to.contain('Neapstiprināta pierakstīšanās: 21 diena no pierakstīšanās brīža');
     expect(text).to.contain('Jūsu vēstuļu pilns teksts: 45 dienas.');
     expect(text).to.contain('Pēc atteikšanās no visiem sarakstiem: 365 dienas');
     for (const right of ['labošanu', 'ierobežošanu', 'dzēšanu', 'atsaukt piekrišanu', 'Iebilst']) expect(text, right).to.contain(right);

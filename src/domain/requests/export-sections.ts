@@ -28,7 +28,7 @@ const STATUS_WORDS: WordMap = {
 
 const EVENT_WORDS: Record<MailLocale, Record<ConsentEventType, string>> = {
   lv: {
-    requested: 'pieteicāties',
+    requested: 'pierakstījāties',
     confirmed: 'apstiprinājāt piekrišanu',
     withdrawn: 'atsaucāt piekrišanu (atteicāties)',
     imported: 'pārnests no IMPRO iepriekšējā saraksta',
@@ -38,7 +38,7 @@ const EVENT_WORDS: Record<MailLocale, Record<ConsentEventType, string>> = {
     suppressed: 'sūtīšana apturēta',
     'suppression-lifted': 'sūtīšanas aizliegums atcelts',
     rectified: 'dati laboti',
-    expired: 'neapstiprinātā pieteikšanās dzēsta',
+    expired: 'neapstiprinātā pierakstīšanās dzēsta',
     'opt-out-lifted': 'agrākā atteikšanās aizstāta ar Jūsu jauno piekrišanu',
   },
   en: {
@@ -152,8 +152,8 @@ const LABELS = {
 } satisfies Record<string, Words>;
 
 const SOURCE_WORDS = {
-  'sign-up-form': { lv: 'Pieteikšanās veidlapa mūsu tīmekļa vietnē', en: 'The sign-up form on our website' },
-  website: { lv: 'Pieteikšanās mūsu tīmekļa vietnē', en: 'Sign-up on our website' },
+  'sign-up-form': { lv: 'Pierakstīšanās veidlapa mūsu tīmekļa vietnē', en: 'The sign-up form on our website' },
+  website: { lv: 'Pierakstīšanās mūsu tīmekļa vietnē', en: 'Sign-up on our website' },
   import: { lv: 'Pārnests no IMPRO iepriekšējā saraksta', en: 'Carried over from an earlier IMPRO list' },
   mailbox: { lv: 'Jūsu e-pasta vēstule IMPRO', en: 'Your e-mail to IMPRO' },
   request: { lv: 'Jūsu datu pieprasījums', en: 'Your data request' },

@@ -143,7 +143,7 @@ const RETENTION: Array<Described & { period?: RetentionKey }> = [
     code: 'unconfirmed-signup',
     period: 'unconfirmedMs',
     text: {
-      lv: 'Neapstiprināta pieteikšanās: {period} no pieteikšanās brīža, pēc tam to dzēšam.',
+      lv: 'Neapstiprināta pierakstīšanās: {period} no pierakstīšanās brīža, pēc tam to dzēšam.',
       en: 'An unconfirmed sign-up: {period} from the sign-up, then it is deleted.',
     },
   },
