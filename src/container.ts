@@ -132,7 +132,12 @@ export async function createContainer(config: Config, logger: Logger, opts: Cont
     logger: logger.child({ component: 'requests' }),
     verification: new RequestVerification({ signer, requesterMail, settings: config, now }),
     requesterMail,
-    accessExport: new AccessExport({ models, requesterMail, now }),
+    accessExport: new AccessExport({
+      models,
+      requesterMail,
+      now,
+      settings: { retention: config.retention, publicBaseUrl: config.publicBaseUrl, mailboxAddress: config.mailboxAddress },
+    }),
     erasure: new Erasure({ models, ledger, suppressions, personalQueues: [queues.transactional, queues.signup], optOuts, logger: logger.child({ component: 'erasure' }) }),
     restrictions,
     rectification: new Rectification({ models, ledger }),

@@ -42,8 +42,33 @@ const LINK_ERRORS: readonly string[] = [ErrorCodes.INVALID_TOKEN, ErrorCodes.EXP
 // A broken unsubscribe link must still let the person leave: a mail from their own address does it.
 const UNSUBSCRIBE_MAILTO = 'mailto:impro@impro.lv?subject=Atteikties%20no%20e-Jaunumiem%20%2F%20Unsubscribe';
 
-/** Messages for a broken link of one kind, by the path it came in on. */
-const LINK_MESSAGES: Array<{ path: RegExp; lv: [string, string]; en: [string, string]; help: { lv: string; en: string } }> = [
+type Words = { lv: [string, string]; en: [string, string] };
+
+/**
+ * Messages for a broken link of one kind, by the path it came in on; `byCode` where the cause
+ * matters to the person; `resendForm` adds the form that asks for a fresh confirmation link.
+ */
+const LINK_MESSAGES: Array<Words & { path: RegExp; help: { lv: string; en: string }; byCode?: Record<string, Words>; resendForm?: boolean }> = [
+  {
+    path: /^\/confirm\//,
+    lv: ['Apstiprinājuma saite nedarbojas', 'Šī apstiprinājuma saite nav derīga vai ir nepilnīga.'],
+    en: ['This confirmation link does not work', 'This confirmation link is not valid or is incomplete.'],
+    byCode: {
+      [ErrorCodes.EXPIRED_TOKEN]: {
+        lv: ['Apstiprinājuma saite ir novecojusi', 'Šīs apstiprinājuma saites derīguma termiņš ir beidzies.'],
+        en: ['This confirmation link has expired', 'This confirmation link is no longer valid.'],
+      },
+      [ErrorCodes.USED_TOKEN]: {
+        lv: ['Saite jau izmantota', 'Šī saite jau ir izmantota vai to aizstājusi jaunāka. Izmantojiet jaunāko saņemto e-pastu.'],
+        en: ['This link was already used', 'This link has been used or replaced by a newer one. Use the newest email you received.'],
+      },
+    },
+    help: {
+      lv: 'Ievadiet e-pasta adresi, ar kuru pierakstījāties: ja pierakstīšanās vēl gaida apstiprinājumu, nosūtīsim jaunu saiti. Var arī <a href="/subscribe">pierakstīties no jauna</a>.',
+      en: 'Enter the email address you signed up with: if the sign-up is still waiting for confirmation, we will send you a new link. You can also <a href="/subscribe?lang=en">sign up again</a>.',
+    },
+    resendForm: true,
+  },
   {
     path: /^\/u\//,
     lv: ['Atteikšanās saite nedarbojas', 'Šī atteikšanās saite nav derīga vai ir nepilnīga. Atteikties var arī bez tās.'],
@@ -74,7 +99,7 @@ const LINK_MESSAGES: Array<{ path: RegExp; lv: [string, string]; en: [string, st
 ];
 
 const HELP = {
-  lv: 'Ja jums nepieciešama palīdzība, rakstiet uz <a href="mailto:impro@impro.lv">impro@impro.lv</a>. Pierakstīties e-Jaunumiem var <a href="/subscribe">šeit</a>.',
+  lv: 'Ja Jums nepieciešama palīdzība, rakstiet uz <a href="mailto:impro@impro.lv">impro@impro.lv</a>. Pierakstīties e-Jaunumiem var <a href="/subscribe">šeit</a>.',
   en: 'If you need help, write to <a href="mailto:impro@impro.lv">impro@impro.lv</a>. You can sign up for e-Jaunumi <a href="/subscribe?lang=en">here</a>.',
 };
 
@@ -83,8 +108,9 @@ export function errorPages(pages: PageRenderer): ErrorPageRenderer {
     if (req.originalUrl.startsWith('/api/') || !req.accepts('html')) return false;
     const locale = negotiateLocale(req);
     const link = LINK_ERRORS.includes(err.code) ? LINK_MESSAGES.find((m) => m.path.test(req.path)) : undefined;
-    const [heading, message] = link?.[locale] ?? MESSAGES[err.code]?.[locale] ?? FALLBACK[locale];
-    pages.send(res, status, 'error', locale, { heading, message, help: link?.help[locale] ?? HELP[locale] });
+    const [heading, message] = link?.byCode?.[err.code]?.[locale] ?? link?.[locale] ?? MESSAGES[err.code]?.[locale] ?? FALLBACK[locale];
+    const extra = link?.resendForm ? pages.fragment('confirm-resend-form', locale, { email: '', emailError: '' }) : '';
+    pages.send(res, status, 'error', locale, { heading, message, help: link?.help[locale] ?? HELP[locale], extra });
     return true;
   };
 }

@@ -6,10 +6,12 @@
 // written anywhere yet. Erasure removes such jobs like transactional ones.
 import { createHmac, randomBytes } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
-import type { SignupInput } from '../domain/consent/signup';
+import type { ResendInput, SignupInput } from '../domain/consent/signup';
 
 export const SignupJobs = {
   request: 'signup-request',
+  // "Send me a fresh link" from the page of an expired confirmation link.
+  resend: 'signup-resend',
 } as const;
 
 /** The form as the person sent it (SignupInput), and when it arrived. */
@@ -28,5 +30,18 @@ export function signupJobOptions(job: SignupJob, hashKey: string): JobsOptions {
   return {
     jobId: `${SignupJobs.request}-${randomBytes(12).toString('base64url')}`,
     deduplication: { id: `signup-${createHmac('sha256', hashKey).update(asked).digest('base64url')}` },
+  };
+}
+
+/** An address typed on the expired-link page (ResendInput), and when it arrived. */
+export interface ResendJob extends ResendInput {
+  receivedAt: string;
+}
+
+/** The same address asked for again while the first ask still waits runs once. */
+export function resendJobOptions(job: ResendJob, hashKey: string): JobsOptions {
+  return {
+    jobId: `${SignupJobs.resend}-${randomBytes(12).toString('base64url')}`,
+    deduplication: { id: `resend-${createHmac('sha256', hashKey).update(job.email.trim().toLowerCase()).digest('base64url')}` },
   };
 }

@@ -20,11 +20,12 @@ describe('access export mail: words, not codes', () => {
     const email = 'eksports@example.lv';
     await createSubscriber(t.c, { email, locale: 'en', lists: { [DEFAULT_LIST]: 'active', 'celojumi-gimenem': 'unsubscribed' } });
     const requesterMail = new RequesterMail({ mailer: t.c.mailer, emails: t.c.emails, listHeaders: t.c.listHeaders, mailboxAddress: t.config.mailboxAddress });
-    await new AccessExport({ models: t.c.models, requesterMail, now: () => new Date() }).send({ number: 'DSR-1', email, emailHash: hashEmail(email, t.c.config.emailHashKey), locale: 'lv' });
+    const settings = { retention: t.config.retention, publicBaseUrl: t.config.publicBaseUrl, mailboxAddress: t.config.mailboxAddress };
+    await new AccessExport({ models: t.c.models, requesterMail, now: () => new Date(), settings }).send({ number: 'DSR-1', email, emailHash: hashEmail(email, t.c.config.emailHashKey), locale: 'lv' });
     const [mail] = await t.waitForMails(1, to(email));
     const text = mail!.parsed.text ?? '';
-    expect(text).to.contain('Valoda: angļu');
-    expect(text).to.contain('Saraksti: „e-Jaunumi” — abonēts; „Ceļojumi ģimenēm” — abonements atcelts');
+    expect(text).to.contain('- Valoda: angļu');
+    expect(text).to.contain('- „e-Jaunumi” — abonēts\n- „Ceļojumi ģimenēm” — abonements atcelts');
     expect(text).not.to.match(/atteicies|e-jaunumi:|Valoda: (lv|en)\b/);
     expect(text).to.contain('Ja kādi dati nav pareizi');
   });

@@ -90,6 +90,8 @@ describe('Latvian pages and mails speak Latvian', () => {
       ['/u/salauzta-saite', { headers: html }],
       [`/r/${expired}`, { headers: html }],
       ['/confirm/salauzta-saite', { headers: html }],
+      ['/resend-confirmation', form({ email: 'nav-adrese', lang: 'lv' })],
+      ['/resend-confirmation', form({ email: 'kads@example.lv', lang: 'lv' })],
       ['/nav-tadas-lapas', { headers: html }],
     ];
     for (const [url, init] of requests) {

@@ -34,7 +34,7 @@ describe('requests: GDPR details', () => {
     const email = 'rejected.person@example.lv';
     const created = await api(t, 'dpo', 'POST', '/requests', { type: 'access', email, channel: 'letter' });
     await api(t, 'dpo', 'POST', `/requests/${created.body.id}/reject`, { reason: 'Pieprasījums atkārtojas bez pamata' });
-    const [mail] = await t.waitForMails(1, (m) => to(email)(m) && /Atbilde uz jūsu pieprasījumu/.test(m.parsed.subject ?? ''));
+    const [mail] = await t.waitForMails(1, (m) => to(email)(m) && /Atbilde uz Jūsu pieprasījumu/.test(m.parsed.subject ?? ''));
     expect(mail!.parsed.text).to.contain('Pieprasījums atkārtojas bez pamata');
     expect(mail!.parsed.text).to.contain('Datu valsts inspekcij');
     expect(mail!.parsed.text).to.contain(created.body.number);

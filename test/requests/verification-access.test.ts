@@ -73,18 +73,21 @@ describe('requests: verification and access export', () => {
     const attachment = exportMail.parsed.attachments[0]!;
     expect(attachment.contentType).to.equal('application/json');
     const data = JSON.parse(attachment.content.toString('utf8'));
-    expect(data.subscriber).to.include({ id: String(subscriber._id), email, name: 'Anna Bērziņa' });
-    expect(data.subscriptions).to.deep.equal([{ list: DEFAULT_LIST, status: 'active', confirmedAt: data.subscriptions[0].confirmedAt, policyVersion: 1 }]);
-    expect(data.consentEvents.map((e: { type: string }) => e.type)).to.deep.equal(['requested', 'confirmed']);
-    expect(data.consentEvents[0]).to.include({ ip: '198.51.100.7', userAgent: 'Firefox', policyVersion: 1 });
+    expect(data).to.include({ format: 'e-jaunumi-access-export', requestNumber: created.body.number, language: 'lv', email: 'Anna.Berzina@example.lv' });
+    expect(data.person).to.include({ email, name: 'Anna Bērziņa' });
+    expect(JSON.stringify(data)).not.to.contain(String(subscriber._id));
+    expect(data.subscriptions).to.deep.equal([
+      { list: DEFAULT_LIST, listName: 'e-Jaunumi', status: 'active', requestedAt: null, confirmedAt: data.subscriptions[0].confirmedAt, unsubscribedAt: null, policyVersion: 1 },
+    ]);
+    expect(data.consentHistory.map((e: { type: string }) => e.type)).to.deep.equal(['requested', 'confirmed']);
+    expect(data.consentHistory[0]).to.include({ ip: '198.51.100.7', userAgent: 'Firefox', policyVersion: 1 });
     expect(data.policyVersions.map((p: { version: number }) => p.version)).to.deep.equal([1]);
-    expect(data.deliveries).to.have.length(1);
-    expect(data.deliveries[0].campaign).to.include({ name: 'Rudens piedāvājumi', subject: 'Rudens ceļojumi' });
-    expect(data.deliveries[0].outcome).to.equal('sent');
+    expect(data.mailings).to.have.length(1);
+    expect(data.mailings[0]).to.include({ subject: 'Rudens ceļojumi', outcome: 'sent' });
     expect(data.requests.map((r: { number: string }) => r.number)).to.deep.equal([created.body.number]);
-    expect(data.inboundMessages).to.have.length(1);
-    expect(data.inboundMessages[0].subject).to.equal('Lūdzu, izsniedziet manus datus');
-    expect(data.suppressions).to.deep.equal([]);
+    expect(data.messagesToUs).to.have.length(1);
+    expect(data.messagesToUs[0].subject).to.equal('Lūdzu, izsniedziet manus datus');
+    expect(data.doNotMail).to.deep.equal([]);
 
     const done = await api(t, 'dpo', 'GET', `/requests/${created.body.id}`);
     expect(done.body.status).to.equal('done');

@@ -115,7 +115,7 @@ describe('sign-up: double opt-in flow', () => {
     expect(requested!.requestRef).to.be.a('string').and.equal(confirmed!.requestRef);
   });
 
-  it('makes a confirmation link work once, and rejects forged ones with a page offering to sign up again', async () => {
+  it('makes a confirmation link work once, and rejects forged ones with a page offering a fresh link or a new sign-up', async () => {
     const email = 'once@example.lv';
     await signUpJson(t, { email });
     const confirmUrl = confirmUrlOf((await t.waitForMails(1, to(email)))[0]!);
@@ -126,7 +126,7 @@ describe('sign-up: double opt-in flow', () => {
 
     const reused = await fetch(confirmUrl);
     expect(reused.status).to.equal(410);
-    expect(await reused.text()).to.contain('href="/subscribe"');
+    expect(await reused.text()).to.contain('href="/subscribe"').and.contain('action="/resend-confirmation"');
 
     const token = confirmUrl.split('/confirm/')[1]!;
     const forged = `${token.slice(0, -3)}${token.endsWith('AAA') ? 'BBB' : 'AAA'}`;
@@ -134,7 +134,7 @@ describe('sign-up: double opt-in flow', () => {
       for (const method of ['GET', 'POST']) {
         const res = await fetch(`${t.baseUrl}/confirm/${bad}`, { method });
         expect(res.status, `${method} ${bad}`).to.equal(400);
-        expect(await res.text()).to.contain('Saite nav derīga');
+        expect(await res.text()).to.contain('Apstiprinājuma saite nedarbojas');
       }
     }
   });
@@ -146,7 +146,7 @@ describe('sign-up: double opt-in flow', () => {
     clock.advance(7 * DAY + MINUTE);
     const res = await fetch(confirmUrl, { method: 'POST' });
     expect(res.status).to.equal(410);
-    expect(await res.text()).to.contain('Saite ir novecojusi');
+    expect(await res.text()).to.contain('Apstiprinājuma saite ir novecojusi');
     expect((await subscriptionOf(email))?.status).to.equal('pending');
   });
 

@@ -94,7 +94,7 @@ describe('unsubscribe: the page at /u/:token', () => {
     expect(await again.text()).to.contain('Nekas nav mainīts');
     // The preferences page stays the preferences page: every list with its state and a way back in.
     const page = await (await fetch(`${t.baseUrl}/u/${token}`)).text();
-    expect(page).to.contain('Jūsu e-Jaunumu abonementi').and.contain('Pašlaik mēs jums neko nesūtām');
+    expect(page).to.contain('Jūsu e-Jaunumu abonementi').and.contain('Pašlaik mēs Jums neko nesūtām');
     expect(page).to.contain(`name="rejoin" value="${DEFAULT_LIST}"`);
     expect(page).not.to.contain('name="scope"');
     expect(await withdrawals(t.c, subscriberId)).to.have.length(2);

@@ -41,6 +41,17 @@ export interface SignupInput {
 /** What happened behind the identical answer; for tests and logs, never for the response. */
 export type SignupOutcome = 'confirmation-queued' | 'already-subscribed-queued' | 'suppressed' | 'restricted' | 'cooling-down';
 
+/** An address typed on the page of an expired confirmation link, and where the ask came from. */
+export interface ResendInput {
+  email: string;
+  locale: PolicyLocale;
+  ip?: string;
+  forwardedFor?: string;
+  userAgent?: string;
+}
+
+export type ResendOutcome = 'confirmation-queued' | 'nothing-pending' | 'suppressed' | 'restricted' | 'cooling-down';
+
 export interface ConfirmContext {
   ip?: string;
   forwardedFor?: string;
@@ -124,6 +135,59 @@ export class SignupService {
     }
     // The mail goes out in the language of the page the person used now.
     if (known && known.locale !== input.locale) await models.subscribers.updateOne({ _id: subscriber._id }, { $set: { locale: input.locale } });
+    await this.deps.mailJobs.add(TransactionalJobs.signupConfirm, { subscriberId, ref }, { jobId: `${TransactionalJobs.signupConfirm}-${ref}` });
+    return 'confirmation-queued';
+  }
+
+  /**
+   * A fresh confirmation link for a sign-up still waiting for one: a new request for the same lists
+   * under the consent sentence the person was shown then, so the new link counts its lifetime from
+   * now and older links are void. Nothing for an address without a pending sign-up (nor is a
+   * subscriber created), and the sign-up's cooldown limits the mails. The caller learns nothing.
+   */
+  async resendConfirmation(input: ResendInput): Promise<ResendOutcome> {
+    const { models, suppressions, cooldown, emailHashKey } = this.deps;
+    const email = normalizeEmail(input.email);
+    const emailHash = hashEmail(email, emailHashKey);
+    const suppression = await suppressions.reasonFor(emailHash);
+    if (suppression && suppression !== 'erasure') return 'suppressed';
+    const subscriber = await models.subscribers.findOne({ emailKey: emailKey(email) }, { _id: 1, locale: 1, restricted: 1 }).lean();
+    if (!subscriber) return 'nothing-pending';
+    if (subscriber.restricted) return 'restricted';
+    const newest = await models.subscriptions
+      .findOne({ subscriberId: subscriber._id, status: 'pending', pendingRef: { $exists: true } }, { pendingRef: 1 })
+      .sort({ requestedAt: -1 })
+      .lean();
+    if (!newest?.pendingRef) return 'nothing-pending';
+    // Claimed only for a pending sign-up: asking for strangers' addresses must not hold up their own sign-up.
+    if (!(await cooldown.claim(emailHash))) return 'cooling-down';
+
+    const pending = await models.subscriptions.find({ subscriberId: subscriber._id, status: 'pending', pendingRef: newest.pendingRef }, { list: 1 }).lean();
+    const asked = await models.consentEvents
+      .findOne({ subscriberId: subscriber._id, requestRef: newest.pendingRef, type: 'requested' }, { channel: 1, policyVersion: 1, consentText: 1, consentTextHash: 1 })
+      .lean();
+    const ref = nonce();
+    const at = this.deps.now();
+    for (const { list } of pending) {
+      await this.markPending(subscriber._id, list, {
+        subscriberId: subscriber._id,
+        emailHash,
+        list,
+        type: 'requested',
+        channel: asked?.channel === 'api' ? 'api' : 'web-form',
+        ip: input.ip,
+        forwardedFor: input.forwardedFor,
+        userAgent: input.userAgent,
+        policyVersion: asked?.policyVersion ?? undefined,
+        consentText: asked?.consentText ?? undefined,
+        consentTextHash: asked?.consentTextHash ?? undefined,
+        requestRef: ref,
+        note: 'a fresh confirmation link was asked for',
+        at,
+      });
+    }
+    if (subscriber.locale !== input.locale) await models.subscribers.updateOne({ _id: subscriber._id }, { $set: { locale: input.locale } });
+    const subscriberId = String(subscriber._id);
     await this.deps.mailJobs.add(TransactionalJobs.signupConfirm, { subscriberId, ref }, { jobId: `${TransactionalJobs.signupConfirm}-${ref}` });
     return 'confirmation-queued';
   }

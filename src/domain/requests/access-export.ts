@@ -1,8 +1,32 @@
-// GDPR art. 15: everything held about one address, as a readable summary in the mail body and a
-// complete JSON attachment. Sent only to the verified address itself (invariant 7).
-import { quotedNames } from '../consent/specific-consent';
+// GDPR art. 15: the answer to an access request, written for the person. The mail says in their
+// language what we hold, where it came from, and what the privacy policy promises (purposes, legal
+// basis, recipients, retention, rights, the Datu valsts inspekcija); the attached JSON holds the
+// same data under documented, stable names (docs/access-export.md). Sent only to the verified
+// address itself (invariant 7).
+//
+// The export is a list of sections, each owning one top-level key of the JSON and, if it has one,
+// its part of the mail. A new part of the export is one more entry in `sections`.
+import type { Config } from '../../config';
 import type { Models } from '../../data/models';
+import { readableHtml, readableText, type ReadableSection } from './export-format';
+import {
+  consentHistorySection,
+  doNotMailSection,
+  mailingsSection,
+  messagesToUsSection,
+  personSection,
+  policyVersionsSection,
+  requestsSection,
+  sourcesSection,
+  subscriptionsSection,
+} from './export-sections';
+import { PersonRecords } from './person-records';
+import { processingSection } from './processing-notice';
 import type { MailLocale, RequesterMail } from './requester-mail';
+
+/** Names the file format; `version` changes only when a key is renamed, removed or changes meaning. */
+export const EXPORT_FORMAT = 'e-jaunumi-access-export';
+export const EXPORT_VERSION = 1;
 
 export interface ExportRequest {
   number: string;
@@ -11,142 +35,105 @@ export interface ExportRequest {
   locale: MailLocale;
 }
 
-const STATUS_WORDS: Record<MailLocale, Record<string, string>> = {
-  lv: { pending: 'gaida apstiprinājumu', active: 'abonēts', unsubscribed: 'abonements atcelts', lapsed: 'nesūtām: piekrišana netika atjaunota pēc politikas maiņas' },
-  en: { pending: 'waiting for confirmation', active: 'subscribed', unsubscribed: 'unsubscribed', lapsed: 'not sent: consent not renewed after a policy change' },
-};
+/** What every section gets: the person's records (each read once) and the export's language. */
+export interface ExportContext {
+  records: PersonRecords;
+  locale: MailLocale;
+  requestNumber: string;
+  generatedAt: Date;
+}
 
-// The summary speaks words, not codes: the JSON attachment keeps the codes.
-const LANGUAGE_WORDS: Record<MailLocale, Record<string, string>> = {
-  lv: { lv: 'latviešu', en: 'angļu' },
-  en: { lv: 'Latvian', en: 'English' },
-};
+export interface ExportSection<T = unknown> {
+  /** Its top-level key in the JSON; documented in docs/access-export.md. */
+  readonly key: string;
+  collect(ctx: ExportContext): Promise<T>;
+  /** Its part of the mail, in ctx.locale; without it the section is in the JSON only. */
+  describe?(data: T, ctx: ExportContext): ReadableSection[] | Promise<ReadableSection[]>;
+}
 
-const SUPPRESSION_WORDS: Record<MailLocale, Record<string, string>> = {
-  lv: {
-    'hard-bounce': 'e-pasts uz adresi nav piegādājams',
-    'soft-bounce': 'e-pasts atkārtoti nav piegādāts',
-    complaint: 'ziņojums par nevēlamu e-pastu',
-    manual: 'sūtīšana apturēta ar roku',
-    erasure: 'dati dzēsti pēc jūsu pieprasījuma',
-  },
-  en: {
-    'hard-bounce': 'mail to the address cannot be delivered',
-    'soft-bounce': 'mail repeatedly not delivered',
-    complaint: 'reported as unwanted mail',
-    manual: 'sending stopped by hand',
-    erasure: 'data erased at your request',
-  },
-};
+export interface AccessExportDeps {
+  models: Models;
+  requesterMail: RequesterMail;
+  now: () => Date;
+  settings: { retention: Config['retention']; publicBaseUrl: string; mailboxAddress: string };
+}
 
-const NONE: Record<MailLocale, string> = { lv: 'nav', en: 'none' };
-const YES_NO: Record<MailLocale, [string, string]> = { lv: ['jā', 'nē'], en: ['yes', 'no'] };
+export interface AccessExportDocument {
+  format: string;
+  version: number;
+  generatedAt: string;
+  requestNumber: string;
+  language: MailLocale;
+  email: string;
+  [section: string]: unknown;
+}
 
 export class AccessExport {
-  constructor(private readonly deps: { models: Models; requesterMail: RequesterMail; now: () => Date }) {}
+  /** In the order of the JSON and of the mail. */
+  private readonly sections: ExportSection[];
 
-  /** Everything held about the address, keyed by where it is kept. */
-  async collect(email: string, emailHash: string) {
-    const { models } = this.deps;
-    const subscriber = await models.subscribers.findOne({ emailHash }).lean();
-    const subscriberId = subscriber?._id;
-    const [subscriptions, consentEvents, claims, outcomes, requests, suppressions, inboundMessages] = await Promise.all([
-      subscriberId ? models.subscriptions.find({ subscriberId }).sort({ _id: 1 }).lean() : [],
-      models.consentEvents.find({ emailHash }).sort({ at: 1, _id: 1 }).lean(),
-      subscriberId ? models.deliveries.find({ subscriberId }, { campaignId: 1, at: 1 }).lean() : [],
-      subscriberId ? models.deliveryOutcomes.find({ subscriberId }, { campaignId: 1, status: 1, reason: 1, at: 1 }).lean() : [],
-      models.requests.find({ emailHash }).sort({ receivedAt: 1 }).lean(),
-      models.suppressions.find({ emailHash }).lean(),
-      models.inboundMessages.find({ fromHash: emailHash }).sort({ receivedAt: 1 }).lean(),
-    ]);
-    // One entry per campaign: its outcome, or for a claim without one, ambiguous (outcome unknown).
-    const outcomeOf = new Map(outcomes.map((o) => [String(o.campaignId), o]));
-    const deliveries = [
-      ...outcomes.map((o) => ({ campaignId: o.campaignId, at: o.at, outcome: o.status as string, reason: o.reason ?? undefined })),
-      ...claims
-        .filter((c) => !outcomeOf.has(String(c.campaignId)))
-        .map((c) => ({ campaignId: c.campaignId, at: c.at, outcome: 'ambiguous', reason: undefined })),
-    ].sort((a, b) => a.at.getTime() - b.at.getTime());
-    const campaigns = await models.campaigns
-      .find({ _id: { $in: deliveries.map((d) => d.campaignId) } }, { name: 1, subject: 1, list: 1 })
-      .lean();
-    const campaignById = new Map(campaigns.map((c) => [String(c._id), c]));
-    const versions = [...new Set(consentEvents.map((e) => e.policyVersion).filter((v): v is number => typeof v === 'number'))];
-    const policyVersions = await models.policyVersions.find({ version: { $in: versions } }, { version: 1, effectiveAt: 1, textHash: 1 }).lean();
+  constructor(private readonly deps: AccessExportDeps) {
+    this.sections = [
+      personSection,
+      subscriptionsSection,
+      sourcesSection,
+      consentHistorySection,
+      policyVersionsSection(deps.settings.publicBaseUrl),
+      mailingsSection,
+      requestsSection,
+      doNotMailSection,
+      messagesToUsSection,
+      processingSection(deps.settings),
+    ] as ExportSection[];
+  }
 
-    return {
-      generatedAt: this.deps.now(),
-      email,
-      subscriber: subscriber
-        ? { id: String(subscriber._id), email: subscriber.email, name: subscriber.name, locale: subscriber.locale, restricted: subscriber.restricted, createdAt: subscriber.createdAt, updatedAt: subscriber.updatedAt }
-        : null,
-      subscriptions: subscriptions.map((s) => ({
-        list: s.list,
-        status: s.status,
-        requestedAt: s.requestedAt,
-        confirmedAt: s.confirmedAt,
-        unsubscribedAt: s.unsubscribedAt,
-        policyVersion: s.policyVersion,
-      })),
-      consentEvents: consentEvents.map(({ _id, subscriberId: _s, emailHash: _h, ...event }) => ({ id: String(_id), ...event })),
-      policyVersions: policyVersions.map((p) => ({ version: p.version, effectiveAt: p.effectiveAt, textHash: p.textHash })),
-      deliveries: deliveries.map((d) => {
-        const campaign = campaignById.get(String(d.campaignId));
-        return { campaign: { id: String(d.campaignId), name: campaign?.name, subject: campaign?.subject, list: campaign?.list }, at: d.at, outcome: d.outcome, reason: d.reason };
-      }),
-      requests: requests.map((r) => ({
-        number: r.number,
-        type: r.type,
-        channel: r.channel,
-        status: r.status,
-        receivedAt: r.receivedAt,
-        dueAt: r.dueAt,
-        verifiedAt: r.verifiedAt,
-        closedAt: r.closedAt,
-        actions: r.actions.map((a) => ({ at: a.at, action: a.action, note: a.note })),
-      })),
-      suppressions: suppressions.map((s) => ({ reason: s.reason, since: s.createdAt })),
-      inboundMessages: inboundMessages.map((m) => ({
-        messageId: m.messageId,
-        subject: m.subject,
-        receivedAt: m.receivedAt,
-        kind: m.kind,
-        outcome: m.outcome,
-        raw: m.raw,
-      })),
+  /** The JSON document and the mail's readable parts for one person. */
+  async build(request: ExportRequest, ctx = this.context(request)): Promise<{ document: AccessExportDocument; readable: ReadableSection[] }> {
+    const document: AccessExportDocument = {
+      format: EXPORT_FORMAT,
+      version: EXPORT_VERSION,
+      generatedAt: ctx.generatedAt.toISOString(),
+      requestNumber: request.number,
+      language: request.locale,
+      email: request.email,
     };
+    const readable: ReadableSection[] = [];
+    for (const section of this.sections) {
+      const data = await section.collect(ctx);
+      document[section.key] = data;
+      if (section.describe) readable.push(...(await section.describe(data, ctx)));
+    }
+    return { document, readable };
   }
 
   async send(request: ExportRequest): Promise<void> {
-    const data = await this.collect(request.email, request.emailHash);
-    const locale = request.locale;
-    const words = STATUS_WORDS[locale];
-    const lists = await this.deps.models.lists.find({ slug: { $in: data.subscriptions.map((s) => s.list) } }, { slug: 1, name: 1 }).lean();
-    const names = new Map(lists.map((l) => [l.slug, l.name?.[locale] ?? l.slug]));
-    const subscriptionsText =
-      data.subscriptions.map((s) => `${quotedNames([names.get(s.list) ?? s.list], locale)} — ${words[s.status] ?? s.status}`).join('; ') || NONE[locale];
+    const ctx = this.context(request);
+    const { document, readable } = await this.build(request, ctx);
+    const subscriber = await ctx.records.subscriber();
     await this.deps.requesterMail.send({
       to: request.email,
-      subscriberId: data.subscriber?.id,
-      locale,
+      subscriberId: subscriber ? String(subscriber._id) : undefined,
+      locale: request.locale,
       template: 'access-export',
       vars: {
         number: request.number,
         email: request.email,
-        name: data.subscriber?.name || NONE[locale],
-        locale: data.subscriber?.locale ? (LANGUAGE_WORDS[locale][data.subscriber.locale] ?? data.subscriber.locale) : NONE[locale],
-        restricted: YES_NO[locale][data.subscriber?.restricted ? 0 : 1],
-        subscriptions: subscriptionsText,
-        consentEvents: data.consentEvents.length,
-        deliveries: data.deliveries.length,
-        requests: data.requests.length,
-        suppressions: data.suppressions.map((s) => SUPPRESSION_WORDS[locale][s.reason] ?? s.reason).join('; ') || NONE[locale],
-        inboundMessages: data.inboundMessages.length,
+        sectionsHtml: readableHtml(readable),
+        sectionsText: readableText(readable),
         preheader: request.number,
       },
       attachments: [
-        { filename: `e-jaunumi-${request.number}.json`, content: JSON.stringify(data, null, 2), contentType: 'application/json; charset=utf-8' },
+        { filename: `e-jaunumi-${request.number}.json`, content: JSON.stringify(document, null, 2), contentType: 'application/json; charset=utf-8' },
       ],
     });
+  }
+
+  private context(request: ExportRequest): ExportContext {
+    return {
+      records: new PersonRecords(this.deps.models, request.email, request.emailHash),
+      locale: request.locale,
+      requestNumber: request.number,
+      generatedAt: this.deps.now(),
+    };
   }
 }

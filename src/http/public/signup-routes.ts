@@ -20,7 +20,7 @@ import { consentParts, quotedNames } from '../../domain/consent/specific-consent
 import { TEMPLATES_DIR } from '../../paths';
 import { AppError, ErrorCodes, ValidationError } from '../../errors';
 import type { SignupJob } from '../../queues/signup-jobs';
-import { signupEnqueuer } from './signup-enqueue';
+import { resendEnqueuer, signupEnqueuer } from './signup-enqueue';
 import { clientIp, forwardedFor } from '../client-ip';
 import { escapeHtml } from '../../html';
 import { negotiateLocale, type Locale } from '../locale';
@@ -52,6 +52,9 @@ const formBody = z.object({
   policyVersion: z.string().optional(),
 });
 
+// The expired-link page's form: an address, the honeypot, the page's language.
+const resendBody = z.object({ email: z.string().optional(), website: z.string().optional(), lang: z.string().optional() });
+
 // Fields that hold one value; the list checkboxes may repeat.
 const SINGLE_VALUED = ['email', 'name', 'consent', 'website', 'lang', 'policyVersion'] as const;
 
@@ -79,6 +82,7 @@ export function signupRoutes(c: Deps): Router {
   const limitPerIp = signupRateLimit(c.config.signupIpLimitPerMinute);
   const catalogue = new SignupCatalogue({ models: c.models, policies: c.policies, now: () => c.clock.now() });
   const enqueue = signupEnqueuer(c);
+  const enqueueResend = resendEnqueuer(c);
 
   /**
    * The lists a form chose, or undefined when the choice is wrong. A form that offered a choice
@@ -163,6 +167,22 @@ export function signupRoutes(c: Deps): Router {
       ...origin(req),
     });
     res.status(202).set('Cache-Control', 'no-store').json(ACCEPTED_JSON);
+  });
+
+  // "Send me a fresh link" from the page of a broken confirmation link. The same answer for every
+  // well-formed address (invariant 6), decided on the queue; the per-IP limit and the sign-up
+  // cooldown bound the mails.
+  router.post('/resend-confirmation', limitPerIp, async (req, res) => {
+    const locale = negotiateLocale(req);
+    const parsed = resendBody.safeParse(req.body ?? {});
+    const email = parsed.success ? parsed.data.email : undefined;
+    if (!parsed.success || repeatedField(req.body, ['email', 'website', 'lang']) || !isValidEmail(email)) {
+      const emailError = `<p class="error" id="resend-email-error" role="alert">${escapeHtml(FIELD_MESSAGES[locale].email)}</p>`;
+      const form = c.pages.fragment('confirm-resend-form', locale, { email: typeof email === 'string' ? email.slice(0, 254) : '', emailError });
+      return c.pages.send(res, 400, 'confirm-resend', locale, { form });
+    }
+    if (!parsed.data.website) await enqueueResend({ email: normalizeEmail(email), locale, ...origin(req) });
+    c.pages.send(res, 202, 'confirm-resend-sent', locale);
   });
 
   router.get('/confirm/:token', async (req, res) => {

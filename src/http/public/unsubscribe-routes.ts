@@ -125,12 +125,12 @@ function nothingVars(pages: PageRenderer, locale: Locale, prefs: Preferences | u
 }
 
 const LOCALE_SAVED = {
-  lv: '<p class="notice" role="status">Valoda saglabāta: turpmāk rakstīsim jums latviski.</p>',
+  lv: '<p class="notice" role="status">Valoda saglabāta: turpmāk rakstīsim Jums latviski.</p>',
   en: '<p class="notice" role="status">Language saved: we will write to you in English from now on.</p>',
 } as const;
 
 const NOTHING_CHANGED = {
-  lv: '<p class="notice" role="status">Nekas nav mainīts: šo sarakstu jums jau nesūtām.</p>',
+  lv: '<p class="notice" role="status">Nekas nav mainīts: šī saraksta e-pastus Jums jau nesūtām.</p>',
   en: '<p class="notice" role="status">Nothing changed: we already do not send you this list.</p>',
 } as const;
 
@@ -140,7 +140,7 @@ const ALL_BUTTON = {
 } as const;
 
 const NONE_OPEN = {
-  lv: '<p class="muted">Pašlaik mēs jums neko nesūtām.</p>',
+  lv: '<p class="muted">Pašlaik mēs Jums neko nesūtām.</p>',
   en: '<p class="muted">We are not sending you anything at the moment.</p>',
 } as const;
 

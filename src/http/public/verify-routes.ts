@@ -20,28 +20,28 @@ const verifyForm = z.strictObject({
 
 const WHAT: Record<RequestType, Record<Locale, string>> = {
   access: {
-    lv: 'Jūs lūdzāt izsniegt jūsu datus. Pēc apstiprināšanas kopiju nosūtīsim tikai uz šo e-pasta adresi.',
+    lv: 'Jūs lūdzāt izsniegt savus datus. Pēc apstiprināšanas kopiju nosūtīsim tikai uz šo e-pasta adresi.',
     en: 'You asked for a copy of your data. Once you confirm, we send it to this email address only.',
   },
   erasure: {
-    lv: 'Jūs lūdzāt dzēst jūsu datus. Pēc apstiprināšanas tos neatgriezeniski dzēsīsim, un e-Jaunumus vairs nesaņemsiet.',
+    lv: 'Jūs lūdzāt dzēst savus datus. Pēc apstiprināšanas tos neatgriezeniski dzēsīsim, un e-Jaunumus vairs nesaņemsiet.',
     en: 'You asked us to erase your data. Once you confirm, it is erased for good and you will no longer receive e-Jaunumi.',
   },
   rectification: {
-    lv: 'Jūs lūdzāt labot jūsu datus. Norādiet pareizo vārdu un vēlamo valodu; tukšu lauku neizmainīsim.',
+    lv: 'Jūs lūdzāt labot savus datus. Norādiet pareizo vārdu un vēlamo valodu; tukšu lauku neizmainīsim.',
     en: 'You asked us to correct your data. Enter the correct name and preferred language; an empty field stays as it is.',
   },
-  restriction: { lv: 'Jūs lūdzāt ierobežot jūsu datu apstrādi.', en: 'You asked us to restrict the processing of your data.' },
+  restriction: { lv: 'Jūs lūdzāt ierobežot savu datu apstrādi.', en: 'You asked us to restrict the processing of your data.' },
   withdrawal: { lv: 'Jūs atsaucāt piekrišanu.', en: 'You withdrew your consent.' },
 };
 
 const RESULT: Record<VerifyOutcome | 'rejected', Record<Locale, [string, string]>> = {
   exported: {
-    lv: ['Paldies, apstiprināts', 'Jūsu datu kopija ir nosūtīta uz jūsu e-pasta adresi.'],
+    lv: ['Paldies, apstiprināts', 'Jūsu datu kopija ir nosūtīta uz Jūsu e-pasta adresi.'],
     en: ['Thank you, confirmed', 'A copy of your data has been sent to your email address.'],
   },
   erased: {
-    lv: ['Jūsu dati ir dzēsti', 'Mēs vairs neglabājam jūsu datus un nesūtīsim jums e-Jaunumus. Ja vēlaties tos saņemt atkal, varat pierakstīties no jauna.'],
+    lv: ['Jūsu dati ir dzēsti', 'Mēs vairs neglabājam Jūsu datus un nesūtīsim Jums e-Jaunumus. Ja vēlaties tos saņemt atkal, varat pierakstīties no jauna.'],
     en: ['Your data has been erased', 'We no longer hold your data and will not send you e-Jaunumi. If you want them again, you can sign up anew.'],
   },
   rectified: {
@@ -49,15 +49,15 @@ const RESULT: Record<VerifyOutcome | 'rejected', Record<Locale, [string, string]
     en: ['Your data has been corrected', 'Thank you! The changes are saved.'],
   },
   verified: {
-    lv: ['Paldies, apstiprināts', 'Jūsu pieprasījums tiks izskatīts, un atbildi nosūtīsim uz jūsu e-pasta adresi.'],
+    lv: ['Paldies, apstiprināts', 'Jūsu pieprasījums tiks izskatīts, un atbildi nosūtīsim uz Jūsu e-pasta adresi.'],
     en: ['Thank you, confirmed', 'We will handle your request and answer at your email address.'],
   },
   'already-verified': {
-    lv: ['Jau apstiprināts', 'Šis pieprasījums jau ir apstiprināts. Atbildi nosūtīsim vai jau esam nosūtījuši uz jūsu e-pasta adresi.'],
+    lv: ['Jau apstiprināts', 'Šis pieprasījums jau ir apstiprināts. Atbildi nosūtīsim vai jau esam nosūtījuši uz Jūsu e-pasta adresi.'],
     en: ['Already confirmed', 'This request has already been confirmed. We will answer, or have answered, at your email address.'],
   },
   rejected: {
-    lv: ['Pieprasījums ir slēgts', 'Šis pieprasījums ir slēgts. Ja jums ir jautājumi, rakstiet uz impro@impro.lv.'],
+    lv: ['Pieprasījums ir slēgts', 'Šis pieprasījums ir slēgts. Ja Jums ir jautājumi, rakstiet uz impro@impro.lv.'],
     en: ['This request is closed', 'This request is closed. If you have questions, write to impro@impro.lv.'],
   },
 };

@@ -1,0 +1,104 @@
+// Everything held about one address, read once per export: several sections need the same records
+// (the consent events feed both the history and where the data came from), so each lookup runs at
+// most once, when a section first asks for it. Only the person's own records: by their keyed hash
+// or by their subscriber id, never a query that could return someone else's.
+import type { Models } from '../../data/models';
+
+export class PersonRecords {
+  private readonly loaded = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly models: Models,
+    readonly email: string,
+    readonly emailHash: string,
+  ) {}
+
+  private once<T>(key: string, load: () => PromiseLike<T>): Promise<T> {
+    let value = this.loaded.get(key) as Promise<T> | undefined;
+    if (!value) {
+      // A Mongoose query is a thenable that runs again on every await: adopt it once into a promise.
+      value = Promise.resolve().then(load);
+      this.loaded.set(key, value);
+    }
+    return value;
+  }
+
+  subscriber() {
+    return this.once('subscriber', () => this.models.subscribers.findOne({ emailHash: this.emailHash }).lean());
+  }
+
+  subscriptions() {
+    return this.once('subscriptions', async () => {
+      const subscriber = await this.subscriber();
+      return subscriber ? this.models.subscriptions.find({ subscriberId: subscriber._id }).sort({ _id: 1 }).lean() : [];
+    });
+  }
+
+  /** List names by slug, for the lists the person appears on (subscriptions, events, mailings). */
+  listNames() {
+    return this.once('lists', async () => {
+      const [subscriptions, events, mailings] = await Promise.all([this.subscriptions(), this.consentEvents(), this.mailings()]);
+      const slugs = [...subscriptions.map((s) => s.list), ...events.map((e) => e.list), ...mailings.map((m) => m.campaign?.list)];
+      const known = [...new Set(slugs.filter((s): s is string => typeof s === 'string'))];
+      const lists = await this.models.lists.find({ slug: { $in: known } }, { slug: 1, name: 1 }).lean();
+      return new Map(lists.map((l) => [l.slug, { lv: l.name?.lv ?? l.slug, en: l.name?.en ?? l.slug }]));
+    });
+  }
+
+  consentEvents() {
+    return this.once('events', () => this.models.consentEvents.find({ emailHash: this.emailHash }).sort({ at: 1, _id: 1 }).lean());
+  }
+
+  policyVersions() {
+    return this.once('policies', async () => {
+      const events = await this.consentEvents();
+      const subscriptions = await this.subscriptions();
+      const versions = new Set([...events.map((e) => e.policyVersion), ...subscriptions.map((s) => s.policyVersion)].filter((v): v is number => typeof v === 'number'));
+      return this.models.policyVersions.find({ version: { $in: [...versions] } }, { version: 1, effectiveAt: 1 }).sort({ version: 1 }).lean();
+    });
+  }
+
+  /**
+   * One entry per campaign: its outcome, or for a claim without one, `ambiguous` (the sending
+   * process stopped between claiming and recording); with the campaign's subject and list.
+   */
+  mailings() {
+    return this.once('mailings', async () => {
+      const subscriber = await this.subscriber();
+      if (!subscriber) return [];
+      const [claims, outcomes] = await Promise.all([
+        this.models.deliveries.find({ subscriberId: subscriber._id }, { campaignId: 1, at: 1 }).lean(),
+        this.models.deliveryOutcomes.find({ subscriberId: subscriber._id }, { campaignId: 1, status: 1, reason: 1, at: 1 }).lean(),
+      ]);
+      const decided = new Set(outcomes.map((o) => String(o.campaignId)));
+      const entries = [
+        ...outcomes.map((o) => ({ campaignId: o.campaignId, at: o.at, outcome: o.status as string, reason: o.reason ?? null })),
+        ...claims.filter((c) => !decided.has(String(c.campaignId))).map((c) => ({ campaignId: c.campaignId, at: c.at, outcome: 'ambiguous', reason: null })),
+      ].sort((a, b) => a.at.getTime() - b.at.getTime());
+      const campaigns = await this.models.campaigns.find({ _id: { $in: entries.map((e) => e.campaignId) } }, { subject: 1, list: 1 }).lean();
+      const byId = new Map(campaigns.map((c) => [String(c._id), c]));
+      return entries.map((e) => ({ ...e, campaign: byId.get(String(e.campaignId)) }));
+    });
+  }
+
+  /** Campaign subject and list by id, for consent events that name the mail they came from. */
+  campaignsOfEvents() {
+    return this.once('event-campaigns', async () => {
+      const ids = (await this.consentEvents()).map((e) => e.campaignId).filter((id) => id !== undefined && id !== null);
+      const campaigns = ids.length ? await this.models.campaigns.find({ _id: { $in: ids } }, { subject: 1, list: 1 }).lean() : [];
+      return new Map(campaigns.map((c) => [String(c._id), c]));
+    });
+  }
+
+  requests() {
+    return this.once('requests', () => this.models.requests.find({ emailHash: this.emailHash }).sort({ receivedAt: 1, _id: 1 }).lean());
+  }
+
+  suppressions() {
+    return this.once('suppressions', () => this.models.suppressions.find({ emailHash: this.emailHash }).sort({ createdAt: 1 }).lean());
+  }
+
+  inboundMessages() {
+    return this.once('inbound', () => this.models.inboundMessages.find({ fromHash: this.emailHash }).sort({ receivedAt: 1, _id: 1 }).lean());
+  }
+}
