@@ -14,7 +14,7 @@ const importSchema = new Schema(
     /** Our field → the file's column header, as the DPO mapped them. */
     mapping: { type: Schema.Types.Mixed },
     status: { type: String, required: true, enum: ['queued', 'running', 'done', 'failed'] },
-    /** Lines in the file less its header, counted when it arrived: the progress bar's 100 %. */
+    /** Rows in the file, counted when it arrived: the progress bar's 100 %. */
     expectedRows: { type: Number, default: 0 },
     rows: { type: Number, default: 0 },
     added: { type: Number, default: 0 },

@@ -10,6 +10,7 @@ import type { Models } from '../../data/models';
 import { AppError, NotFoundError, ValidationError } from '../../errors';
 import type { Actor, AuditLog } from '../audit';
 import { checkMapping, importSubscribers, previewImport, type ColumnMapping, type ImportReport } from './import';
+import { readCsvRecords } from './csv-records';
 import type { ConsentLedger } from './consent-ledger';
 import type { OptOuts } from './opt-outs';
 import type { PolicyVersions } from './policy-versions';
@@ -48,10 +49,10 @@ export class ImportRuns {
 
   /** Checks list and columns, keeps the file for the worker and queues the run: the record's id. */
   async enqueue(request: ImportRequest): Promise<string> {
-    await this.check(request);
+    const expectedRows = await this.check(request);
     const id = new Types.ObjectId();
     await this.deps.redis.set(this.fileKey(String(id)), request.csv, 'EX', FILE_TTL_SECONDS);
-    await this.deps.models.imports.create({ _id: id, ...this.recordOf(request), status: 'queued' });
+    await this.deps.models.imports.create({ _id: id, ...this.recordOf(request), expectedRows, status: 'queued' });
     await this.deps.queue.add(ImportJobs.run, { importId: String(id) } satisfies ImportJob, { jobId: `import-${id}`, attempts: 1 });
     return String(id);
   }
@@ -59,7 +60,7 @@ export class ImportRuns {
   /** The worker's part: runs a queued import once, reporting progress into its record. */
   async run(importId: string): Promise<void> {
     const { models, redis } = this.deps;
-    const record = await models.imports.findOneAndUpdate({ _id: importId, status: 'queued' }, { $set: { status: 'running', startedAt: this.deps.clock.now() } }, { new: true }).lean();
+    const record = await models.imports.findOneAndUpdate({ _id: importId, status: 'queued' }, { $set: { status: 'running', startedAt: this.deps.clock.now() } }, { returnDocument: 'after' }).lean();
     if (!record) return;
     const key = this.fileKey(importId);
     try {
@@ -73,9 +74,9 @@ export class ImportRuns {
 
   /** Runs an import now (the CLI, the synchronous API) and keeps its report like a queued one. */
   async runNow(request: ImportRequest): Promise<ImportReport & { id: string }> {
-    await this.check(request);
+    const expectedRows = await this.check(request);
     const id = new Types.ObjectId();
-    await this.deps.models.imports.create({ _id: id, ...this.recordOf(request), status: 'running', startedAt: this.deps.clock.now() });
+    await this.deps.models.imports.create({ _id: id, ...this.recordOf(request), expectedRows, status: 'running', startedAt: this.deps.clock.now() });
     return { id: String(id), ...(await this.execute(String(id), request)) };
   }
 
@@ -119,11 +120,17 @@ export class ImportRuns {
     }
   }
 
-  /** Refuses, before anything is kept, what would fail at once: an unknown list, a wrong mapping, a file without rows. */
-  private async check(request: ImportRequest): Promise<void> {
+  /**
+   * Refuses, before anything is kept, what would fail later: an unknown list, a wrong mapping, a file
+   * that is not CSV (the whole file is parsed once, which also counts its rows for the progress bar).
+   */
+  private async check(request: ImportRequest): Promise<number> {
     if (!(await this.deps.models.lists.exists({ slug: request.list }))) throw new ValidationError(`unknown list: ${request.list}`);
     const { columns } = await previewImport(request.csv, 0);
     if (request.mapping) checkMapping(columns, request.mapping);
+    let rows = 0;
+    for await (const _ of readCsvRecords(request.csv, { delimiter: [',', ';'], columns: true })) rows++;
+    return rows;
   }
 
   private recordOf(request: ImportRequest) {
@@ -134,23 +141,10 @@ export class ImportRuns {
       list: request.list,
       source: request.source,
       mapping: request.mapping,
-      expectedRows: countRows(request.csv),
     };
   }
 
   private fileKey(id: string): string {
     return `${this.deps.config.queuePrefix}:import-file:${id}`;
   }
-}
-
-/** Non-empty lines after the header: the rows, unless quoted fields span lines (then the bar ends early). */
-function countRows(csv: string): number {
-  let lines = 0;
-  let start = 0;
-  for (let nl = csv.indexOf('\n'); start < csv.length; nl = csv.indexOf('\n', start)) {
-    const end = nl < 0 ? csv.length : nl;
-    if (csv.slice(start, end).trim()) lines++;
-    start = end + 1;
-  }
-  return Math.max(0, lines - 1);
 }
