@@ -8,6 +8,9 @@ import { CampaignEditor } from './pages/CampaignEditor';
 import { CampaignProgress } from './pages/CampaignProgress';
 import { Campaigns } from './pages/Campaigns';
 import { Dashboard } from './pages/Dashboard';
+import { AuditPage } from './pages/audit/AuditPage';
+import { ImportPage } from './pages/import/ImportPage';
+import { RetentionPage } from './pages/retention/RetentionPage';
 import { Lists } from './pages/Lists';
 import { Login } from './pages/Login';
 import { SetPassword } from './pages/SetPassword';
@@ -23,7 +26,14 @@ export function navFor(role: Role): NavItem[] {
     { to: '/campaigns', label: 'nav.campaigns' },
     { to: '/lists', label: 'nav.lists' },
   ];
-  return role === 'marketer' || role === 'admin' ? marketing : [{ to: '/', label: 'nav.dashboard' }];
+  // The DPO's desk: personal data, never shown to marketers.
+  const dataProtection: NavItem[] = [
+    { to: '/import', label: 'import.nav' },
+    { to: '/audit', label: 'audit.nav' },
+    { to: '/retention', label: 'retention.nav' },
+  ];
+  if (role === 'admin') return [...marketing, ...dataProtection];
+  return role === 'marketer' ? marketing : [{ to: '/', label: 'nav.dashboard' }, ...dataProtection];
 }
 
 export function App() {
@@ -90,6 +100,9 @@ export function App() {
   else if (path === '/campaigns/new' && allowed('/campaigns')) page = <CampaignEditor />;
   else if (campaign && allowed('/campaigns')) page = <CampaignRoute id={campaign[1]!} />;
   else if (path === '/lists' && allowed('/lists')) page = <Lists />;
+  else if (path === '/import' && allowed('/import')) page = <ImportPage />;
+  else if (path === '/audit' && allowed('/audit')) page = <AuditPage />;
+  else if (path === '/retention' && allowed('/retention')) page = <RetentionPage />;
   else page = <Dashboard role={me.role} />;
   return (
     <Shell me={me} nav={nav} onSignOut={signOut}>

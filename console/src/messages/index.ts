@@ -1,11 +1,14 @@
 // The console's catalogues, one file per area so that each area's words live beside each other.
 // Keys start with the area's prefix (`campaigns.`, `lists.`…), so no two files define one key.
+import * as audit from './audit';
 import * as campaigns from './campaigns';
 import * as dashboard from './dashboard';
+import * as imports from './import';
 import * as lists from './lists';
+import * as retention from './retention';
 import * as shell from './shell';
 import * as signIn from './sign-in';
 
-export const lv = { ...shell.lv, ...signIn.lv, ...dashboard.lv, ...campaigns.lv, ...lists.lv };
+export const lv = { ...shell.lv, ...signIn.lv, ...dashboard.lv, ...campaigns.lv, ...lists.lv, ...imports.lv, ...audit.lv, ...retention.lv };
 export type MessageKey = keyof typeof lv;
-export const en: Record<MessageKey, string> = { ...shell.en, ...signIn.en, ...dashboard.en, ...campaigns.en, ...lists.en };
+export const en: Record<MessageKey, string> = { ...shell.en, ...signIn.en, ...dashboard.en, ...campaigns.en, ...lists.en, ...imports.en, ...audit.en, ...retention.en };
