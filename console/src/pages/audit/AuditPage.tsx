@@ -1,6 +1,6 @@
 // The audit log: filter by staff member, action, target and dates, page through newest first, and
 // download the same selection as CSV (the server makes every cell safe for spreadsheets).
-import { Alert, Anchor, Button, Card, Code, Group, Loader, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Card, Group, Loader, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { ApiError, request } from '../../api';
 import { useI18n } from '../../i18n';
@@ -144,7 +144,11 @@ export function AuditPage() {
                   <Table.Td>{e.action}</Table.Td>
                   <Table.Td>{e.target ?? ''}</Table.Td>
                   <Table.Td>{e.ip ?? ''}</Table.Td>
-                  <Table.Td>{e.details ? <Code>{JSON.stringify(e.details)}</Code> : null}</Table.Td>
+                  <Table.Td>
+                    <Text size="xs" ff="monospace">
+                      {detailsText(e.details)}
+                    </Text>
+                  </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
@@ -160,4 +164,12 @@ export function AuditPage() {
       )}
     </Stack>
   );
+}
+
+/** Details as `key: value` pairs, which wrap in a narrow column where JSON would not. */
+function detailsText(details: unknown): string {
+  if (!details || typeof details !== 'object') return details === undefined || details === null ? '' : String(details);
+  return Object.entries(details as Record<string, unknown>)
+    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .join(', ');
 }

@@ -5,6 +5,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { ApiError } from '../../api';
 import { useI18n, type MessageKey } from '../../i18n';
 import { lv as importMessages } from '../../messages/import';
+import { Figure } from '../common';
 import { FIELDS, importApi, type ImportRecord, type Mapping, type Preview, type Report } from './api';
 
 const POLL_MS = 1000;
@@ -284,14 +285,7 @@ function ReportView({ report, addedLabel }: { report: Report; addedLabel: Messag
             ['import.skipped', report.skipped],
           ] as Array<[MessageKey, number]>
         ).map(([label, value]) => (
-          <div key={label}>
-            <Text size="xs" c="dimmed">
-              {t(label)}
-            </Text>
-            <Text size="xl" fw={700} data-testid={label}>
-              {value}
-            </Text>
-          </div>
+          <Figure key={label} label={label} value={value} />
         ))}
       </SimpleGrid>
       {Object.keys(report.reasons).length > 0 && (
@@ -319,7 +313,10 @@ function ReportView({ report, addedLabel }: { report: Report; addedLabel: Messag
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
-                {report.skippedRows.slice(0, SHOWN_SKIPS).map((r) => (
+                {[...report.skippedRows]
+                  .sort((a, b) => a.line - b.line)
+                  .slice(0, SHOWN_SKIPS)
+                  .map((r) => (
                   <Table.Tr key={r.line}>
                     <Table.Td>{r.line}</Table.Td>
                     <Table.Td>{r.email ?? '—'}</Table.Td>
