@@ -21,6 +21,9 @@ const AREAS: Record<string, AdminRole> = {
   'policy-versions': 'dpo',
   'consent-coverage': 'dpo',
   import: 'dpo',
+  imports: 'dpo',
+  'audit.csv': 'dpo',
+  retention: 'dpo',
   staff: 'admin',
 };
 /** Reached before signing in, by design. */
