@@ -26,7 +26,7 @@ export function dpoTools(): void {
       const step = () => Math.floor(Date.now() / 30_000);
       if (step() === lastStep) await new Promise((r) => setTimeout(r, (lastStep + 1) * 30_000 - Date.now() + 200));
       lastStep = step();
-      await signInDpo(page);
+      await signIn(page, h, dpo);
     };
 
     const chooseColumn = async (page: import('playwright-core').Page, field: string, column: string) => {
