@@ -4,6 +4,8 @@ import helmet from 'helmet';
 import type { Container } from './container';
 import { authenticate } from './http/admin-auth';
 import { auditRoutes } from './http/admin/audit-routes';
+import { importRoutes } from './http/admin/import-routes';
+import { retentionRoutes } from './http/admin/retention-routes';
 import { campaignRoutes } from './http/admin/campaign-routes';
 import { listRoutes } from './http/admin/list-routes';
 import { mailboxRoutes } from './http/admin/mailbox-routes';
@@ -61,6 +63,8 @@ export function createApp(c: Container): Express {
   admin.use(mailboxRoutes(c));
   admin.use(requestRoutes(c));
   admin.use(subscriberRoutes(c));
+  admin.use(importRoutes(c));
+  admin.use(retentionRoutes(c));
   admin.use(policyRoutes(c));
   admin.use(reConsentRoutes(c));
   admin.use(unsubscribeMetricsRoutes(c));

@@ -91,6 +91,7 @@ const schema = z.object({
   RETENTION_REQUESTS_AUDIT: duration('1095d'),
   RETENTION_UNSUBSCRIBED: duration('365d'),
   RETENTION_INBOUND_META: duration('730d'),
+  RETENTION_IMPORT_DETAILS: duration('90d'),
 });
 
 export type Config = Readonly<{
@@ -165,6 +166,8 @@ export type Config = Readonly<{
     requestsAuditMs: number;
     unsubscribedMs: number;
     inboundMetaMs: number;
+    /** Import reports keep the skipped rows' addresses this long. */
+    importDetailsMs: number;
   };
 }>;
 
@@ -331,6 +334,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       requestsAuditMs: v.RETENTION_REQUESTS_AUDIT,
       unsubscribedMs: v.RETENTION_UNSUBSCRIBED,
       inboundMetaMs: v.RETENTION_INBOUND_META,
+      importDetailsMs: v.RETENTION_IMPORT_DETAILS,
     },
   });
 }

@@ -15,6 +15,7 @@ import { RequesterMail } from './domain/requests/requester-mail';
 import { DataSubjectRequestService } from './domain/requests/requests';
 import { Restrictions } from './domain/requests/restriction';
 import { Retention } from './domain/retention';
+import { ImportRuns } from './domain/consent/import-runs';
 import { RequestVerification } from './domain/requests/verification';
 import { UnsubscribeService } from './domain/consent/unsubscribe';
 import { RecentWithdrawals } from './domain/consent/recent-withdrawals';
@@ -62,6 +63,7 @@ export interface Container {
   requests: DataSubjectRequestService;
   restrictions: Restrictions;
   retention: Retention;
+  imports: ImportRuns;
   unsubscribes: UnsubscribeService;
   withdrawals: RecentWithdrawals;
   optOuts: OptOuts;
@@ -145,6 +147,7 @@ export async function createContainer(config: Config, logger: Logger, opts: Cont
   });
   const retention = new Retention({ models, ledger, audit, now, periods: config.retention, logger: logger.child({ component: 'retention' }) });
   const policies = new PolicyVersions({ models, now });
+  const imports = new ImportRuns({ models, ledger, optOuts, policies, audit, redis, queue: queues.import, config, clock });
   const signup = new SignupService({
     models,
     ledger,
@@ -195,6 +198,7 @@ export async function createContainer(config: Config, logger: Logger, opts: Cont
     requests,
     restrictions,
     retention,
+    imports,
     unsubscribes,
     withdrawals,
     optOuts,

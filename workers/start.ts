@@ -3,6 +3,7 @@ import type { Worker } from 'bullmq';
 import type { Container } from '../src/container';
 import { campaignWatchdogWorker } from './campaign-watchdog.worker';
 import { fanoutWorker } from './fanout.worker';
+import { importWorker } from './import.worker';
 import { mailboxWorker } from './mailbox.worker';
 import { reConsentWorker } from './re-consent.worker';
 import { reconciliationWorker } from './reconciliation.worker';
@@ -13,7 +14,7 @@ import { transactionalWorker } from './transactional.worker';
 
 export type WorkerFactory = (c: Container) => Worker | Promise<Worker>;
 
-const factories: WorkerFactory[] = [signupWorker, mailboxWorker, transactionalWorker, retentionWorker, reconciliationWorker, fanoutWorker, sendWorker, campaignWatchdogWorker, reConsentWorker];
+const factories: WorkerFactory[] = [signupWorker, mailboxWorker, transactionalWorker, retentionWorker, reconciliationWorker, fanoutWorker, sendWorker, campaignWatchdogWorker, reConsentWorker, importWorker];
 
 export interface RunningWorkers {
   workers: Worker[];

@@ -8,6 +8,9 @@ import { CampaignEditor } from './pages/CampaignEditor';
 import { CampaignProgress } from './pages/CampaignProgress';
 import { Campaigns } from './pages/Campaigns';
 import { Dashboard } from './pages/Dashboard';
+import { AuditPage } from './pages/audit/AuditPage';
+import { ImportPage } from './pages/import/ImportPage';
+import { RetentionPage } from './pages/retention/RetentionPage';
 import { Lists } from './pages/Lists';
 import { PolicyPage } from './pages/policy/PolicyPage';
 import { Login } from './pages/Login';
@@ -33,6 +36,9 @@ export function navFor(role: Role): NavItem[] {
     { to: '/requests', label: 'requests.nav' },
     { to: '/mailbox', label: 'mailbox.nav' },
     { to: '/policy', label: 'policy.nav' },
+    { to: '/import', label: 'import.nav' },
+    { to: '/audit', label: 'audit.nav' },
+    { to: '/retention', label: 'retention.nav' },
   ];
   if (role === 'admin') return [...marketing, ...dpo];
   return role === 'marketer' ? marketing : [{ to: '/', label: 'nav.dashboard' }, ...dpo];
@@ -109,6 +115,9 @@ export function App() {
   else if (path === '/mailbox' && allowed('/mailbox')) page = <MailboxReview />;
   else if (messagePath && allowed('/mailbox')) page = <MessagePage id={messagePath[1]!} />;
   else if (path === '/policy' && allowed('/policy')) page = <PolicyPage />;
+  else if (path === '/import' && allowed('/import')) page = <ImportPage />;
+  else if (path === '/audit' && allowed('/audit')) page = <AuditPage />;
+  else if (path === '/retention' && allowed('/retention')) page = <RetentionPage />;
   else page = <Dashboard role={me.role} />;
   return (
     <Shell me={me} nav={nav} onSignOut={signOut}>

@@ -105,14 +105,14 @@ export function whenSessionEnds(handler: () => void): void {
   onSessionEnded = handler;
 }
 
-/** Feature folders (pages/requests, pages/mailbox, pages/policy…) build their calls on this. */
-export async function request<T>(method: string, path: string, body?: unknown, opts: { quietAuth?: boolean } = {}): Promise<T> {
+/** One call to the admin API (feature folders build theirs on it); a `csv` body goes as text/csv, any other as JSON. */
+export async function request<T>(method: string, path: string, body?: unknown, opts: { quietAuth?: boolean; csv?: boolean } = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (body !== undefined) headers['Content-Type'] = opts.csv ? 'text/csv' : 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let res: Response;
   try {
-    res = await fetch(`${BASE}${path}`, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+    res = await fetch(`${BASE}${path}`, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : opts.csv ? String(body) : JSON.stringify(body) });
   } catch {
     throw new ApiError(0, 'network', translate('error.network'));
   }

@@ -9,12 +9,14 @@ import { dataSubjectRequestModel } from './data-subject-request.model';
 import { deliveryOutcomeModel } from './delivery-outcome.model';
 import { deliveryModel } from './delivery.model';
 import { finishedBatchModel } from './finished-batch.model';
+import { importModel } from './import.model';
 import { inboundMessageModel } from './inbound-message.model';
 import { listModel } from './list.model';
 import { optOutModel } from './opt-out.model';
 import { policyVersionModel } from './policy-version.model';
 import { reConsentCampaignModel } from './re-consent-campaign.model';
 import { reConsentMailModel } from './re-consent-mail.model';
+import { retentionRunModel } from './retention-run.model';
 import { staffModel } from './staff.model';
 import { subscriberModel } from './subscriber.model';
 import { subscriptionModel } from './subscription.model';
@@ -31,12 +33,14 @@ export function createModels(conn: Connection) {
     deliveries: deliveryModel(conn),
     deliveryOutcomes: deliveryOutcomeModel(conn),
     finishedBatches: finishedBatchModel(conn),
+    imports: importModel(conn),
     inboundMessages: inboundMessageModel(conn),
     lists: listModel(conn),
     optOuts: optOutModel(conn),
     policyVersions: policyVersionModel(conn),
     reConsentCampaigns: reConsentCampaignModel(conn),
     reConsentMails: reConsentMailModel(conn),
+    retentionRuns: retentionRunModel(conn),
     staff: staffModel(conn),
     subscribers: subscriberModel(conn),
     subscriptions: subscriptionModel(conn),

@@ -17,6 +17,7 @@ export const RETENTION_SWEEPS = [
   'expired-claims',
   'unsubscribed-people',
   'inbound-meta',
+  'import-details',
 ] as const;
 export type RetentionSweep = (typeof RETENTION_SWEEPS)[number];
 
@@ -27,6 +28,7 @@ export function isRetentionSweep(name: string): name is RetentionSweep {
 export type SweepCounts = Record<string, number>;
 
 const SYSTEM_ACTOR = { sub: 'retention', role: 'system' };
+const DAY_MS = 24 * 3600 * 1000;
 
 export class Retention {
   constructor(
@@ -40,11 +42,44 @@ export class Retention {
     },
   ) {}
 
+  /** Runs one sweep and records the run (when, under which period, what it removed) for the DPO. */
   async sweep(name: RetentionSweep): Promise<SweepCounts> {
-    const counts = await this.sweeps[name]();
+    const startedAt = this.deps.now();
+    const periodMs = this.periodOf(name);
+    const run = { sweep: name, periodDays: periodMs === undefined ? undefined : Math.round(periodMs / DAY_MS), startedAt };
+    let counts: SweepCounts;
+    try {
+      counts = await this.sweeps[name]();
+    } catch (err) {
+      await this.deps.models.retentionRuns.create({ ...run, finishedAt: this.deps.now(), status: 'failed', error: err instanceof Error ? err.message.slice(0, 500) : String(err) });
+      throw err;
+    }
     this.deps.logger.info({ sweep: name, counts }, 'retention sweep');
+    await this.deps.models.retentionRuns.create({ ...run, finishedAt: this.deps.now(), status: 'done', counts });
     await this.deps.audit.record(SYSTEM_ACTOR, `retention.${name}`, undefined, counts);
     return counts;
+  }
+
+  /** The last runs, newest first. */
+  async lastRuns(limit: number) {
+    return this.deps.models.retentionRuns.find({}).sort({ startedAt: -1, _id: -1 }).limit(limit).lean();
+  }
+
+  /** The period a sweep removes after (undefined: records that carry their own expiry). */
+  private periodOf(name: RetentionSweep): number | undefined {
+    const p = this.deps.periods;
+    const periods: Record<RetentionSweep, number | undefined> = {
+      'unconfirmed-signups': p.unconfirmedMs,
+      'inbound-raw': p.inboundRawMs,
+      'delivery-details': p.deliveryDetailsMs,
+      'closed-requests': p.requestsAuditMs,
+      'audit-entries': p.requestsAuditMs,
+      'expired-claims': undefined,
+      'unsubscribed-people': p.unsubscribedMs,
+      'inbound-meta': p.inboundMetaMs,
+      'import-details': p.importDetailsMs,
+    };
+    return periods[name];
   }
 
   private readonly sweeps: Record<RetentionSweep, () => Promise<SweepCounts>> = {
@@ -81,7 +116,24 @@ export class Retention {
     },
     'unsubscribed-people': () => this.unsubscribedPeople(),
     'inbound-meta': () => this.inboundMeta(),
+    'import-details': () => this.importDetails(),
   };
+
+  /**
+   * Import reports: the skipped rows' addresses go after RETENTION_IMPORT_DETAILS (lines and reasons
+   * stay, to count by); the whole report, which names the staff member, goes with the audit trail.
+   */
+  private async importDetails(): Promise<SweepCounts> {
+    const { imports } = this.deps.models;
+    const reportsDeleted = (await imports.deleteMany({ createdAt: { $lt: this.cutoff(this.deps.periods.requestsAuditMs) } })).deletedCount;
+    const due = await imports.find({ finishedAt: { $lt: this.cutoff(this.deps.periods.importDetailsMs) }, detailsRemoved: { $ne: true } }, { skippedRows: 1 }).lean();
+    let addressesRemoved = 0;
+    for (const report of due) {
+      addressesRemoved += report.skippedRows.filter((r) => r.email).length;
+      await imports.updateOne({ _id: report._id }, { $set: { skippedRows: report.skippedRows.map((r) => ({ line: r.line, reason: r.reason })), detailsRemoved: true } });
+    }
+    return { reportsDeleted, reportsStripped: due.length, addressesRemoved };
+  }
 
   /**
    * A sign-up never confirmed is no consent: the pending subscription goes (with an `expired`

@@ -7,6 +7,7 @@ export const QueueNames = {
   mailbox: 'mailbox',
   retention: 'retention',
   reconciliation: 'reconciliation',
+  import: 'import',
   scheduler: 'scheduler',
   reconsent: 'reconsent',
 } as const;

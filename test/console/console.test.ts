@@ -3,6 +3,7 @@
 import { campaignEditor } from './campaign-editor';
 import { dpoReConsent } from './dpo-reconsent';
 import { dpoRequests } from './dpo-requests';
+import { dpoTools } from './dpo-tools';
 import { closeConsoleHarness, consoleHarness } from './harness';
 import { marketerDay } from './marketer-day';
 import { signingIn } from './sign-in';
@@ -16,6 +17,7 @@ describe('console in a browser', function () {
   signingIn();
   marketerDay();
   dpoRequests();
+  dpoTools();
   campaignEditor();
   // Last: it registers a policy version and lapses older consents on the shared server.
   dpoReConsent();

@@ -79,6 +79,9 @@ const HOT_QUERIES: HotQuery[] = [
   { name: 'access export: consent history of a subscriber', index: 'subscriberId_1_at_1', explain: (m) => m.consentEvents.find({ subscriberId: id }).sort({ at: 1, _id: 1 }).explain() },
   { name: 'access export: deliveries of a subscriber', index: 'subscriberId_1', explain: (m) => m.deliveries.find({ subscriberId: id }).explain() },
   { name: 'access export: outcomes of a subscriber', index: 'subscriberId_1', explain: (m) => m.deliveryOutcomes.find({ subscriberId: id }).explain() },
+  { name: 'audit log: entries of one actor, newest first', index: 'actor_1_at_-1', explain: (m) => m.auditEntries.find({ actor: 'anna@impro.lv' }).sort({ at: -1, _id: -1 }).limit(100).explain() },
+  { name: 'audit log: entries of one action', index: 'action_1_at_-1', explain: (m) => m.auditEntries.find({ action: 'subscriber.search' }).sort({ at: -1, _id: -1 }).limit(100).explain() },
+  { name: 'audit log, retention: entries of targets', index: 'target_1_at_-1', explain: (m) => m.auditEntries.find({ target: { $in: ['a@example.lv', 'a@EXAMPLE.lv'] } }).explain() },
 ];
 
 describe('query plans: every hot query is served by an index', () => {

@@ -70,8 +70,8 @@ describe('import of an existing list', () => {
       suppressed: 1,
       erased: 1,
     });
-    expect(report.skippedRows).to.deep.include({ line: 16, reason: 'erased' });
-    expect(report.skippedRows).to.deep.include({ line: 4, reason: 'duplicate-in-file' });
+    expect(report.skippedRows).to.deep.include({ line: 16, reason: 'erased', email: 'imp-erased@example.lv' });
+    expect(report.skippedRows).to.deep.include({ line: 4, reason: 'duplicate-in-file', email: 'imp-new@example.lv' });
 
     expect(await statusOf('imp-new@example.lv')).to.equal('active');
     expect(await statusOf('imp-new-two@example.lv')).to.equal('active');
@@ -145,7 +145,7 @@ describe('import of an existing list', () => {
     expect(output.code, output.stderr).to.equal(0);
     const report = JSON.parse(output.stdout.trim().split('\n').at(-1)!);
     expect(report).to.include({ added: 1, skipped: 1 });
-    expect(report.skippedRows).to.deep.equal([{ line: 3, reason: 'invalid-email' }]);
+    expect(report.skippedRows).to.deep.equal([{ line: 3, reason: 'invalid-email', email: 'broken' }]);
     expect(await statusOf('cli-import@example.lv')).to.equal('active');
   });
 });

@@ -22,6 +22,9 @@ const AREAS: Record<string, AdminRole> = {
   'consent-coverage': 'dpo',
   're-consent': 'dpo',
   import: 'dpo',
+  imports: 'dpo',
+  'audit.csv': 'dpo',
+  retention: 'dpo',
   staff: 'admin',
 };
 /** Reached before signing in, by design. */

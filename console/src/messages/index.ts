@@ -1,14 +1,41 @@
 // The console's catalogues, one file per area so that each area's words live beside each other.
 // Keys start with the area's prefix (`campaigns.`, `lists.`…), so no two files define one key.
+import * as audit from './audit';
 import * as campaigns from './campaigns';
 import * as dashboard from './dashboard';
+import * as imports from './import';
 import * as lists from './lists';
 import * as mailbox from './mailbox';
 import * as policy from './policy';
 import * as requests from './requests';
+import * as retention from './retention';
 import * as shell from './shell';
 import * as signIn from './sign-in';
 
-export const lv = { ...shell.lv, ...signIn.lv, ...dashboard.lv, ...campaigns.lv, ...lists.lv, ...requests.lv, ...mailbox.lv, ...policy.lv };
+export const lv = {
+  ...shell.lv,
+  ...signIn.lv,
+  ...dashboard.lv,
+  ...campaigns.lv,
+  ...lists.lv,
+  ...requests.lv,
+  ...mailbox.lv,
+  ...policy.lv,
+  ...imports.lv,
+  ...audit.lv,
+  ...retention.lv,
+};
 export type MessageKey = keyof typeof lv;
-export const en: Record<MessageKey, string> = { ...shell.en, ...signIn.en, ...dashboard.en, ...campaigns.en, ...lists.en, ...requests.en, ...mailbox.en, ...policy.en };
+export const en: Record<MessageKey, string> = {
+  ...shell.en,
+  ...signIn.en,
+  ...dashboard.en,
+  ...campaigns.en,
+  ...lists.en,
+  ...requests.en,
+  ...mailbox.en,
+  ...policy.en,
+  ...imports.en,
+  ...audit.en,
+  ...retention.en,
+};

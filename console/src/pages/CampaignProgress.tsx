@@ -5,7 +5,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, type Campaign } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
 import { useLinkProps } from '../router';
-import { doneShare, StatusBadge } from './common';
+import { doneShare, Figure, StatusBadge } from './common';
 
 const LIVE = new Set(['scheduled', 'sending', 'paused']);
 const POLL_MS = 2000;
@@ -90,14 +90,7 @@ export function CampaignProgress({ id }: { id: string }) {
               </Text>
               <SimpleGrid cols={{ base: 2, sm: 4 }}>
                 {counters.map(([label, value]) => (
-                  <div key={label}>
-                    <Text size="xs" c="dimmed">
-                      {t(label)}
-                    </Text>
-                    <Text size="xl" fw={700} data-testid={label}>
-                      {value}
-                    </Text>
-                  </div>
+                  <Figure key={label} label={label} value={value} />
                 ))}
               </SimpleGrid>
             </>

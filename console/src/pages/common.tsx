@@ -1,4 +1,4 @@
-// Small pieces the pages share: a campaign's status badge and its progress bar.
+// Small pieces the pages share: a campaign's status badge and its progress bar, a labelled figure.
 import { Badge, Group, Progress, Text } from '@mantine/core';
 import type { CampaignStats, CampaignStatus } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
@@ -39,5 +39,20 @@ export function CampaignProgressBar({ stats, label }: { stats?: CampaignStats; l
         {done}/{total}
       </Text>
     </Group>
+  );
+}
+
+/** A small label over a big number; the label key doubles as the test id. */
+export function Figure({ label, value }: { label: MessageKey; value: number }) {
+  const { t } = useI18n();
+  return (
+    <div>
+      <Text size="xs" c="dimmed">
+        {t(label)}
+      </Text>
+      <Text size="xl" fw={700} data-testid={label}>
+        {value}
+      </Text>
+    </div>
   );
 }

@@ -2,6 +2,7 @@
 // Each imported subscription gets an `imported` consent event naming when and where the person
 // consented. An address that is suppressed, erased, restricted or has ever unsubscribed is never
 // (re-)activated (invariant 2); the report says what was added, what was skipped and why.
+// A dry run takes every decision the same way from reads alone and writes nothing.
 //
 // Throughput: rows go in chunks; per chunk one $in query for suppressions, one bulk insert of new
 // subscribers (the unique emailKey index sorts out the ones that already exist, also against a
@@ -49,9 +50,16 @@ export interface ImportReport {
   /** Subscriptions an interrupted earlier run activated without their `imported` event: recorded now. */
   repaired: number;
   reasons: Partial<Record<SkipReason, number>>;
-  /** Line numbers in the file (the header is line 1); the first 1,000 only. */
-  skippedRows: Array<{ line: number; reason: SkipReason }>;
+  /** Line numbers in the file (the header is line 1) and the address as written; the first 1,000 only. */
+  skippedRows: Array<{ line: number; reason: SkipReason; email: string }>;
+  /** Nothing was written: `added` is what a real run would add now. */
+  dryRun: boolean;
 }
+
+/** Our fields, and for each the header of the file's column that holds it. */
+export const IMPORT_FIELDS = ['email', 'name', 'locale', 'consent_date', 'source'] as const;
+export type ImportField = (typeof IMPORT_FIELDS)[number];
+export type ColumnMapping = Partial<Record<ImportField, string>>;
 
 export interface ImportInput {
   csv: string | NodeJS.ReadableStream;
@@ -59,6 +67,11 @@ export interface ImportInput {
   /** Used where a row names no source. */
   defaultSource?: string;
   actor: string;
+  /** Which column holds which field; without it the headers are recognised by their usual names. */
+  mapping?: ColumnMapping;
+  dryRun?: boolean;
+  /** Called after each chunk with the report so far. */
+  onProgress?: (report: ImportReport) => Promise<void>;
 }
 
 interface ImportDeps {
@@ -98,6 +111,8 @@ const COLUMNS: Record<string, keyof RawRow> = {
   source: 'source',
 };
 
+const FIELD_KEYS: Record<ImportField, keyof RawRow> = { email: 'email', name: 'name', locale: 'locale', consent_date: 'consentDate', source: 'source' };
+
 interface RawRow {
   email?: string;
   name?: string;
@@ -111,13 +126,7 @@ export async function importSubscribers(deps: ImportDeps, input: ImportInput): P
   const run = new ImportRun(deps, input, await deps.policies.all());
   const records = readCsvRecords<RawRow>(input.csv, {
     delimiter: [',', ';'],
-    columns: (header: string[]) => {
-      const fields = header.map((h) => COLUMNS[h.toLowerCase()] ?? false);
-      if (!fields.includes('email') || !fields.includes('consentDate')) {
-        throw new ValidationError('the first line must name the columns: email, name, locale, consent_date, source');
-      }
-      return fields;
-    },
+    columns: (header: string[]) => columnsOf(header, input.mapping),
   });
   let chunk: Array<{ line: number; raw: RawRow }> = [];
   for await (const { line, record } of records) {
@@ -131,6 +140,61 @@ export async function importSubscribers(deps: ImportDeps, input: ImportInput): P
   return run.report;
 }
 
+/** The record field each column feeds (false: ignored), from the DPO's mapping or the usual header names. */
+function columnsOf(header: string[], mapping: ColumnMapping | undefined): Array<keyof RawRow | false> {
+  if (!mapping) {
+    const fields = header.map((h) => COLUMNS[h.toLowerCase()] ?? false);
+    if (!fields.includes('email') || !fields.includes('consentDate')) {
+      throw new ValidationError('the first line must name the columns: email, name, locale, consent_date, source');
+    }
+    return fields;
+  }
+  checkMapping(header, mapping);
+  const byHeader = new Map(Object.entries(mapping).map(([field, column]) => [column, FIELD_KEYS[field as ImportField]]));
+  return header.map((h) => byHeader.get(h) ?? false);
+}
+
+/** A mapping must name email and consent_date, each column once, and only columns the file has. */
+export function checkMapping(header: string[], mapping: ColumnMapping): void {
+  const problems: string[] = [];
+  if (!mapping.email) problems.push('map a column to email');
+  if (!mapping.consent_date) problems.push('map a column to consent_date');
+  const columns = Object.values(mapping).filter((c): c is string => Boolean(c));
+  for (const column of new Set(columns)) {
+    if (!header.includes(column)) problems.push(`the file has no column "${column.slice(0, 100)}"`);
+    else if (header.filter((h) => h === column).length > 1) problems.push(`the file has more than one column "${column.slice(0, 100)}"`);
+    if (columns.filter((c) => c === column).length > 1) problems.push(`column "${column.slice(0, 100)}" is mapped to more than one field`);
+  }
+  if (problems.length) throw new ValidationError(`wrong column mapping: ${problems.join('; ')}`, { reason: 'mapping', problems });
+}
+
+export interface ImportPreview {
+  columns: string[];
+  /** The first rows as written, cell by cell. */
+  rows: string[][];
+  /** What the usual header names suggest. */
+  mapping: ColumnMapping;
+}
+
+/** The header and first rows of a file, for the DPO to map its columns before anything runs. */
+export async function previewImport(csv: string, maxRows = 10): Promise<ImportPreview> {
+  let columns: string[] | undefined;
+  const rows: string[][] = [];
+  for await (const { record } of readCsvRecords<string[]>(csv, { delimiter: [',', ';'] })) {
+    if (!columns) columns = record;
+    else rows.push(record);
+    if (rows.length >= maxRows) break;
+  }
+  if (!columns) throw new ValidationError('the file is empty: its first line must name the columns');
+  const mapping: ColumnMapping = {};
+  for (const column of columns) {
+    const key = COLUMNS[column.toLowerCase()];
+    const field = IMPORT_FIELDS.find((f) => FIELD_KEYS[f] === key);
+    if (field && !mapping[field]) mapping[field] = column;
+  }
+  return { columns, rows, mapping };
+}
+
 class ImportRun {
   readonly report: ImportReport;
   private readonly seen = new Set<string>();
@@ -142,7 +206,7 @@ class ImportRun {
     private readonly policies: PolicyVersion[],
   ) {
     this.optOuts = deps.optOuts ?? new OptOuts({ models: deps.models, emailHashKey: deps.config.emailHashKey, now: () => deps.clock.now() });
-    this.report = { list: input.list, rows: 0, added: 0, skipped: 0, repaired: 0, reasons: {}, skippedRows: [] };
+    this.report = { list: input.list, rows: 0, added: 0, skipped: 0, repaired: 0, reasons: {}, skippedRows: [], dryRun: Boolean(input.dryRun) };
   }
 
   async chunk(raw: Array<{ line: number; raw: RawRow }>): Promise<void> {
@@ -150,8 +214,14 @@ class ImportRun {
     this.report.rows += raw.length;
     const rows = raw.map((r) => this.validate(r.line, r.raw)).filter((r): r is Row => r !== undefined);
     const eligible = await this.withoutSuppressed(rows);
+    if (this.input.dryRun) {
+      const { fresh, eligible: known } = await this.eligibleExisting(eligible, { dryRun: true });
+      this.report.added += fresh.length + known.length;
+      await this.input.onProgress?.(this.report);
+      return;
+    }
     const { created, existing } = await this.insertSubscribers(eligible);
-    const subscriptions = [...created, ...(await this.eligibleExisting(existing))];
+    const subscriptions = [...created, ...(await this.eligibleExisting(existing, { dryRun: false })).eligible];
     const added = await this.insertSubscriptions(subscriptions);
     // State first: the subscription's unique (subscriber, list) decides whether this row adds anything.
     // Each event's _id is the one its subscription's creation is keyed by (subscription-state.ts), so
@@ -159,6 +229,7 @@ class ImportRun {
     crashPoint('import:after-subscriptions');
     await this.recordImported(added);
     this.report.added += added.length;
+    await this.input.onProgress?.(this.report);
   }
 
   private async recordImported(items: Array<{ row: Row; subscriberId: Types.ObjectId; subscriptionId: Types.ObjectId }>): Promise<void> {
@@ -173,19 +244,21 @@ class ImportRun {
 
   private validate(line: number, raw: RawRow): Row | undefined {
     let email: string;
+    const written = cleanText(raw.email ?? '').slice(0, MAX_NAME);
     try {
       email = normalizeEmail(raw.email ?? '');
     } catch {
-      return this.skip(line, 'invalid-email');
+      return this.skip(line, 'invalid-email', written);
     }
+    const skip = (reason: SkipReason) => this.skip(line, reason, email);
     const consentedAt = parseConsentDate(raw.consentDate ?? '');
-    if (!consentedAt || consentedAt > this.deps.clock.now()) return this.skip(line, 'invalid-consent-date');
+    if (!consentedAt || consentedAt > this.deps.clock.now()) return skip('invalid-consent-date');
     const locale = (raw.locale || 'lv').toLowerCase();
-    if (locale !== 'lv' && locale !== 'en') return this.skip(line, 'invalid-locale');
+    if (locale !== 'lv' && locale !== 'en') return skip('invalid-locale');
     const name = checkPersonName(raw.name ?? '');
-    if (name === undefined) return this.skip(line, 'invalid-name');
+    if (name === undefined) return skip('invalid-name');
     const key = emailKey(email);
-    if (this.seen.has(key)) return this.skip(line, 'duplicate-in-file');
+    if (this.seen.has(key)) return skip('duplicate-in-file');
     this.seen.add(key);
     return {
       line,
@@ -211,8 +284,8 @@ class ImportRun {
     const reasons = new Map(found.map((s) => [s.emailHash, s.reason]));
     return rows.filter((row) => {
       const reason = reasons.get(row.hash);
-      if (reason) this.skip(row.line, reason === 'erasure' ? 'erased' : 'suppressed');
-      else if (optedOut.has(row.hash)) this.skip(row.line, 'opted-out');
+      if (reason) this.skip(row.line, reason === 'erasure' ? 'erased' : 'suppressed', row.email);
+      else if (optedOut.has(row.hash)) this.skip(row.line, 'opted-out', row.email);
       return !reason && !optedOut.has(row.hash);
     });
   }
@@ -238,9 +311,15 @@ class ImportRun {
     };
   }
 
-  /** Known subscribers get the list only if nothing speaks against it. */
-  private async eligibleExisting(rows: Row[]): Promise<Array<{ row: Row; subscriberId: Types.ObjectId }>> {
-    if (rows.length === 0) return [];
+  /**
+   * Known subscribers get the list only if nothing speaks against it. In a dry run the rows are not
+   * inserted first: those nobody knows are `fresh` (a real run would add them), and nothing is repaired.
+   */
+  private async eligibleExisting(
+    rows: Row[],
+    opts: { dryRun: boolean },
+  ): Promise<{ eligible: Array<{ row: Row; subscriberId: Types.ObjectId }>; fresh: Row[] }> {
+    if (rows.length === 0) return { eligible: [], fresh: [] };
     const { models } = this.deps;
     const subscribers = await models.subscribers.find({ emailKey: { $in: rows.map((r) => r.key) } }, { emailKey: 1, restricted: 1 }).lean();
     const byKey = new Map(subscribers.map((s) => [s.emailKey, s]));
@@ -249,22 +328,26 @@ class ImportRun {
       .lean();
     const everUnsubscribed = new Set(subscriptions.filter((s) => s.status === 'unsubscribed').map((s) => String(s.subscriberId)));
     const onList = new Map(subscriptions.filter((s) => s.list === this.input.list).map((s) => [String(s.subscriberId), s.status]));
-    await this.repairInterrupted(rows, byKey, subscriptions.filter((s) => s.list === this.input.list));
+    if (!opts.dryRun) await this.repairInterrupted(rows, byKey, subscriptions.filter((s) => s.list === this.input.list));
     const eligible: Array<{ row: Row; subscriberId: Types.ObjectId }> = [];
+    const fresh: Row[] = [];
     for (const row of rows) {
       const subscriber = byKey.get(row.key);
       const id = subscriber ? String(subscriber._id) : '';
       const status = onList.get(id);
+      const skip = (reason: SkipReason) => this.skip(row.line, reason, row.email);
       // Withdrawing consent from any list outweighs a consent date from an older list.
-      if (!subscriber) this.skip(row.line, 'changed-meanwhile');
-      else if (subscriber.restricted) this.skip(row.line, 'restricted');
-      else if (status === 'active') this.skip(row.line, 'already-active');
-      else if (status === 'pending') this.skip(row.line, 'pending');
-      else if (status === 'lapsed') this.skip(row.line, 'lapsed');
-      else if (everUnsubscribed.has(id)) this.skip(row.line, 'unsubscribed');
+      if (!subscriber) {
+        if (opts.dryRun) fresh.push(row);
+        else skip('changed-meanwhile');
+      } else if (subscriber.restricted) skip('restricted');
+      else if (status === 'active') skip('already-active');
+      else if (status === 'pending') skip('pending');
+      else if (status === 'lapsed') skip('lapsed');
+      else if (everUnsubscribed.has(id)) skip('unsubscribed');
       else eligible.push({ row, subscriberId: subscriber._id });
     }
-    return eligible;
+    return { eligible, fresh };
   }
 
   /**
@@ -307,7 +390,7 @@ class ImportRun {
     // A sign-up for the same person and list that landed since the lookup wins.
     const duplicates = await bulkInsert(this.deps.models.subscriptions.collection, docs);
     return items.flatMap((item, i) => {
-      if (duplicates.has(i)) this.skip(item.row.line, 'changed-meanwhile');
+      if (duplicates.has(i)) this.skip(item.row.line, 'changed-meanwhile', item.row.email);
       return duplicates.has(i) ? [] : [{ ...item, subscriptionId: docs[i]!._id }];
     });
   }
@@ -331,10 +414,10 @@ class ImportRun {
     return this.policies.filter((p) => p.effectiveAt <= at).at(-1);
   }
 
-  private skip(line: number, reason: SkipReason): undefined {
+  private skip(line: number, reason: SkipReason, email: string): undefined {
     this.report.skipped++;
     this.report.reasons[reason] = (this.report.reasons[reason] ?? 0) + 1;
-    if (this.report.skippedRows.length < MAX_LISTED_SKIPS) this.report.skippedRows.push({ line, reason });
+    if (this.report.skippedRows.length < MAX_LISTED_SKIPS) this.report.skippedRows.push({ line, reason, email });
     return undefined;
   }
 }

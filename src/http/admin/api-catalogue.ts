@@ -5,11 +5,13 @@ import { z } from 'zod';
 import type { AdminRole } from '../../domain/staff/admin-token';
 import * as audit from './audit-routes';
 import * as campaigns from './campaign-routes';
+import * as imports from './import-routes';
 import * as lists from './list-routes';
 import * as mailbox from './mailbox-routes';
 import * as policies from './policy-routes';
 import * as reConsent from './re-consent-routes';
 import * as requests from './request-routes';
+import * as retention from './retention-routes';
 import * as auth from './staff-auth-routes';
 import * as staff from './staff-routes';
 import * as subscribers from './subscriber-routes';
@@ -96,7 +98,15 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'post', path: '/requests/:id/resend-verification', tag: 'Requests', summary: 'Mail the verification link again', roles: DPO, params: requests.idParam, response: json(200, 'the request') },
   { method: 'post', path: '/requests/:id/retry', tag: 'Requests', summary: 'Retry a failed fulfilment', roles: DPO, params: requests.idParam, response: json(200, 'the request') },
 
-  { method: 'get', path: '/audit', tag: 'Audit', summary: 'The audit trail, newest first (reading it is audited)', roles: DPO, query: audit.query, response: json(200, '{items: [{id, actor, role, action, target, ip, at, details}]}') },
+  { method: 'get', path: '/audit', tag: 'Audit', summary: 'The audit trail, newest first, filtered by actor, action, target and time (at most 366 days); reading it is audited', roles: DPO, query: audit.query, response: json(200, '{items: [{id, actor, role, action, target, ip, at, details}], next: {before, beforeId} | null}: pass next as the query for the following page') },
+  { method: 'get', path: '/audit.csv', tag: 'Audit', summary: 'The filtered audit trail as CSV (at most 10,000 entries; audited)', roles: DPO, query: audit.filterQuery, response: { status: 200, description: 'CSV with a header line; cells a spreadsheet would run as a formula start with an apostrophe. X-Export-Truncated: true when the cap was reached', type: 'text/csv' } },
+  { method: 'get', path: '/retention/runs', tag: 'Audit', summary: 'The last retention sweep runs', roles: DPO, query: retention.runsQuery, response: json(200, '{items: [{id, sweep, periodDays, startedAt, finishedAt, status, counts, error}]}') },
+
+  { method: 'post', path: '/imports/preview', tag: 'Import', summary: 'The header and first rows of a CSV, with the mapping its headers suggest (audited; nothing kept)', roles: DPO, bodyType: 'text/csv', response: json(200, '{columns, rows, mapping: {email?, name?, locale?, consent_date?, source?}}') },
+  { method: 'post', path: '/imports/dry-run', tag: 'Import', summary: 'What an import would add and skip, with reasons; writes nothing (audited)', roles: DPO, query: imports.runQuery, bodyType: 'text/csv', response: json(200, '{rows, added, skipped, reasons, skippedRows: [{line, reason, email}], dryRun: true}') },
+  { method: 'post', path: '/imports', tag: 'Import', summary: 'Queue an import; col_<field>=<header> maps the columns', roles: DPO, query: imports.runQuery, bodyType: 'text/csv', response: json(202, 'the import record, status queued; poll GET /imports/:id') },
+  { method: 'get', path: '/imports', tag: 'Import', summary: 'The kept import reports, newest first', roles: DPO, query: imports.listQuery, response: json(200, '{items: [{id, actor, fileName, list, source, status, expectedRows, rows, added, skipped, reasons, createdAt, finishedAt, …}]}') },
+  { method: 'get', path: '/imports/:id', tag: 'Import', summary: 'One import: progress, and when done its report with the skipped rows (audited when they name addresses)', roles: DPO, params: imports.idParam, response: json(200, 'the import record with skippedRows: [{line, reason, email}]') },
   { method: 'get', path: '/mailbox/review', tag: 'Mailbox', summary: 'Messages the poller did not act on: to decide (review, failed) or left in the inbox for a person (kept)', roles: DPO, query: mailbox.reviewQuery, response: json(200, '{items: [message]}') },
   { method: 'get', path: '/mailbox/messages/:id', tag: 'Mailbox', summary: 'One inbound message as plain text (HTML turned into text on the server; audited)', roles: DPO, params: mailbox.messageIdParam, response: json(200, '{id, receivedAt, from, to, date, subject, text, rawKept, outcome, note, error, guess: {kind, confidence, evidence, …}, decision}') },
   { method: 'post', path: '/mailbox/messages/:id/decision', tag: 'Mailbox', summary: 'Apply a kind to a message in the review queue: the poller’s own effects, once, in the DPO’s name', roles: DPO, params: mailbox.messageIdParam, body: mailbox.decisionBody, response: json(200, '{id, kind, outcome: "applied" | "ignored" | "review", note, decidedBy, decidedAt, repeated}: "review" when the effects refused (an unproven bounce or complaint, an address not subscribed), with why; 409 when the poller acted on it or another decision is running') },

@@ -1,20 +1,17 @@
 // The DPO's view of one person: find a subscriber by address, read their consent history (the
 // proof of consent, GDPR art. 7(1)); and the import of an existing list. Every read of personal
 // data is audited (privacy policy clause 3).
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { Types } from 'mongoose';
 import { z } from 'zod';
 import type { Container } from '../../container';
 import { DEFAULT_LIST, LIST_SLUG } from '../../data/list.model';
 import { emailKey, normalizeEmail } from '../../domain/email-address';
-import { importSubscribers } from '../../domain/consent/import';
 import { NotFoundError, ValidationError } from '../../errors';
 import { actorOf, requireRole } from '../admin-auth';
 import { parseOr400 } from '../validate';
 import { caseSensitiveRouter } from '../router';
-
-// 100,000 rows of address, name, locale, date and source stay well under this.
-const IMPORT_BODY_LIMIT = '25mb';
+import { csvBody, csvBodyParser } from './import-routes';
 
 export const searchQuery = z.strictObject({ email: z.string().min(1).max(512) });
 export const importQuery = z.strictObject({
@@ -22,7 +19,7 @@ export const importQuery = z.strictObject({
   source: z.string().trim().min(1).max(200).optional(),
 });
 
-type Deps = Pick<Container, 'models' | 'audit' | 'ledger' | 'policies' | 'config' | 'clock'>;
+type Deps = Pick<Container, 'models' | 'audit' | 'ledger' | 'imports'>;
 
 export function subscriberRoutes(c: Deps): Router {
   const router = caseSensitiveRouter();
@@ -77,13 +74,11 @@ export function subscriberRoutes(c: Deps): Router {
     });
   });
 
-  // The CSV travels as the body (text/csv): `address,name,locale,consent_date,source` per row.
-  router.post('/import', requireRole('dpo'), express.text({ type: 'text/csv', limit: IMPORT_BODY_LIMIT }), async (req, res) => {
+  // The CSV travels as the body (text/csv): `address,name,locale,consent_date,source` per row. The
+  // run happens within the request (scripts wait for the report); the report is kept like the console's.
+  router.post('/import', requireRole('dpo'), csvBodyParser, async (req, res) => {
     const { list, source } = parseOr400(importQuery, req.query);
-    if (typeof req.body !== 'string' || req.body.length === 0) throw new ValidationError('send the CSV as the request body with Content-Type: text/csv');
-    const report = await importSubscribers(c, { csv: req.body, list, defaultSource: source, actor: req.principal!.sub });
-    await c.audit.record(actorOf(req), 'subscribers.import', list, { added: report.added, skipped: report.skipped });
-    res.json(report);
+    res.json(await c.imports.runNow({ csv: csvBody(req), list, source, actor: actorOf(req) }));
   });
 
   return router;
