@@ -77,6 +77,9 @@ const HOT_QUERIES: HotQuery[] = [
     explain: (m) => m.consentEvents.find({ subscriberId: id, requestRef: 'r', type: 'requested' }).explain(),
   },
   { name: 'access export: consent history of a subscriber', index: 'subscriberId_1_at_1', explain: (m) => m.consentEvents.find({ subscriberId: id }).sort({ at: 1, _id: 1 }).explain() },
+  { name: 'people: members of a list in a state', index: 'list_1_status_1__id_1', explain: (m) => m.subscriptions.find({ list: 'e-jaunumi', status: 'active' }, { _id: 0, subscriberId: 1 }).explain() },
+  { name: 'person page: inbound mail from the person', index: 'fromHash_1', explain: (m) => m.inboundMessages.find({ fromHash: hash }).explain() },
+  { name: 'person page: inbound mail named by the ledger', index: 'dedupeKey_1', explain: (m) => m.inboundMessages.find({ dedupeKey: { $in: ['mid:<a@b>', 'mid:<c@d>'] } }).explain() },
   { name: 'access export: deliveries of a subscriber', index: 'subscriberId_1', explain: (m) => m.deliveries.find({ subscriberId: id }).explain() },
   { name: 'access export: outcomes of a subscriber', index: 'subscriberId_1', explain: (m) => m.deliveryOutcomes.find({ subscriberId: id }).explain() },
 ];
