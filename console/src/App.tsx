@@ -10,6 +10,8 @@ import { Campaigns } from './pages/Campaigns';
 import { Dashboard } from './pages/Dashboard';
 import { Lists } from './pages/Lists';
 import { Login } from './pages/Login';
+import { People } from './pages/people/People';
+import { Person } from './pages/people/Person';
 import { SetPassword } from './pages/SetPassword';
 import { Shell, type NavItem } from './Shell';
 import { useRouter } from './router';
@@ -23,7 +25,8 @@ export function navFor(role: Role): NavItem[] {
     { to: '/campaigns', label: 'nav.campaigns' },
     { to: '/lists', label: 'nav.lists' },
   ];
-  return role === 'marketer' || role === 'admin' ? marketing : [{ to: '/', label: 'nav.dashboard' }];
+  const people: NavItem[] = role === 'dpo' || role === 'admin' ? [{ to: '/people', label: 'people.nav' }] : [];
+  return [...(role === 'marketer' || role === 'admin' ? marketing : [{ to: '/', label: 'nav.dashboard' } as NavItem]), ...people];
 }
 
 export function App() {
@@ -85,11 +88,14 @@ export function App() {
   const allowed = (prefix: string) => nav.some((item) => item.to === prefix);
   let page;
   const campaign = /^\/campaigns\/([0-9a-f]{24})$/.exec(path);
+  const person = /^\/people\/([0-9a-f]{24})$/.exec(path);
   if (path === '/') page = <Dashboard role={me.role} />;
   else if (path === '/campaigns' && allowed('/campaigns')) page = <Campaigns />;
   else if (path === '/campaigns/new' && allowed('/campaigns')) page = <CampaignEditor />;
   else if (campaign && allowed('/campaigns')) page = <CampaignRoute id={campaign[1]!} />;
   else if (path === '/lists' && allowed('/lists')) page = <Lists />;
+  else if (path === '/people' && allowed('/people')) page = <People />;
+  else if (person && allowed('/people')) page = <Person key={person[1]} id={person[1]!} />;
   else page = <Dashboard role={me.role} />;
   return (
     <Shell me={me} nav={nav} onSignOut={signOut}>

@@ -3,9 +3,10 @@
 import * as campaigns from './campaigns';
 import * as dashboard from './dashboard';
 import * as lists from './lists';
+import * as people from './people';
 import * as shell from './shell';
 import * as signIn from './sign-in';
 
-export const lv = { ...shell.lv, ...signIn.lv, ...dashboard.lv, ...campaigns.lv, ...lists.lv };
+export const lv = { ...shell.lv, ...signIn.lv, ...dashboard.lv, ...campaigns.lv, ...lists.lv, ...people.lv };
 export type MessageKey = keyof typeof lv;
-export const en: Record<MessageKey, string> = { ...shell.en, ...signIn.en, ...dashboard.en, ...campaigns.en, ...lists.en };
+export const en: Record<MessageKey, string> = { ...shell.en, ...signIn.en, ...dashboard.en, ...campaigns.en, ...lists.en, ...people.en };

@@ -3,10 +3,11 @@
 // order with an `after` cursor, so a page is stable while people sign up.
 //
 // Cost on the embedded FerretDB: only top-level equality and `$in` reach its indexes. The exact
-// address is `{emailKey}`, a list is `{list, status}` (its index's first field) and the page of a
-// list is `{_id: {$in}}`; a part of an address or name is a regex, which reads and tests every
-// subscriber in Go (bench/people-search.ts: about 20,000 in well under a second). The limit bounds
-// what a page returns and what is read after it, never the scan itself.
+// address is `{emailKey}`, a list is `{list, status}` (its index's first field) and a page is read
+// by `{_id: {$in}}`; a part of an address or name is a regex, which FerretDB tests on every
+// subscriber in Go. That pass asks for ids only and no sort (a sort is done in Go on whole
+// documents); the ids are ordered here and only the page's documents are read. The limit bounds
+// what is read after the pass, never the pass itself (figures: bench/people-search.ts).
 import { domainToASCII } from 'node:url';
 import { Types } from 'mongoose';
 import type { Models } from '../../data/models';
@@ -66,7 +67,9 @@ export class PersonSearch {
     if (q.name?.trim()) filter.name = { $regex: literalPattern(q.name.trim()), $options: 'i' };
     const after = q.after ? new Types.ObjectId(q.after) : undefined;
 
-    const found = q.list ? await this.inList(q.list, q.state, filter, after, q.limit + 1) : await this.anywhere(filter, after, q.limit + 1);
+    const candidates = q.list ? await this.membersOf(q.list, q.state) : await this.matching(filter);
+    // The scan's candidates all match: a slice the page's size is enough; a list's members are filtered still.
+    const found = await this.page(candidates, filter, after, q.limit + 1, q.list ? IDS_PER_QUERY : q.limit + 1);
     const page = found.slice(0, q.limit);
     const subscriptions = page.length
       ? await this.deps.models.subscriptions.find({ subscriberId: { $in: page.map((s) => s._id) } }, { subscriberId: 1, list: 1, status: 1 }).lean()
@@ -84,29 +87,30 @@ export class PersonSearch {
     };
   }
 
-  private anywhere(filter: Record<string, unknown>, after: Types.ObjectId | undefined, limit: number) {
-    return this.deps.models.subscribers
-      .find(after ? { ...filter, _id: { $gt: after } } : filter, PROJECTION)
-      .sort({ _id: 1 })
-      .limit(limit)
-      .lean();
+  /**
+   * Ids only, in one pass without a sort: FerretDB sorts in Go, so `sort({_id}).limit()` on a
+   * filter it cannot push down would read, decode and sort every matching document for each page.
+   */
+  private async matching(filter: Record<string, unknown>): Promise<Types.ObjectId[]> {
+    return (await this.deps.models.subscribers.find(filter, { _id: 1 }).lean()).map((s) => s._id);
   }
 
-  /** The list's members in `_id` order, read in slices by `_id $in` until the page is full. */
-  private async inList(list: string, state: SubscriptionState | undefined, filter: Record<string, unknown>, after: Types.ObjectId | undefined, limit: number) {
-    const { models } = this.deps;
-    const members = await models.subscriptions.find({ list, ...(state ? { status: state } : {}) }, { _id: 0, subscriberId: 1 }).lean();
-    const ids = members
-      .map((m) => m.subscriberId)
-      .filter((id) => !after || id.toHexString() > after.toHexString())
-      .sort((a, b) => (a.toHexString() < b.toHexString() ? -1 : 1));
+  /** A list's members through its `{list, status}` index. */
+  private async membersOf(list: string, state: SubscriptionState | undefined): Promise<Types.ObjectId[]> {
+    const members = await this.deps.models.subscriptions.find({ list, ...(state ? { status: state } : {}) }, { _id: 0, subscriberId: 1 }).lean();
+    return members.map((m) => m.subscriberId);
+  }
+
+  /** The page after `after`: candidates in `_id` order, read by `_id $in` in slices until it is full. */
+  private async page(candidates: Types.ObjectId[], filter: Record<string, unknown>, after: Types.ObjectId | undefined, limit: number, sliceSize: number) {
+    const ids = candidates
+      .map((id) => id.toHexString())
+      .filter((id) => !after || id > after.toHexString())
+      .sort();
     const found = [];
-    for (let i = 0; i < ids.length && found.length < limit; i += IDS_PER_QUERY) {
-      const slice = await models.subscribers
-        .find({ ...filter, _id: { $in: ids.slice(i, i + IDS_PER_QUERY) } }, PROJECTION)
-        .sort({ _id: 1 })
-        .lean();
-      found.push(...slice);
+    for (let i = 0; i < ids.length && found.length < limit; i += sliceSize) {
+      const slice = ids.slice(i, i + sliceSize).map((id) => new Types.ObjectId(id));
+      found.push(...(await this.deps.models.subscribers.find({ ...filter, _id: { $in: slice } }, PROJECTION).sort({ _id: 1 }).lean()));
     }
     return found.slice(0, limit);
   }

@@ -55,11 +55,17 @@ export function subscriberRoutes(c: Deps): Router {
 
   router.get('/subscribers', dpo, async (req, res) => {
     const query = parseOr400(searchQuery, req.query);
-    const [found, lists] = await Promise.all([search.find(query), c.models.lists.find({}, { _id: 0, slug: 1, name: 1 }).sort({ slug: 1 }).lean()]);
+    const found = await search.find(query);
     // The criteria's kinds, not their text: an address searched for must not outlive its erasure here.
     const criteria = (['email', 'address', 'name', 'list', 'state'] as const).filter((k) => query[k] !== undefined);
     await c.audit.record(actorOf(req), 'subscriber.search', found.items.map((s) => s.id).join(',') || undefined, { criteria, found: found.items.length });
-    res.json({ ...found, lists: lists.map((l) => ({ slug: l.slug, name: l.name })) });
+    res.json(found);
+  });
+
+  // The search's list filter: slugs and names only (the lists pages themselves are the marketers').
+  router.get('/subscribers/lists', dpo, async (_req, res) => {
+    const lists = await c.models.lists.find({}, { _id: 0, slug: 1, name: 1 }).sort({ slug: 1 }).lean();
+    res.json({ items: lists.map((l) => ({ slug: l.slug, name: l.name })) });
   });
 
   router.get('/subscribers/:id', dpo, async (req, res) => {
