@@ -69,7 +69,7 @@ export function PersonActions({ person, onDone }: { person: Person; onDone: (n: 
 }
 
 /** Runs an action, keeping the modal open with the server's message when it fails. */
-function useAction() {
+export function useAction() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const run = async (fn: () => Promise<void>) => {
@@ -86,23 +86,32 @@ function useAction() {
   return { busy, error, run };
 }
 
-function Dialog({ title, onClose, error, children }: { title: MessageKey; onClose: () => void; error?: string; children: ReactNode }) {
+/** A modal holding one form: its fields, the server's error if the action failed, its buttons. */
+export function Dialog({ title, onClose, onSubmit, error, buttons, children }: { title: MessageKey; onClose: () => void; onSubmit: () => void; error?: string; buttons: ReactNode; children: ReactNode }) {
   const { t } = useI18n();
   return (
     <Modal opened onClose={onClose} title={t(title)} centered closeButtonProps={{ 'aria-label': t('common.close') }}>
-      <Stack>
-        {children}
-        {error && (
-          <Alert color="red" role="alert">
-            {error}
-          </Alert>
-        )}
-      </Stack>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          onSubmit();
+        }}
+      >
+        <Stack>
+          {children}
+          {error && (
+            <Alert color="red" role="alert">
+              {error}
+            </Alert>
+          )}
+          {buttons}
+        </Stack>
+      </form>
     </Modal>
   );
 }
 
-function Buttons({ busy, action, colour, onClose, disabled }: { busy: boolean; action: MessageKey; colour?: string; onClose: () => void; disabled?: boolean }) {
+export function Buttons({ busy, action, colour, onClose, disabled }: { busy: boolean; action: MessageKey; colour?: string; onClose: () => void; disabled?: boolean }) {
   const { t } = useI18n();
   return (
     <Group justify="flex-end">
@@ -119,18 +128,8 @@ function Buttons({ busy, action, colour, onClose, disabled }: { busy: boolean; a
 export function Confirm({ title, text, action, colour, onClose, run }: { title: MessageKey; text: string; action: MessageKey; colour?: string; onClose: () => void; run: () => Promise<void> }) {
   const act = useAction();
   return (
-    <Dialog title={title} onClose={onClose} error={act.error}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void act.run(run);
-        }}
-      >
-        <Stack>
-          <Text size="sm">{text}</Text>
-          <Buttons busy={act.busy} action={action} colour={colour} onClose={onClose} />
-        </Stack>
-      </form>
+    <Dialog title={title} onClose={onClose} onSubmit={() => void act.run(run)} error={act.error} buttons={<Buttons busy={act.busy} action={action} colour={colour} onClose={onClose} />}>
+      <Text size="sm">{text}</Text>
     </Dialog>
   );
 }
@@ -149,27 +148,17 @@ function Rectify({ person, onClose, onDone }: { person: Person; onClose: () => v
       onDone({ tone: 'ok', text: changed.length ? t('people.action.rectify.done', { fields }) : t('people.action.rectify.nothing') });
     });
   return (
-    <Dialog title="people.action.rectify" onClose={onClose} error={act.error}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        <Stack>
-          <TextInput label={t('people.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={200} data-autofocus />
-          <NativeSelect
-            label={t('people.person.language')}
-            value={locale}
-            onChange={(e) => setLocale(e.currentTarget.value as Person['locale'])}
-            data={[
-              { value: 'lv', label: t('people.person.language.lv') },
-              { value: 'en', label: t('people.person.language.en') },
-            ]}
-          />
-          <Buttons busy={act.busy} action="people.action.rectify.save" onClose={onClose} />
-        </Stack>
-      </form>
+    <Dialog title="people.action.rectify" onClose={onClose} onSubmit={() => void submit()} error={act.error} buttons={<Buttons busy={act.busy} action="people.action.rectify.save" onClose={onClose} />}>
+      <TextInput label={t('people.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={200} data-autofocus />
+      <NativeSelect
+        label={t('people.person.language')}
+        value={locale}
+        onChange={(e) => setLocale(e.currentTarget.value as Person['locale'])}
+        data={[
+          { value: 'lv', label: t('people.person.language.lv') },
+          { value: 'en', label: t('people.person.language.en') },
+        ]}
+      />
     </Dialog>
   );
 }
@@ -187,27 +176,17 @@ function StartRequest({ person, onClose, onDone }: { person: Person; onClose: ()
       onDone({ tone: 'ok', text: t('people.action.request.done', { number: request.number }) });
     });
   return (
-    <Dialog title="people.action.request" onClose={onClose} error={act.error}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        <Stack>
-          <Text size="sm">{t('people.action.request.text')}</Text>
-          <NativeSelect label={t('people.request.type')} value={type} onChange={(e) => setType(e.currentTarget.value as RequestType)} data={REQUEST_TYPES.map((r) => ({ value: r, label: t(`people.request.type.${r}`) }))} />
-          <NativeSelect
-            label={t('people.request.channel')}
-            value={channel}
-            onChange={(e) => setChannel(e.currentTarget.value as (typeof CHANNELS)[number])}
-            data={CHANNELS.map((c) => ({ value: c, label: t(`people.request.channel.${c}`) }))}
-          />
-          <TextInput type="date" label={t('people.request.receivedAt')} value={receivedAt} onChange={(e) => setReceivedAt(e.currentTarget.value)} />
-          <Textarea label={t('people.request.note')} value={note} onChange={(e) => setNote(e.currentTarget.value)} maxLength={2000} autosize minRows={2} />
-          <Buttons busy={act.busy} action="people.action.request.create" onClose={onClose} />
-        </Stack>
-      </form>
+    <Dialog title="people.action.request" onClose={onClose} onSubmit={() => void submit()} error={act.error} buttons={<Buttons busy={act.busy} action="people.action.request.create" onClose={onClose} />}>
+      <Text size="sm">{t('people.action.request.text')}</Text>
+      <NativeSelect label={t('people.request.type')} value={type} onChange={(e) => setType(e.currentTarget.value as RequestType)} data={REQUEST_TYPES.map((r) => ({ value: r, label: t(`people.request.type.${r}`) }))} />
+      <NativeSelect
+        label={t('people.request.channel')}
+        value={channel}
+        onChange={(e) => setChannel(e.currentTarget.value as (typeof CHANNELS)[number])}
+        data={CHANNELS.map((c) => ({ value: c, label: t(`people.request.channel.${c}`) }))}
+      />
+      <TextInput type="date" label={t('people.request.receivedAt')} value={receivedAt} onChange={(e) => setReceivedAt(e.currentTarget.value)} />
+      <Textarea label={t('people.request.note')} value={note} onChange={(e) => setNote(e.currentTarget.value)} maxLength={2000} autosize minRows={2} />
     </Dialog>
   );
 }
@@ -228,50 +207,48 @@ function Erase({ person, onClose, onDone }: { person: Person; onClose: () => voi
       onDone({ tone: 'ok', text: t('people.action.erase.done', { number: request.number }), gone: true });
     });
   return (
-    <Dialog title="people.action.erase" onClose={onClose} error={act.error}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        <Stack>
-          <Stack gap={4}>
-            <Text size="sm" fw={500} id="erase-mode">
-              {t('people.action.erase.mode')}
-            </Text>
-            <SegmentedControl
-              fullWidth
-              orientation="vertical"
-              aria-labelledby="erase-mode"
-              value={mode}
-              onChange={(v) => setMode(v as 'verified' | 'letter')}
-              data={[
-                { value: 'verified', label: t('people.action.erase.mode.verified') },
-                { value: 'letter', label: t('people.action.erase.mode.letter') },
-              ]}
-            />
-          </Stack>
-          {mode === 'verified' ? (
-            <Text size="sm">{t('people.action.erase.verified.text', { email: person.email })}</Text>
-          ) : (
-            <>
-              <Alert color="red" variant="light">
-                {t('people.action.erase.letter.text')}
-              </Alert>
-              <Textarea label={t('people.action.erase.reason')} required value={reason} onChange={(e) => setReason(e.currentTarget.value)} maxLength={2000} autosize minRows={2} />
-              <TextInput type="date" label={t('people.request.receivedAt')} value={receivedAt} onChange={(e) => setReceivedAt(e.currentTarget.value)} />
-            </>
-          )}
-          <Buttons
-            busy={act.busy}
-            action={mode === 'verified' ? 'people.action.erase.sendLink' : 'people.action.erase.confirm'}
-            colour="red"
-            onClose={onClose}
-            disabled={mode === 'letter' && reason.trim() === ''}
-          />
-        </Stack>
-      </form>
+    <Dialog
+      title="people.action.erase"
+      onClose={onClose}
+      onSubmit={() => void submit()}
+      error={act.error}
+      buttons={
+        <Buttons
+          busy={act.busy}
+          action={mode === 'verified' ? 'people.action.erase.sendLink' : 'people.action.erase.confirm'}
+          colour="red"
+          onClose={onClose}
+          disabled={mode === 'letter' && reason.trim() === ''}
+        />
+      }
+    >
+      <Stack gap={4}>
+        <Text size="sm" fw={500} id="erase-mode">
+          {t('people.action.erase.mode')}
+        </Text>
+        <SegmentedControl
+          fullWidth
+          orientation="vertical"
+          aria-labelledby="erase-mode"
+          value={mode}
+          onChange={(v) => setMode(v as 'verified' | 'letter')}
+          data={[
+            { value: 'verified', label: t('people.action.erase.mode.verified') },
+            { value: 'letter', label: t('people.action.erase.mode.letter') },
+          ]}
+        />
+      </Stack>
+      {mode === 'verified' ? (
+        <Text size="sm">{t('people.action.erase.verified.text', { email: person.email })}</Text>
+      ) : (
+        <>
+          <Alert color="red" variant="light">
+            {t('people.action.erase.letter.text')}
+          </Alert>
+          <Textarea label={t('people.action.erase.reason')} required value={reason} onChange={(e) => setReason(e.currentTarget.value)} maxLength={2000} autosize minRows={2} />
+          <TextInput type="date" label={t('people.request.receivedAt')} value={receivedAt} onChange={(e) => setReceivedAt(e.currentTarget.value)} />
+        </>
+      )}
     </Dialog>
   );
 }
