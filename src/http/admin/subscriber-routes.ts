@@ -30,6 +30,8 @@ export const searchQuery = z
     limit: z.coerce.number().int().min(1).max(100).default(50),
     after: z.string().regex(/^[0-9a-f]{24}$/, 'not an id').optional(),
   })
+  // Nobody browses everyone: each search names what it looks for.
+  .refine((q) => [q.email, q.address, q.name, q.list].some((v) => v !== undefined), 'name what to look for: email, address, name or list')
   .refine((q) => q.email === undefined || q.address === undefined, { message: 'search by the whole address (email) or by a part of it (address), not both', path: ['address'] })
   .refine((q) => q.state === undefined || q.list !== undefined, { message: 'a state is the state on a list: name the list', path: ['state'] });
 export const personParam = z.strictObject({ id: z.string().regex(/^[0-9a-f]{24}$/, 'not an id') });

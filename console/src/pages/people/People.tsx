@@ -63,6 +63,8 @@ export function People() {
   }, [form, rows, next, lists, suppressed]);
 
   const run = async (after?: string) => {
+    // The server refuses a search that names nothing: say so here, in the DPO's language.
+    if (Object.values(queryOf(form)).every((v) => v === undefined)) return setError(t('people.hint'));
     setBusy(true);
     setError(undefined);
     try {
