@@ -4,10 +4,11 @@
 //
 // Cost on the embedded FerretDB: only top-level equality and `$in` reach its indexes. The exact
 // address is `{emailKey}`, a list is `{list, status}` (its index's first field) and a page is read
-// by `{_id: {$in}}`; a part of an address or name is a regex, which FerretDB tests on every
-// subscriber in Go. That pass asks for ids only and no sort (a sort is done in Go on whole
-// documents); the ids are ordered here and only the page's documents are read. The limit bounds
-// what is read after the pass, never the pass itself (figures: bench/people-search.ts).
+// by `{_id: {$in}}` (at most 101 ids); a part of an address or name is a regex, which FerretDB
+// tests on every subscriber in Go. That pass asks for ids only and no sort (a sort is done in Go on
+// whole documents); the ids are intersected and ordered here and only the page's documents are
+// read. The limit bounds what is read after the pass, never the pass itself (figures:
+// bench/people-search.ts, docs/performance.md).
 import { domainToASCII } from 'node:url';
 import { Types } from 'mongoose';
 import type { Models } from '../../data/models';
@@ -38,9 +39,6 @@ export interface PersonRow {
   lists: Record<string, string>;
 }
 
-// A list's members are read by `_id` in slices this size (well under FerretDB's 10,000-value pushdown).
-const IDS_PER_QUERY = 1000;
-
 /** The fragment as the stored `emailKey` spells it: lower case, an internationalised domain label in punycode. */
 export function addressFragment(input: string): string {
   const lower = input.trim().toLowerCase();
@@ -67,9 +65,13 @@ export class PersonSearch {
     if (q.name?.trim()) filter.name = { $regex: literalPattern(q.name.trim()), $options: 'i' };
     const after = q.after ? new Types.ObjectId(q.after) : undefined;
 
-    const candidates = q.list ? await this.membersOf(q.list, q.state) : await this.matching(filter);
-    // The scan's candidates all match: a slice the page's size is enough; a list's members are filtered still.
-    const found = await this.page(candidates, filter, after, q.limit + 1, q.list ? IDS_PER_QUERY : q.limit + 1);
+    // Each criterion gives the ids it admits (the regex in one unsorted pass, a list through its
+    // index); the page is read by `_id` from their intersection, so nothing is read twice.
+    const [matching, members] = await Promise.all([
+      Object.keys(filter).length ? this.matching(filter) : undefined,
+      q.list ? this.membersOf(q.list, q.state) : undefined,
+    ]);
+    const found = await this.page(intersect(matching, members), after, q.limit + 1);
     const page = found.slice(0, q.limit);
     const subscriptions = page.length
       ? await this.deps.models.subscriptions.find({ subscriberId: { $in: page.map((s) => s._id) } }, { subscriberId: 1, list: 1, status: 1 }).lean()
@@ -101,19 +103,25 @@ export class PersonSearch {
     return members.map((m) => m.subscriberId);
   }
 
-  /** The page after `after`: candidates in `_id` order, read by `_id $in` in slices until it is full. */
-  private async page(candidates: Types.ObjectId[], filter: Record<string, unknown>, after: Types.ObjectId | undefined, limit: number, sliceSize: number) {
-    const ids = candidates
-      .map((id) => id.toHexString())
-      .filter((id) => !after || id > after.toHexString())
-      .sort();
-    const found = [];
-    for (let i = 0; i < ids.length && found.length < limit; i += sliceSize) {
-      const slice = ids.slice(i, i + sliceSize).map((id) => new Types.ObjectId(id));
-      found.push(...(await this.deps.models.subscribers.find({ ...filter, _id: { $in: slice } }, PROJECTION).sort({ _id: 1 }).lean()));
-    }
-    return found.slice(0, limit);
+  /** The page after `after`: the candidates in `_id` order, one `_id $in` for the page's documents. */
+  private async page(candidates: string[], after: Types.ObjectId | undefined, limit: number) {
+    const ids = candidates.filter((id) => !after || id > after.toHexString()).sort().slice(0, limit);
+    if (ids.length === 0) return [];
+    // A person erased since the first pass is simply not there.
+    return this.deps.models.subscribers
+      .find({ _id: { $in: ids.map((id) => new Types.ObjectId(id)) } }, PROJECTION)
+      .sort({ _id: 1 })
+      .lean();
   }
+}
+
+/** Hex ids present in every given set (the schema makes sure at least one is given). */
+function intersect(...sets: Array<Types.ObjectId[] | undefined>): string[] {
+  const given = sets.filter((s): s is Types.ObjectId[] => s !== undefined).map((s) => s.map((id) => id.toHexString()));
+  if (given.length === 0) return [];
+  const [first, ...rest] = given as [string[], ...string[][]];
+  const others = rest.map((r) => new Set(r));
+  return [...new Set(first)].filter((id) => others.every((o) => o.has(id)));
 }
 
 const PROJECTION = { email: 1, name: 1, locale: 1, restricted: 1 };
