@@ -18,6 +18,8 @@ import { MailboxReview } from './pages/mailbox/MailboxReview';
 import { MessagePage } from './pages/mailbox/MessagePage';
 import { RequestPage } from './pages/requests/RequestPage';
 import { Requests } from './pages/requests/Requests';
+import { People } from './pages/people/People';
+import { Person } from './pages/people/Person';
 import { SetPassword } from './pages/SetPassword';
 import { Shell, type NavItem } from './Shell';
 import { useRouter } from './router';
@@ -33,6 +35,7 @@ export function navFor(role: Role): NavItem[] {
   ];
   // The data-protection officer's desk (personal data): never marketers.
   const dpo: NavItem[] = [
+    { to: '/people', label: 'people.nav' },
     { to: '/requests', label: 'requests.nav' },
     { to: '/mailbox', label: 'mailbox.nav' },
     { to: '/policy', label: 'policy.nav' },
@@ -105,6 +108,7 @@ export function App() {
   const campaign = /^\/campaigns\/([0-9a-f]{24})$/.exec(path);
   const requestPath = /^\/requests\/([0-9a-f]{24})$/.exec(path);
   const messagePath = /^\/mailbox\/([0-9a-f]{24})$/.exec(path);
+  const person = /^\/people\/([0-9a-f]{24})$/.exec(path);
   if (path === '/') page = <Dashboard role={me.role} />;
   else if (path === '/campaigns' && allowed('/campaigns')) page = <Campaigns />;
   else if (path === '/campaigns/new' && allowed('/campaigns')) page = <CampaignEditor />;
@@ -118,6 +122,8 @@ export function App() {
   else if (path === '/import' && allowed('/import')) page = <ImportPage />;
   else if (path === '/audit' && allowed('/audit')) page = <AuditPage />;
   else if (path === '/retention' && allowed('/retention')) page = <RetentionPage />;
+  else if (path === '/people' && allowed('/people')) page = <People />;
+  else if (person && allowed('/people')) page = <Person key={person[1]} id={person[1]!} />;
   else page = <Dashboard role={me.role} />;
   return (
     <Shell me={me} nav={nav} onSignOut={signOut}>

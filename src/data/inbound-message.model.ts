@@ -49,6 +49,8 @@ const inboundMessageSchema = new Schema(
 inboundMessageSchema.index({ dedupeKey: 1 }, { unique: true });
 // Same mailbox slot seen again.
 inboundMessageSchema.index({ mailbox: 1, uidKey: 1 }, { unique: true });
+// A person's own mail: their page, the access export and erasure look up by the sender's keyed hash.
+inboundMessageSchema.index({ fromHash: 1 });
 // Review queue and retention of raw bodies.
 inboundMessageSchema.index({ outcome: 1, receivedAt: 1 });
 // Messages per kind per day (the DPO's figures): receivedDay $in the last days.

@@ -1,6 +1,7 @@
 // Every console test in Chromium, against one server (with workers) and one console build: the
 // suites are declared in the files beside this one and share the harness.
 import { campaignEditor } from './campaign-editor';
+import { dpoPeople } from './dpo-people';
 import { dpoReConsent } from './dpo-reconsent';
 import { dpoRequests } from './dpo-requests';
 import { dpoTools } from './dpo-tools';
@@ -16,6 +17,7 @@ describe('console in a browser', function () {
   after(closeConsoleHarness);
   signingIn();
   marketerDay();
+  dpoPeople();
   dpoRequests();
   dpoTools();
   campaignEditor();

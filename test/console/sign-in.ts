@@ -82,7 +82,7 @@ export function signingIn(): void {
       await page.getByRole('heading', { name: 'Pārskats', level: 2 }).waitFor();
       // A DPO sees none of the marketer's pages, only the DPO's own.
       const links = await page.getByRole('navigation').getByRole('link').allInnerTexts();
-      expect(links).to.include('Pārskats').and.include('Pieprasījumi').and.include('Pastkaste').and.include('Privātuma politika');
+      expect(links).to.include('Pārskats').and.include('Cilvēki').and.include('Pieprasījumi').and.include('Pastkaste').and.include('Privātuma politika');
       expect(links).to.not.include.members(['Kampaņas', 'Saraksti']);
     });
 

@@ -24,8 +24,9 @@ describe('admin: subscribers and their consent history', () => {
     expect(res.status).to.equal(200);
     expect(await res.json()).to.deep.equal({
       items: [{ id: subscriberId, email: 'Dpo.Case@example.lv', name: 'Līga', locale: 'en', restricted: false, lists: { [DEFAULT_LIST]: 'active' } }],
+      next: null,
     });
-    expect(await (await get('/subscribers?email=nobody@example.lv')).json()).to.deep.equal({ items: [] });
+    expect(await (await get('/subscribers?email=nobody@example.lv')).json()).to.deep.equal({ items: [], next: null });
   });
 
   it('returns the consent events with what proves them', async () => {

@@ -6,6 +6,7 @@ import * as dashboard from './dashboard';
 import * as imports from './import';
 import * as lists from './lists';
 import * as mailbox from './mailbox';
+import * as people from './people';
 import * as policy from './policy';
 import * as requests from './requests';
 import * as retention from './retention';
@@ -18,6 +19,7 @@ export const lv = {
   ...dashboard.lv,
   ...campaigns.lv,
   ...lists.lv,
+  ...people.lv,
   ...requests.lv,
   ...mailbox.lv,
   ...policy.lv,
@@ -32,6 +34,7 @@ export const en: Record<MessageKey, string> = {
   ...dashboard.en,
   ...campaigns.en,
   ...lists.en,
+  ...people.en,
   ...requests.en,
   ...mailbox.en,
   ...policy.en,

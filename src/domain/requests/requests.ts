@@ -35,6 +35,11 @@ export interface NewRequest {
   actor?: string;
   /** Withdrawal and restriction too wait for the `/r/` verification (a request by mail: a From header proves nothing). */
   verifyFirst?: boolean;
+  /**
+   * An erasure asked for in a signed letter: the DPO checked who wrote it, so no verification link
+   * is mailed and the erasure runs at once, with the DPO's reason in the history.
+   */
+  confirmedBy?: { reason: string };
 }
 
 /** `closed` is `done` under the name the console uses: finished and rejected requests. */
@@ -110,6 +115,7 @@ export class DataSubjectRequestService {
     const emailHash = hashEmail(email, this.deps.emailHashKey);
     const receivedAt = deadlineStart(input.receivedAt, now());
     const actor = input.actor ?? input.channel;
+    if (input.confirmedBy) assertConfirmable(input);
     const subscriber = await models.subscribers.findOne({ emailHash }, { _id: 1, locale: 1 }).lean();
     const needsVerification = NEEDS_VERIFICATION.has(input.type) || input.verifyFirst === true;
     const doc = await this.insertNumbered({
@@ -126,7 +132,9 @@ export class DataSubjectRequestService {
       locale: subscriber?.locale ?? input.locale ?? 'lv',
       actions: [{ at: now(), actor, action: 'received' }],
     });
-    if (needsVerification) {
+    if (input.confirmedBy) {
+      await this.confirmAndErase(doc, input.confirmedBy.reason, actor);
+    } else if (needsVerification) {
       await this.sendVerification(doc);
     } else {
       await this.applyAtOnce(doc, actor);
@@ -144,6 +152,30 @@ export class DataSubjectRequestService {
 
   async get(id: string) {
     return this.view(await this.load(id));
+  }
+
+  /** Every request about one address, newest first (the person's page). */
+  async forPerson(emailHash: string) {
+    const docs = await this.deps.models.requests.find({ emailHash }).sort({ receivedAt: -1, _id: -1 }).lean();
+    return docs.map((d) => this.view(d));
+  }
+
+  /**
+   * The DPO confirms a paper letter's erasure request that waits for verification: the letter's
+   * signature stands in for the `/r/` link (nothing leaves the system, so invariant 7 holds).
+   */
+  async confirmErasure(id: string, reason: string, actor: string) {
+    const doc = await this.load(id);
+    assertConfirmable(doc);
+    if (doc.status !== 'awaiting-verification') throw new InvalidStateError(`request ${doc.number} is not awaiting verification`);
+    await this.confirmAndErase(doc, reason, actor);
+    return this.view(await this.load(id));
+  }
+
+  /** Art. 16 without a request on file (a phone call, a letter answered at once): the ledger names the DPO. */
+  rectifySubscriber(subscriberId: string, changes: Rectifiable, actor: string): Promise<string[]> {
+    if (!Types.ObjectId.isValid(subscriberId)) throw new NotFoundError('subscriber');
+    return this.deps.rectification.apply(subscriberId, changes, { channel: 'admin', actor });
   }
 
   /** Open requests by due date, so overdue and due-within-7-days come first; closed ones newest first. */
@@ -279,6 +311,13 @@ export class DataSubjectRequestService {
     const verified = await this.load(requestId);
     const locale = input.locale ?? this.localeOf(verified);
     return { number: doc.number, type: doc.type, outcome: await this.fulfilOrRecord(verified, locale, input.rectification) };
+  }
+
+  // Claimed like a link's verification, so a double click or a concurrent /r/ POST erases once.
+  private async confirmAndErase(doc: RequestDoc, reason: string, actor: string) {
+    if (!(await claimVerification(this.deps.models, doc._id, this.deps.now()))) throw new InvalidStateError(`request ${doc.number} was already verified`);
+    await this.update(doc, { $set: { status: 'open', verifiedAt: this.deps.now() } }, actor, 'verified-by-dpo', reason);
+    await this.fulfilOrRecord(await this.load(String(doc._id)), this.localeOf(doc));
   }
 
   /** The DPO re-runs a verified request whose export or erasure failed (see its history). */
@@ -479,6 +518,13 @@ export class DataSubjectRequestService {
       inboundMessageId: doc.inboundMessageId ?? null,
       actions: doc.actions.map((a) => ({ at: a.at, actor: a.actor, action: a.action, note: a.note ?? null })),
     };
+  }
+}
+
+/** Only an erasure asked for on paper may skip the link: an export must go to a proven address. */
+function assertConfirmable(request: { type: string; channel: string }): void {
+  if (request.type !== 'erasure' || request.channel !== 'letter') {
+    throw new InvalidStateError('only an erasure request received as a letter can be confirmed by the DPO; other requests wait for the person\'s verification link');
   }
 }
 

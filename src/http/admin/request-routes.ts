@@ -9,20 +9,21 @@ import { personNameSchema } from '../person-name-schema';
 import { parseOr400 } from '../validate';
 import { caseSensitiveRouter } from '../router';
 
+/** An ISO 8601 date or date-time; the domain checks it is neither in the future nor too old. */
+export const receivedAtSchema = z
+  .string()
+  .max(40)
+  .regex(/^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/, 'must be an ISO 8601 date')
+  .transform((text) => new Date(text))
+  .refine((date) => !Number.isNaN(date.getTime()), 'must be a real date');
+
 export const newRequest = z.strictObject({
   type: z.enum(REQUEST_TYPES),
   email: z.string().max(320),
   channel: z.enum(REQUEST_CHANNELS).default('admin'),
   note: z.string().max(2000).optional(),
   // A paper letter registered days later still runs from the day it arrived.
-  // An ISO 8601 date or date-time; the domain checks it is neither in the future nor too old.
-  receivedAt: z
-    .string()
-    .max(40)
-    .regex(/^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/, 'must be an ISO 8601 date')
-    .transform((text) => new Date(text))
-    .refine((date) => !Number.isNaN(date.getTime()), 'must be a real date')
-    .optional(),
+  receivedAt: receivedAtSchema.optional(),
   locale: z.enum(['lv', 'en']).optional(),
 });
 export const listQuery = z.strictObject({
@@ -36,6 +37,7 @@ export const completeBody = z.strictObject({ note: z.string().max(2000).optional
 export const rectifyBody = z
   .strictObject({ name: personNameSchema.optional(), locale: z.enum(['lv', 'en']).optional() })
   .refine((b) => b.name !== undefined || b.locale !== undefined, 'name or locale is required');
+export const confirmErasureBody = z.strictObject({ reason });
 export const restrictionBody = z.strictObject({ note: z.string().max(2000).optional() });
 // Actions without input (resend-verification, retry) ignore whatever body comes.
 export const noBody = z.unknown();
@@ -88,6 +90,7 @@ export function requestRoutes(c: Pick<Container, 'requests' | 'restrictions' | '
   action('reject', rejectBody, (id, body, actor) => c.requests.reject(id, body, actor));
   action('complete', completeBody, (id, body, actor) => c.requests.complete(id, body, actor));
   action('rectify', rectifyBody, (id, body, actor) => c.requests.rectify(id, body, actor), (_request, body) => ({ fields: Object.keys(body) }));
+  action('confirm-erasure', confirmErasureBody, (id, body, actor) => c.requests.confirmErasure(id, body.reason, actor), (request, body) => ({ number: request.number, reason: body.reason }));
   action('resend-verification', noBody, (id, _body, actor) => c.requests.resendVerification(id, actor));
   action('retry', noBody, (id, _body, actor) => c.requests.retryFulfilment(id, actor));
 

@@ -6,72 +6,102 @@ import { Types } from 'mongoose';
 import { z } from 'zod';
 import type { Container } from '../../container';
 import { DEFAULT_LIST, LIST_SLUG } from '../../data/list.model';
-import { emailKey, normalizeEmail } from '../../domain/email-address';
+import { SUBSCRIPTION_STATES } from '../../data/subscription.model';
+import { PersonSearch } from '../../domain/people/person-search';
+import { consentEventView, PersonView } from '../../domain/people/person-view';
 import { NotFoundError, ValidationError } from '../../errors';
 import { actorOf, requireRole } from '../admin-auth';
 import { parseOr400 } from '../validate';
+import { receivedAtSchema, rectifyBody } from './request-routes';
 import { caseSensitiveRouter } from '../router';
 import { csvBody, csvBodyParser } from './import-routes';
 
-export const searchQuery = z.strictObject({ email: z.string().min(1).max(512) });
+// Exact (`email`, an index lookup) or partial (`address`, `name`: a bounded scan); `list` and `state` narrow.
+export const searchQuery = z
+  .strictObject({
+    email: z.string().min(1).max(512).optional(),
+    address: z.string().trim().min(1).max(254).optional(),
+    name: z.string().trim().min(1).max(200).optional(),
+    list: z.string().regex(LIST_SLUG, 'not a list').optional(),
+    state: z.enum(SUBSCRIPTION_STATES).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(50),
+    after: z.string().regex(/^[0-9a-f]{24}$/, 'not an id').optional(),
+  })
+  // Nobody browses everyone: each search names what it looks for.
+  .refine((q) => [q.email, q.address, q.name, q.list].some((v) => v !== undefined), 'name what to look for: email, address, name or list')
+  .refine((q) => q.email === undefined || q.address === undefined, { message: 'search by the whole address (email) or by a part of it (address), not both', path: ['address'] })
+  .refine((q) => q.state === undefined || q.list !== undefined, { message: 'a state is the state on a list: name the list', path: ['state'] });
+export const personParam = z.strictObject({ id: z.string().regex(/^[0-9a-f]{24}$/, 'not an id') });
+// A signed letter asking for erasure, checked by the DPO: the reason says how (it is audited).
+export const erasureBody = z.strictObject({
+  reason: z.string().trim().min(1).max(2000),
+  receivedAt: receivedAtSchema.optional(),
+  note: z.string().max(2000).optional(),
+});
 export const importQuery = z.strictObject({
   list: z.string().regex(LIST_SLUG).default(DEFAULT_LIST),
   source: z.string().trim().min(1).max(200).optional(),
 });
 
-type Deps = Pick<Container, 'models' | 'audit' | 'ledger' | 'imports'>;
+type Deps = Pick<Container, 'models' | 'audit' | 'ledger' | 'imports' | 'policies' | 'config' | 'clock' | 'suppressions' | 'requests'>;
 
 export function subscriberRoutes(c: Deps): Router {
   const router = caseSensitiveRouter();
 
-  router.get('/subscribers', requireRole('dpo'), async (req, res) => {
-    const { email } = parseOr400(searchQuery, req.query);
-    const key = emailKey(normalizeEmail(email));
-    const subscribers = await c.models.subscribers.find({ emailKey: key }).lean();
-    const subscriptions = await c.models.subscriptions
-      .find({ subscriberId: { $in: subscribers.map((s) => s._id) } }, { subscriberId: 1, list: 1, status: 1 })
-      .lean();
-    await c.audit.record(actorOf(req), 'subscriber.search', subscribers.map((s) => String(s._id)).join(',') || undefined, { found: subscribers.length });
-    res.json({
-      items: subscribers.map((s) => ({
-        id: String(s._id),
-        email: s.email,
-        name: s.name,
-        locale: s.locale,
-        restricted: s.restricted,
-        lists: Object.fromEntries(subscriptions.filter((x) => x.subscriberId.equals(s._id)).map((x) => [x.list, x.status])),
-      })),
-    });
+  const dpo = requireRole('dpo');
+  const search = new PersonSearch({ models: c.models });
+  const people = new PersonView({ models: c.models, ledger: c.ledger, suppressions: c.suppressions, requests: c.requests });
+
+  router.get('/subscribers', dpo, async (req, res) => {
+    const query = parseOr400(searchQuery, req.query);
+    const found = await search.find(query);
+    // The criteria's kinds, not their text: an address searched for must not outlive its erasure here.
+    const criteria = (['email', 'address', 'name', 'list', 'state'] as const).filter((k) => query[k] !== undefined);
+    await c.audit.record(actorOf(req), 'subscriber.search', found.items.map((s) => s.id).join(',') || undefined, { criteria, found: found.items.length });
+    res.json(found);
   });
 
-  router.get('/subscribers/:id/consent', requireRole('dpo'), async (req, res) => {
+  // The search's list filter: slugs and names only (the lists pages themselves are the marketers').
+  router.get('/subscribers/lists', dpo, async (_req, res) => {
+    const lists = await c.models.lists.find({}, { _id: 0, slug: 1, name: 1 }).sort({ slug: 1 }).lean();
+    res.json({ items: lists.map((l) => ({ slug: l.slug, name: l.name })) });
+  });
+
+  router.get('/subscribers/:id', dpo, async (req, res) => {
+    const { id } = parseOr400(personParam, req.params);
+    const person = await people.get(id);
+    await c.audit.record(actorOf(req), 'subscriber.read', id, { events: person.timeline.length, requests: person.requests.length, inbound: person.inbound.length });
+    res.json(person);
+  });
+
+  router.patch('/subscribers/:id', dpo, async (req, res) => {
+    const { id } = parseOr400(personParam, req.params);
+    const changes = parseOr400(rectifyBody, req.body ?? {});
+    const actor = actorOf(req);
+    const fields = await c.requests.rectifySubscriber(id, changes, actor.sub);
+    await c.audit.record(actor, 'subscriber.rectify', id, { fields });
+    res.json({ id, changed: fields });
+  });
+
+  router.post('/subscribers/:id/erasure', dpo, async (req, res) => {
+    const { id } = parseOr400(personParam, req.params);
+    const { reason, receivedAt, note } = parseOr400(erasureBody, req.body ?? {});
+    const subscriber = await c.models.subscribers.findById(id, { email: 1 }).lean();
+    if (!subscriber) throw new NotFoundError('subscriber');
+    const actor = actorOf(req);
+    const request = await c.requests.create({ type: 'erasure', email: subscriber.email, channel: 'letter', receivedAt, note, actor: actor.sub, confirmedBy: { reason } });
+    await c.audit.record(actor, 'subscriber.erase', id, { request: request.number, reason });
+    res.status(201).json(request);
+  });
+
+  router.get('/subscribers/:id/consent', dpo, async (req, res) => {
     const id = String(req.params.id);
     if (!/^[0-9a-f]{24}$/i.test(id)) throw new ValidationError('id must be a 24-character hex subscriber id');
     const subscriberId = new Types.ObjectId(id);
     const [exists, events] = await Promise.all([c.models.subscribers.exists({ _id: subscriberId }), c.ledger.history(subscriberId)]);
     if (!exists && events.length === 0) throw new NotFoundError('subscriber');
     await c.audit.record(actorOf(req), 'subscriber.consent.read', id, { events: events.length });
-    res.json({
-      events: events.map((e) => ({
-        type: e.type,
-        list: e.list,
-        channel: e.channel,
-        at: e.at,
-        policyVersion: e.policyVersion,
-        consentTextHash: e.consentTextHash,
-        consentText: e.consentText,
-        ip: e.ip,
-        forwardedFor: e.forwardedFor,
-        userAgent: e.userAgent,
-        requestRef: e.requestRef,
-        campaignId: e.campaignId ? String(e.campaignId) : undefined,
-        messageId: e.messageId,
-        consentedAt: e.consentedAt,
-        source: e.source,
-        actor: e.actor,
-        note: e.note,
-      })),
-    });
+    res.json({ events: events.map(consentEventView) });
   });
 
   // The CSV travels as the body (text/csv): `address,name,locale,consent_date,source` per row. The
