@@ -11,6 +11,7 @@ import { Dashboard } from './pages/Dashboard';
 import { Lists } from './pages/Lists';
 import { Login } from './pages/Login';
 import { SetPassword } from './pages/SetPassword';
+import { Staff } from './pages/Staff';
 import { Shell, type NavItem } from './Shell';
 import { useRouter } from './router';
 
@@ -23,7 +24,8 @@ export function navFor(role: Role): NavItem[] {
     { to: '/campaigns', label: 'nav.campaigns' },
     { to: '/lists', label: 'nav.lists' },
   ];
-  return role === 'marketer' || role === 'admin' ? marketing : [{ to: '/', label: 'nav.dashboard' }];
+  const staff: NavItem[] = role === 'admin' ? [{ to: '/staff', label: 'staff.nav' }] : [];
+  return [...(role === 'marketer' || role === 'admin' ? marketing : [{ to: '/', label: 'nav.dashboard' } as NavItem]), ...staff];
 }
 
 export function App() {
@@ -90,6 +92,7 @@ export function App() {
   else if (path === '/campaigns/new' && allowed('/campaigns')) page = <CampaignEditor />;
   else if (campaign && allowed('/campaigns')) page = <CampaignRoute id={campaign[1]!} />;
   else if (path === '/lists' && allowed('/lists')) page = <Lists />;
+  else if (path === '/staff' && allowed('/staff')) page = <Staff me={me} />;
   else page = <Dashboard role={me.role} />;
   return (
     <Shell me={me} nav={nav} onSignOut={signOut}>

@@ -56,6 +56,19 @@ export interface List {
   public: boolean;
   subscriptions: { pending: number; active: number; unsubscribed: number };
 }
+export type ListInput = Pick<List, 'slug' | 'name' | 'description' | 'public'>;
+export interface StaffMember {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  status: 'invited' | 'active' | 'deactivated';
+  totpEnabled: boolean;
+  failedAttempts: number;
+  lastLoginAt: string | null;
+  createdAt: string | null;
+}
+export type StaffWithLink = StaffMember & { linkExpiresAt: string; linkMailed: boolean };
 export interface MjmlProblem {
   line: number;
   message: string;
@@ -138,8 +151,15 @@ function messageFor(status: number, path: string, error: { code?: string; messag
       case 'not_found':
         return 'error.notFound';
       case 'conflict':
-      case 'invalid_state':
+        if (details.reason === 'last_admin') return 'staff.error.lastAdmin';
+        if (details.reason === 'self') return 'staff.error.self';
+        if (details.reason === 'busy') return 'staff.error.busy';
+        return 'error.conflict';
       case 'duplicate':
+        if (path === '/staff') return 'staff.error.duplicate';
+        if (path === '/lists') return 'lists.duplicate';
+        return 'error.conflict';
+      case 'invalid_state':
         return 'error.conflict';
     }
     if (status === 403) return 'error.forbidden';
@@ -170,4 +190,13 @@ export const api = {
   control: (id: string, action: 'pause' | 'resume' | 'cancel') => request<Campaign>('POST', `/campaigns/${encodeURIComponent(id)}/${action}`, {}),
 
   lists: () => request<{ items: List[] }>('GET', '/lists').then((r) => r.items),
+  createList: (list: ListInput) => request<List>('POST', '/lists', list),
+  updateList: (slug: string, patch: Omit<ListInput, 'slug'>) => request<List>('PATCH', `/lists/${encodeURIComponent(slug)}`, patch),
+
+  staff: () => request<{ items: StaffMember[] }>('GET', '/staff').then((r) => r.items),
+  inviteStaff: (invite: { email: string; role: Role; name?: string }) => request<StaffWithLink>('POST', '/staff', invite),
+  changeStaffRole: (id: string, role: Role) => request<StaffMember>('PATCH', `/staff/${encodeURIComponent(id)}`, { role }),
+  deactivateStaff: (id: string) => request<StaffMember>('POST', `/staff/${encodeURIComponent(id)}/deactivate`, {}),
+  resetStaffTotp: (id: string) => request<StaffMember>('POST', `/staff/${encodeURIComponent(id)}/totp/reset`, {}),
+  resendStaffLink: (id: string) => request<StaffWithLink>('POST', `/staff/${encodeURIComponent(id)}/password-link`, {}),
 };
