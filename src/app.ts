@@ -5,6 +5,7 @@ import type { Container } from './container';
 import { authenticate } from './http/admin-auth';
 import { auditRoutes } from './http/admin/audit-routes';
 import { campaignRoutes } from './http/admin/campaign-routes';
+import { campaignReportRoutes } from './http/admin/campaign-report-routes';
 import { listRoutes } from './http/admin/list-routes';
 import { mailboxRoutes } from './http/admin/mailbox-routes';
 import { policyRoutes } from './http/admin/policy-routes';
@@ -55,6 +56,7 @@ export function createApp(c: Container): Express {
   admin.use(staffRoutes(c));
   admin.use(auditRoutes(c));
   admin.use(campaignRoutes(c));
+  admin.use(campaignReportRoutes(c));
   admin.use(listRoutes(c));
   admin.use(mailboxRoutes(c));
   admin.use(requestRoutes(c));

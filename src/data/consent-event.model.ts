@@ -76,6 +76,8 @@ consentEventSchema.index({ subscriberId: 1, at: 1 });
 consentEventSchema.index({ emailHash: 1 });
 // Unsubscribe metrics: withdrawals of the last days by channel (GET /admin/metrics/unsubscribe).
 consentEventSchema.index({ type: 1, at: 1 });
+// Campaign report: the withdrawals a campaign's mail led to ({campaignId, type: 'withdrawn'}).
+consentEventSchema.index({ campaignId: 1, type: 1 });
 
 export type ConsentEventDoc = InferSchemaType<typeof consentEventSchema>;
 export const consentEventModel = (conn: Connection) => conn.model('ConsentEvent', consentEventSchema, 'consent_events');
