@@ -56,6 +56,24 @@ export interface List {
   public: boolean;
   subscriptions: { pending: number; active: number; unsubscribed: number };
 }
+export interface CampaignReport {
+  id: string;
+  status: CampaignStatus;
+  startedAt: string | null;
+  finishedAt: string | null;
+  stats: CampaignStats & { ambiguous: number; remaining: number; skipReasons: Record<string, number> };
+  ratePerMinute: number | null;
+  secondsLeft: number | null;
+  feedback: { hardBounces: number; softBounces: number; complaints: number };
+  unsubscribes: {
+    events: number;
+    people: number;
+    byChannel: Record<string, number>;
+    byList: Record<string, number>;
+    effectDelay: { count: number; medianMs: number; maxMs: number } | null;
+  };
+  tracking: { opens: false; clicks: false };
+}
 export type ListInput = Pick<List, 'slug' | 'name' | 'description' | 'public'>;
 export interface StaffMember {
   id: string;
@@ -187,6 +205,7 @@ export const api = {
   audience: (id: string) => request<{ list: string; recipients: number }>('GET', `/campaigns/${encodeURIComponent(id)}/audience`),
   sendTest: (id: string, to: string[]) => request<{ results: Array<{ to: string; status: 'sent' | 'failed'; error?: string }> }>('POST', `/campaigns/${encodeURIComponent(id)}/test`, { to }),
   send: (id: string) => request<Campaign>('POST', `/campaigns/${encodeURIComponent(id)}/send`, {}),
+  report: (id: string) => request<CampaignReport>('GET', `/campaigns/${encodeURIComponent(id)}/report`),
   control: (id: string, action: 'pause' | 'resume' | 'cancel') => request<Campaign>('POST', `/campaigns/${encodeURIComponent(id)}/${action}`, {}),
 
   lists: () => request<{ items: List[] }>('GET', '/lists').then((r) => r.items),
