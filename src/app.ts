@@ -6,6 +6,7 @@ import { authenticate } from './http/admin-auth';
 import { auditRoutes } from './http/admin/audit-routes';
 import { campaignRoutes } from './http/admin/campaign-routes';
 import { campaignReportRoutes } from './http/admin/campaign-report-routes';
+import { dashboardRoutes } from './http/admin/dashboard-routes';
 import { listRoutes } from './http/admin/list-routes';
 import { mailboxRoutes } from './http/admin/mailbox-routes';
 import { policyRoutes } from './http/admin/policy-routes';
@@ -58,6 +59,7 @@ export function createApp(c: Container): Express {
   admin.use(campaignRoutes(c));
   admin.use(campaignReportRoutes(c));
   admin.use(listRoutes(c));
+  admin.use(dashboardRoutes(c));
   admin.use(mailboxRoutes(c));
   admin.use(requestRoutes(c));
   admin.use(subscriberRoutes(c));

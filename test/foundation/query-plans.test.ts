@@ -65,6 +65,7 @@ const HOT_QUERIES: HotQuery[] = [
   { name: 'campaign report: finished batches of a campaign', index: 'campaignId_1', explain: (m) => m.finishedBatches.find({ campaignId: id }, { at: 1, recipients: 1 }).explain() },
   { name: 'campaign report: bounces and complaints of a campaign', index: 'campaignId_1', explain: (m) => m.campaignFeedback.find({ campaignId: id }, { kind: 1 }).explain() },
   { name: 'campaign report: withdrawals from a campaign', index: 'campaignId_1_type_1', explain: (m) => m.consentEvents.find({ campaignId: id, type: 'withdrawn' }).explain() },
+  { name: 'dashboard: consent events of the last days by type', index: 'day_1_type_1', explain: (m) => m.consentEvents.find({ day: { $in: ['2026-11-30', '2026-12-01'] }, type: { $in: ['requested', 'confirmed', 'withdrawn'] } }).explain() },
   { name: 'claims by key', index: 'key_1', explain: (m) => m.claims.find({ key: 'send:x:y' }).explain() },
   { name: 'erasure: erased event already recorded (count)', index: 'emailHash_1', explain: (m) => m.consentEvents.aggregate(count({ emailHash: hash, type: 'erased', requestRef: 'R-1' })).explain() },
   { name: 'erasure: requests by emailHash', index: 'emailHash_1', explain: (m) => m.requests.find({ emailHash: hash }).explain() },

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { AdminRole } from '../../domain/staff/admin-token';
 import * as audit from './audit-routes';
 import * as campaigns from './campaign-routes';
+import * as dashboard from './dashboard-routes';
 import * as lists from './list-routes';
 import * as mailbox from './mailbox-routes';
 import * as policies from './policy-routes';
@@ -74,6 +75,8 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'post', path: '/lists', tag: 'Lists', summary: 'Create a list', roles: MARKETER, body: lists.createBody, response: json(201, 'the list') },
   { method: 'get', path: '/lists/:slug', tag: 'Lists', summary: 'One list', roles: MARKETER, params: lists.slugParam, response: json(200, 'the list') },
   { method: 'patch', path: '/lists/:slug', tag: 'Lists', summary: 'Rename, describe, show or hide a list', roles: MARKETER, params: lists.slugParam, body: lists.updateBody, response: json(200, 'the list') },
+
+  { method: 'get', path: '/dashboard/activity', tag: 'Dashboard', summary: 'Sign-ups, confirmations and unsubscribes per Riga day, last 30 or 90 days', roles: MARKETER, query: dashboard.activityQuery, response: json(200, '{days: [{day: "YYYY-MM-DD", signups, confirmations, unsubscribes}]}, oldest first') },
 
   { method: 'get', path: '/subscribers', tag: 'People', summary: 'Find a subscriber by address (audited)', roles: DPO, query: subscribers.searchQuery, response: json(200, '{items: [{id, email, name, locale, restricted, lists: {<list>: state}}]}') },
   { method: 'get', path: '/subscribers/:id/consent', tag: 'People', summary: 'The consent history of a subscriber (audited)', roles: DPO, params: requests.idParam, response: json(200, '{events: [{type, list, channel, at, policyVersion, …}]}') },
