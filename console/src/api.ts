@@ -74,6 +74,18 @@ export interface CampaignReport {
   };
   tracking: { opens: false; clicks: false };
 }
+export interface DayActivity {
+  day: string;
+  signups: number;
+  confirmations: number;
+  unsubscribes: number;
+}
+export interface RequestMetrics {
+  awaitingVerification: number;
+  open: number;
+  dueWithin7Days: number;
+  overdue: number;
+}
 export type ListInput = Pick<List, 'slug' | 'name' | 'description' | 'public'>;
 export interface StaffMember {
   id: string;
@@ -211,6 +223,10 @@ export const api = {
   lists: () => request<{ items: List[] }>('GET', '/lists').then((r) => r.items),
   createList: (list: ListInput) => request<List>('POST', '/lists', list),
   updateList: (slug: string, patch: Omit<ListInput, 'slug'>) => request<List>('PATCH', `/lists/${encodeURIComponent(slug)}`, patch),
+
+  activity: (days: 30 | 90) => request<{ days: DayActivity[] }>('GET', `/dashboard/activity?days=${days}`).then((r) => r.days),
+  requestMetrics: () => request<RequestMetrics>('GET', '/metrics/requests'),
+  mailboxMetrics: () => request<{ reviewSize: number }>('GET', '/metrics/mailbox'),
 
   staff: () => request<{ items: StaffMember[] }>('GET', '/staff').then((r) => r.items),
   inviteStaff: (invite: { email: string; role: Role; name?: string }) => request<StaffWithLink>('POST', '/staff', invite),
