@@ -1,5 +1,7 @@
 // Every console test in Chromium, against one server (with workers) and one console build: the
 // suites are declared in the files beside this one and share the harness.
+import { adminDay } from './admin-day';
+import { campaignReportDay } from './campaign-report';
 import { closeConsoleHarness, consoleHarness } from './harness';
 import { marketerDay } from './marketer-day';
 import { signingIn } from './sign-in';
@@ -12,4 +14,6 @@ describe('console in a browser', function () {
   after(closeConsoleHarness);
   signingIn();
   marketerDay();
+  adminDay();
+  campaignReportDay();
 });
