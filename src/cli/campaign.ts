@@ -5,13 +5,15 @@ import os from 'node:os';
 import { CAMPAIGN_STATES, type CampaignState } from '../data/campaign.model';
 import { DEFAULT_LIST } from '../data/list.model';
 import type { Container } from '../container';
+import { campaignReport } from '../domain/campaigns/campaign-report';
 import { parseOptions, type CliCommand } from './command';
+import { followSend } from './send-progress';
 import { withContainer } from './with-container';
 
 const USAGE = `campaign create --name N --subject S --mjml FILE [--list ${DEFAULT_LIST}] [--preheader P]
   campaign list [--status ${CAMPAIGN_STATES.join('|')}]
   campaign show|preview|pause|resume|cancel ID
-  campaign send ID [--at 2026-03-10T10:00 [--time-zone Europe/Riga]]
+  campaign send ID [--at 2026-03-10T10:00 [--time-zone Europe/Riga]] [--wait]
   campaign test ID --to EMAIL [--to EMAIL…]`;
 
 export const campaignCommand: CliCommand = {
@@ -29,6 +31,8 @@ options:
   --status STATE      filter for list: ${CAMPAIGN_STATES.join(', ')}
   --at TIME           send: schedule instead of sending now (local time, ISO)
   --time-zone ZONE    send: the zone of --at (default Europe/Riga)
+  --wait              send: follow the send until it ends (a progress bar on a terminal, plain
+                      lines otherwise, on stderr), then print its report; exit 1 unless it was sent
   --to EMAIL          test: a recipient of the test mail (repeatable)
   --help              this text`,
   async run(args) {
@@ -42,6 +46,7 @@ options:
       at: { type: 'string' },
       'time-zone': { type: 'string' },
       to: { type: 'string', multiple: true },
+      wait: { type: 'boolean', default: false },
     });
     const [action, id] = positionals;
     const needId = () => {
@@ -78,11 +83,21 @@ options:
       case 'preview':
         console.log(await withContainer((c) => c.campaigns.preview(needId())));
         return;
-      case 'send':
-        output = await withContainer(async (c) =>
-          audited(c, values.at ? 'schedule' : 'send', needId(), await c.campaigns.send(needId(), { at: values.at, timeZone: values['time-zone'] })),
-        );
+      case 'send': {
+        let sent = true;
+        output = await withContainer(async (c) => {
+          const started = await audited(c, values.at ? 'schedule' : 'send', needId(), await c.campaigns.send(needId(), { at: values.at, timeZone: values['time-zone'] }));
+          if (!values.wait) return started;
+          const report = await followSend(() => campaignReport({ models: c.models, now: () => c.clock.now() }, needId()), process.stderr);
+          sent = report.status === 'sent';
+          return report;
+        });
+        if (!sent) {
+          console.log(JSON.stringify(output, null, 2));
+          return 1;
+        }
         break;
+      }
       case 'pause':
       case 'resume':
       case 'cancel':

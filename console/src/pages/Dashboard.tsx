@@ -80,6 +80,7 @@ function Activity() {
             withLegend
             legendProps={{ verticalAlign: 'bottom' }}
             tickLine="x"
+            yAxisProps={{ allowDecimals: false }}
             series={[
               { name: 'signups', label: t('dashboard.signups'), color: 'blue.6' },
               { name: 'confirmations', label: t('dashboard.confirmations'), color: 'teal.6' },
