@@ -12,6 +12,10 @@ export function adminDay(): void {
     const stamp = Date.now();
     before(async () => {
       h = await consoleHarness();
+    });
+    // A fresh admin for each test: a TOTP code is accepted once, and two sign-ins within its
+    // 30-second step would offer the same one.
+    beforeEach(async () => {
       admin = await addStaff(h.t, 'admin', { totp: true });
     });
 

@@ -6,7 +6,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, type Campaign, type CampaignReport } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
 import { useLinkProps } from '../router';
-import { doneShare, StatusBadge } from './common';
+import { doneShare, Figure, StatusBadge } from './common';
 
 const LIVE = new Set(['scheduled', 'sending', 'paused']);
 const POLL_MS = 2000;
@@ -165,19 +165,6 @@ export function CampaignProgress({ id }: { id: string }) {
         </Stack>
       </Modal>
     </Stack>
-  );
-}
-
-function Figure({ label, value, testId }: { label: string; value: string | number; testId: string }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text size="xl" fw={700} data-testid={testId}>
-        {value}
-      </Text>
-    </div>
   );
 }
 

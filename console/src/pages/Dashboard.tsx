@@ -7,7 +7,7 @@ import { useEffect, useState } from 'react';
 import { api, type Campaign, type DayActivity, type List, type RequestMetrics, type Role } from '../api';
 import { useI18n } from '../i18n';
 import { useLinkProps } from '../router';
-import { StatusBadge } from './common';
+import { Figure, StatusBadge } from './common';
 
 function RecentCampaign({ campaign }: { campaign: Campaign }) {
   const { lang } = useI18n();
@@ -26,19 +26,6 @@ function RecentCampaign({ campaign }: { campaign: Campaign }) {
       </div>
       <StatusBadge status={campaign.status} />
     </Group>
-  );
-}
-
-function Figure({ label, value, testId }: { label: string; value: number | string; testId?: string }) {
-  return (
-    <Card withBorder>
-      <Text size="sm" c="dimmed">
-        {label}
-      </Text>
-      <Text size="xl" fw={700} data-testid={testId}>
-        {value}
-      </Text>
-    </Card>
   );
 }
 
@@ -113,11 +100,11 @@ function Privacy() {
         {t('dashboard.privacy')}
       </Title>
       <SimpleGrid cols={{ base: 2, md: 5 }}>
-        <Figure label={t('dashboard.openRequests')} value={show(requests === undefined ? undefined : requests && requests.open)} testId="dashboard.openRequests" />
-        <Figure label={t('dashboard.awaitingVerification')} value={show(requests === undefined ? undefined : requests && requests.awaitingVerification)} />
-        <Figure label={t('dashboard.dueSoon')} value={show(requests === undefined ? undefined : requests && requests.dueWithin7Days)} />
-        <Figure label={t('dashboard.overdue')} value={show(requests === undefined ? undefined : requests && requests.overdue)} testId="dashboard.overdue" />
-        <Figure label={t('dashboard.reviewQueue')} value={show(review)} testId="dashboard.reviewQueue" />
+        <Figure card label={t('dashboard.openRequests')} value={show(requests === undefined ? undefined : requests && requests.open)} testId="dashboard.openRequests" />
+        <Figure card label={t('dashboard.awaitingVerification')} value={show(requests === undefined ? undefined : requests && requests.awaitingVerification)} />
+        <Figure card label={t('dashboard.dueSoon')} value={show(requests === undefined ? undefined : requests && requests.dueWithin7Days)} />
+        <Figure card label={t('dashboard.overdue')} value={show(requests === undefined ? undefined : requests && requests.overdue)} testId="dashboard.overdue" />
+        <Figure card label={t('dashboard.reviewQueue')} value={show(review)} testId="dashboard.reviewQueue" />
       </SimpleGrid>
       <Group>
         <Anchor {...requestsLink}>{t('dashboard.toRequests')}</Anchor>
@@ -149,7 +136,7 @@ export function Dashboard({ role }: { role: Role }) {
           </Title>
           <SimpleGrid cols={{ base: 1, xs: 2, md: 3 }}>
             {lists.map((l) => (
-              <Figure key={l.slug} label={l.name[lang] || l.slug} value={l.subscriptions.active} />
+              <Figure card key={l.slug} label={l.name[lang] || l.slug} value={l.subscriptions.active} />
             ))}
           </SimpleGrid>
           <Activity />
