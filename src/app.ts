@@ -7,6 +7,8 @@ import { auditRoutes } from './http/admin/audit-routes';
 import { importRoutes } from './http/admin/import-routes';
 import { retentionRoutes } from './http/admin/retention-routes';
 import { campaignRoutes } from './http/admin/campaign-routes';
+import { campaignReportRoutes } from './http/admin/campaign-report-routes';
+import { dashboardRoutes } from './http/admin/dashboard-routes';
 import { listRoutes } from './http/admin/list-routes';
 import { mailboxRoutes } from './http/admin/mailbox-routes';
 import { policyRoutes } from './http/admin/policy-routes';
@@ -59,7 +61,9 @@ export function createApp(c: Container): Express {
   admin.use(staffRoutes(c));
   admin.use(auditRoutes(c));
   admin.use(campaignRoutes(c));
+  admin.use(campaignReportRoutes(c));
   admin.use(listRoutes(c));
+  admin.use(dashboardRoutes(c));
   admin.use(mailboxRoutes(c));
   admin.use(requestRoutes(c));
   admin.use(subscriberRoutes(c));

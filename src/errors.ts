@@ -47,8 +47,8 @@ export class NotFoundError extends AppError {
 }
 
 export class ConflictError extends AppError {
-  constructor(message: string) {
-    super(ErrorCodes.CONFLICT, message);
+  constructor(message: string, details?: unknown) {
+    super(ErrorCodes.CONFLICT, message, details);
   }
 }
 

@@ -21,6 +21,7 @@ import { Requests } from './pages/requests/Requests';
 import { People } from './pages/people/People';
 import { Person } from './pages/people/Person';
 import { SetPassword } from './pages/SetPassword';
+import { Staff } from './pages/Staff';
 import { Shell, type NavItem } from './Shell';
 import { useRouter } from './router';
 
@@ -43,7 +44,8 @@ export function navFor(role: Role): NavItem[] {
     { to: '/audit', label: 'audit.nav' },
     { to: '/retention', label: 'retention.nav' },
   ];
-  if (role === 'admin') return [...marketing, ...dpo];
+  // Staff accounts: admins only.
+  if (role === 'admin') return [...marketing, ...dpo, { to: '/staff', label: 'staff.nav' }];
   return role === 'marketer' ? marketing : [{ to: '/', label: 'nav.dashboard' }, ...dpo];
 }
 
@@ -124,6 +126,7 @@ export function App() {
   else if (path === '/retention' && allowed('/retention')) page = <RetentionPage />;
   else if (path === '/people' && allowed('/people')) page = <People />;
   else if (person && allowed('/people')) page = <Person key={person[1]} id={person[1]!} />;
+  else if (path === '/staff' && allowed('/staff')) page = <Staff me={me} />;
   else page = <Dashboard role={me.role} />;
   return (
     <Shell me={me} nav={nav} onSignOut={signOut}>

@@ -70,6 +70,49 @@ export interface List {
   public: boolean;
   subscriptions: { pending: number; active: number; unsubscribed: number };
 }
+export interface CampaignReport {
+  id: string;
+  status: CampaignStatus;
+  startedAt: string | null;
+  finishedAt: string | null;
+  stats: CampaignStats & { ambiguous: number; remaining: number; skipReasons: Record<string, number> };
+  ratePerMinute: number | null;
+  secondsLeft: number | null;
+  feedback: { hardBounces: number; softBounces: number; complaints: number };
+  unsubscribes: {
+    events: number;
+    people: number;
+    byChannel: Record<string, number>;
+    byList: Record<string, number>;
+    effectDelay: { count: number; medianMs: number; maxMs: number } | null;
+  };
+  tracking: { opens: false; clicks: false };
+}
+export interface DayActivity {
+  day: string;
+  signups: number;
+  confirmations: number;
+  unsubscribes: number;
+}
+export interface RequestMetrics {
+  awaitingVerification: number;
+  open: number;
+  dueWithin7Days: number;
+  overdue: number;
+}
+export type ListInput = Pick<List, 'slug' | 'name' | 'description' | 'public'>;
+export interface StaffMember {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  status: 'invited' | 'active' | 'deactivated';
+  totpEnabled: boolean;
+  failedAttempts: number;
+  lastLoginAt: string | null;
+  createdAt: string | null;
+}
+export type StaffWithLink = StaffMember & { linkExpiresAt: string; linkMailed: boolean };
 export interface MjmlProblem {
   line: number;
   message: string;
@@ -155,8 +198,15 @@ function messageFor(status: number, path: string, error: { code?: string; messag
       case 'not_found':
         return 'error.notFound';
       case 'conflict':
-      case 'invalid_state':
+        if (details.reason === 'last_admin') return 'staff.error.lastAdmin';
+        if (details.reason === 'self') return 'staff.error.self';
+        if (details.reason === 'busy') return 'staff.error.busy';
+        return 'error.conflict';
       case 'duplicate':
+        if (path === '/staff') return 'staff.error.duplicate';
+        if (path === '/lists') return 'lists.duplicate';
+        return 'error.conflict';
+      case 'invalid_state':
         return 'error.conflict';
     }
     if (status === 403) return 'error.forbidden';
@@ -190,7 +240,21 @@ export const api = {
     request<{ results: Array<{ to: string; lang: CampaignLang; status: 'sent' | 'failed'; error?: string }> }>('POST', `/campaigns/${encodeURIComponent(id)}/test`, langs ? { to, langs } : { to }),
   /** Now, or at a Riga wall-clock time (`2026-03-10T10:00`): the server settles summer time. */
   send: (id: string, at?: string) => request<Campaign>('POST', `/campaigns/${encodeURIComponent(id)}/send`, at ? { at, timeZone: 'Europe/Riga' } : {}),
+  report: (id: string) => request<CampaignReport>('GET', `/campaigns/${encodeURIComponent(id)}/report`),
   control: (id: string, action: 'pause' | 'resume' | 'cancel') => request<Campaign>('POST', `/campaigns/${encodeURIComponent(id)}/${action}`, {}),
 
   lists: () => request<{ items: List[] }>('GET', '/lists').then((r) => r.items),
+  createList: (list: ListInput) => request<List>('POST', '/lists', list),
+  updateList: (slug: string, patch: Omit<ListInput, 'slug'>) => request<List>('PATCH', `/lists/${encodeURIComponent(slug)}`, patch),
+
+  activity: (days: 30 | 90) => request<{ days: DayActivity[] }>('GET', `/dashboard/activity?days=${days}`).then((r) => r.days),
+  requestMetrics: () => request<RequestMetrics>('GET', '/metrics/requests'),
+  mailboxMetrics: () => request<{ reviewSize: number }>('GET', '/metrics/mailbox'),
+
+  staff: () => request<{ items: StaffMember[] }>('GET', '/staff').then((r) => r.items),
+  inviteStaff: (invite: { email: string; role: Role; name?: string }) => request<StaffWithLink>('POST', '/staff', invite),
+  changeStaffRole: (id: string, role: Role) => request<StaffMember>('PATCH', `/staff/${encodeURIComponent(id)}`, { role }),
+  deactivateStaff: (id: string) => request<StaffMember>('POST', `/staff/${encodeURIComponent(id)}/deactivate`, {}),
+  resetStaffTotp: (id: string) => request<StaffMember>('POST', `/staff/${encodeURIComponent(id)}/totp/reset`, {}),
+  resendStaffLink: (id: string) => request<StaffWithLink>('POST', `/staff/${encodeURIComponent(id)}/password-link`, {}),
 };

@@ -6,7 +6,9 @@ import { CAMPAIGN_STATES, type CampaignState } from '../data/campaign.model';
 import { DEFAULT_LIST } from '../data/list.model';
 import type { Container } from '../container';
 import { CAMPAIGN_LANGUAGES, type CampaignLanguage } from '../mail/campaign-renderer';
+import { campaignReport } from '../domain/campaigns/campaign-report';
 import { parseOptions, type CliCommand } from './command';
+import { followSend } from './send-progress';
 import { withContainer } from './with-container';
 
 const USAGE = `campaign create --name N --subject S --mjml FILE [--list ${DEFAULT_LIST}] [--preheader P]
@@ -15,7 +17,7 @@ const USAGE = `campaign create --name N --subject S --mjml FILE [--list ${DEFAUL
   campaign show|pause|resume|cancel|delete ID
   campaign preview ID [--lang lv|en]
   campaign duplicate ID [--name N]
-  campaign send ID [--at 2026-03-10T10:00 [--time-zone Europe/Riga]]
+  campaign send ID [--at 2026-03-10T10:00 [--time-zone Europe/Riga]] [--wait]
   campaign test ID --to EMAIL [--to EMAIL…] [--lang lv|en]`;
 
 export const campaignCommand: CliCommand = {
@@ -39,6 +41,8 @@ options:
   --status STATE      filter for list: ${CAMPAIGN_STATES.join(', ')}
   --at TIME           send: schedule instead of sending now (local time, ISO)
   --time-zone ZONE    send: the zone of --at (default Europe/Riga)
+  --wait              send: follow the send until it ends (a progress bar on a terminal, plain
+                      lines otherwise, on stderr), then print its report; exit 1 unless it was sent
   --to EMAIL          test: a recipient of the test mail (repeatable)
   --help              this text`,
   async run(args) {
@@ -56,6 +60,7 @@ options:
       at: { type: 'string' },
       'time-zone': { type: 'string' },
       to: { type: 'string', multiple: true },
+      wait: { type: 'boolean', default: false },
     });
     const [action, id] = positionals;
     const needId = () => {
@@ -112,11 +117,21 @@ options:
           return audited(c, 'delete', needId(), { id: needId(), deleted: true });
         });
         break;
-      case 'send':
-        output = await withContainer(async (c) =>
-          audited(c, values.at ? 'schedule' : 'send', needId(), await c.campaigns.send(needId(), { at: values.at, timeZone: values['time-zone'] })),
-        );
+      case 'send': {
+        let sent = true;
+        output = await withContainer(async (c) => {
+          const started = await audited(c, values.at ? 'schedule' : 'send', needId(), await c.campaigns.send(needId(), { at: values.at, timeZone: values['time-zone'] }));
+          if (!values.wait) return started;
+          const report = await followSend(() => campaignReport({ models: c.models, now: () => c.clock.now() }, needId()), process.stderr);
+          sent = report.status === 'sent';
+          return report;
+        });
+        if (!sent) {
+          console.log(JSON.stringify(output, null, 2));
+          return 1;
+        }
         break;
+      }
       case 'pause':
       case 'resume':
       case 'cancel':

@@ -49,6 +49,8 @@ const consentEventSchema = new Schema(
     type: { type: String, enum: CONSENT_EVENT_TYPES, required: true },
     channel: { type: String, enum: CONSENT_CHANNELS, required: true },
     at: { type: Date, required: true },
+    // The Riga calendar day of `at` (YYYY-MM-DD), for the dashboard's per-day counts.
+    day: { type: String },
     ip: { type: String },
     // X-Forwarded-For as the trusted proxy passed it on, at most 512 characters.
     forwardedFor: { type: String },
@@ -80,6 +82,10 @@ consentEventSchema.index({ subscriberId: 1, at: 1 });
 consentEventSchema.index({ emailHash: 1 });
 // Unsubscribe metrics: withdrawals of the last days by channel (GET /admin/metrics/unsubscribe).
 consentEventSchema.index({ type: 1, at: 1 });
+// Dashboard: sign-ups, confirmations and unsubscribes per day ({day: {$in: last N days}, type: {$in}}).
+consentEventSchema.index({ day: 1, type: 1 });
+// Campaign report: the withdrawals a campaign's mail led to ({campaignId, type: 'withdrawn'}).
+consentEventSchema.index({ campaignId: 1, type: 1 });
 
 export type ConsentEventDoc = InferSchemaType<typeof consentEventSchema>;
 export const consentEventModel = (conn: Connection) => conn.model('ConsentEvent', consentEventSchema, 'consent_events');

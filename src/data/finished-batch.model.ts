@@ -9,10 +9,12 @@ const finishedBatchSchema = new Schema(
     _id: { type: String, required: true },
     campaignId: { type: Types.ObjectId, required: true },
     at: { type: Date, required: true },
+    // How many recipients the batch handled: the campaign report's sending rate over recent batches.
+    recipients: { type: Number },
   },
   { versionKey: false },
 );
-// "How many batches of this campaign have finished", after every batch.
+// "How many batches of this campaign have finished", after every batch; the report's recent batches.
 finishedBatchSchema.index({ campaignId: 1 });
 
 export type FinishedBatchDoc = InferSchemaType<typeof finishedBatchSchema>;

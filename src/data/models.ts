@@ -1,6 +1,7 @@
 // Every model bound to one connection; the composition root builds this once.
 import type { Connection } from 'mongoose';
 import { auditEntryModel } from './audit-entry.model';
+import { campaignFeedbackModel } from './campaign-feedback.model';
 import { campaignStateModel } from './campaign-state.model';
 import { campaignModel } from './campaign.model';
 import { claimModel } from './claim.model';
@@ -26,6 +27,7 @@ export function createModels(conn: Connection) {
   return {
     auditEntries: auditEntryModel(conn),
     campaigns: campaignModel(conn),
+    campaignFeedback: campaignFeedbackModel(conn),
     campaignStates: campaignStateModel(conn),
     claims: claimModel(conn),
     consentEvents: consentEventModel(conn),

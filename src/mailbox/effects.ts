@@ -8,6 +8,7 @@ import { REQUEST_TYPES, type RequestType } from '../data/data-subject-request.mo
 import type { SuppressionReason } from '../data/suppression.model';
 import { claimOnce } from '../domain/claims';
 import type { ConsentLedger } from '../domain/consent/consent-ledger';
+import { recordCampaignFeedback } from '../domain/campaigns/campaign-feedback';
 import type { ComplaintRateGuard } from '../domain/campaigns/complaint-rate-guard';
 import { addressedTo, emailKey } from '../domain/email-address';
 import type { LinkTokenSigner } from '../domain/link-token';
@@ -186,6 +187,7 @@ export class MailboxEffects {
   private async countSoftBounce(message: InboundForEffects, target: ProvenTarget, detail: string, evidence: SuppressionEvidence): Promise<void> {
     const { models, settings, now } = this.deps;
     const at = now();
+    if (target.campaignId) await recordCampaignFeedback(models, target.campaignId, 'soft-bounce', target.hash, at);
     await claimOnce(models, `soft-bounce:${target.hash}:${message.id}`, new Date(at.getTime() + settings.softBounceWindowMs));
     const recent = await models.claims.countDocuments({ key: { $regex: `^soft-bounce:${target.hash}:` }, expiresAt: { $gt: at } });
     if (recent >= settings.softBounceLimit) {
@@ -250,6 +252,7 @@ export class MailboxEffects {
   /** Each address counts once per campaign: the claim decides, the increment follows. */
   private async countOnCampaign(campaignId: string, hash: string, counter: 'bounced' | 'complained'): Promise<void> {
     const { models, settings, now } = this.deps;
+    await recordCampaignFeedback(models, campaignId, counter === 'bounced' ? 'hard-bounce' : 'complaint', hash, now());
     const first = await claimOnce(models, `campaign-${counter}:${campaignId}:${hash}`, new Date(now().getTime() + settings.campaignCountMemoryMs));
     if (first) await models.campaigns.updateOne({ _id: campaignId }, { $inc: { [`stats.${counter}`]: 1 } });
   }

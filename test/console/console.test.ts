@@ -1,5 +1,7 @@
 // Every console test in Chromium, against one server (with workers) and one console build: the
 // suites are declared in the files beside this one and share the harness.
+import { adminDay } from './admin-day';
+import { campaignReportDay } from './campaign-report';
 import { campaignEditor } from './campaign-editor';
 import { dpoPeople } from './dpo-people';
 import { dpoReConsent } from './dpo-reconsent';
@@ -17,6 +19,8 @@ describe('console in a browser', function () {
   after(closeConsoleHarness);
   signingIn();
   marketerDay();
+  adminDay();
+  campaignReportDay();
   dpoPeople();
   dpoRequests();
   dpoTools();

@@ -12,6 +12,7 @@ import { addStaff, Browser, staffContext } from './helpers';
 const AREAS: Record<string, AdminRole> = {
   campaigns: 'marketer',
   lists: 'marketer',
+  dashboard: 'marketer',
   subscribers: 'dpo',
   requests: 'dpo',
   audit: 'dpo',

@@ -8,10 +8,12 @@ import * as lists from './lists';
 import * as mailbox from './mailbox';
 import * as people from './people';
 import * as policy from './policy';
+import * as report from './report';
 import * as requests from './requests';
 import * as retention from './retention';
 import * as shell from './shell';
 import * as signIn from './sign-in';
+import * as staff from './staff';
 
 export const lv = {
   ...shell.lv,
@@ -26,6 +28,8 @@ export const lv = {
   ...imports.lv,
   ...audit.lv,
   ...retention.lv,
+  ...staff.lv,
+  ...report.lv,
 };
 export type MessageKey = keyof typeof lv;
 export const en: Record<MessageKey, string> = {
@@ -41,4 +45,6 @@ export const en: Record<MessageKey, string> = {
   ...imports.en,
   ...audit.en,
   ...retention.en,
+  ...staff.en,
+  ...report.en,
 };

@@ -1,5 +1,5 @@
-// Small pieces the pages share: a campaign's status badge and its progress bar, a labelled figure.
-import { Badge, Group, Progress, Text } from '@mantine/core';
+// Small pieces the pages share: a campaign's status badge, its progress bar, a labelled figure.
+import { Badge, Card, Group, Progress, Text } from '@mantine/core';
 import type { CampaignStats, CampaignStatus } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
 
@@ -42,17 +42,17 @@ export function CampaignProgressBar({ stats, label }: { stats?: CampaignStats; l
   );
 }
 
-/** A small label over a big number; the label key doubles as the test id. */
-export function Figure({ label, value }: { label: MessageKey; value: number }) {
-  const { t } = useI18n();
-  return (
-    <div>
-      <Text size="xs" c="dimmed">
-        {t(label)}
+/** A number with its label above it; in a bordered card on the dashboard. */
+export function Figure({ label, value, testId, card }: { label: string; value: string | number; testId?: string; card?: boolean }) {
+  const body = (
+    <>
+      <Text size={card ? 'sm' : 'xs'} c="dimmed">
+        {label}
       </Text>
-      <Text size="xl" fw={700} data-testid={label}>
+      <Text size="xl" fw={700} data-testid={testId}>
         {value}
       </Text>
-    </div>
+    </>
   );
+  return card ? <Card withBorder>{body}</Card> : <div>{body}</div>;
 }

@@ -24,8 +24,8 @@ export interface CampaignStats {
 }
 
 /** Recorded once per batch (an insert keyed by the job id), so a re-run batch cannot count twice. */
-export async function markBatchDone(deps: { models: Models; now: () => Date }, campaignId: string, batchJobId: string): Promise<void> {
-  await insertOnce(() => deps.models.finishedBatches.create({ _id: batchJobId, campaignId, at: deps.now() }));
+export async function markBatchDone(deps: { models: Models; now: () => Date }, campaignId: string, batchJobId: string, recipients?: number): Promise<void> {
+  await insertOnce(() => deps.models.finishedBatches.create({ _id: batchJobId, campaignId, at: deps.now(), recipients }));
 }
 
 /** A sending campaign is sent when the fan-out is done and every batch it enqueued has finished. */

@@ -141,7 +141,7 @@ export async function sendBatch(deps: SendDeps, job: SendBatchJob, run: SendRun)
     }
   }
   if (temporaryFailures > 0) return { state: 'retry', temporaryFailures };
-  await markBatchDone(deps, job.campaignId, run.batchJobId);
+  await markBatchDone(deps, job.campaignId, run.batchJobId, job.recipients.length);
   await completeIfDone(deps, job.campaignId);
   return { state: 'done', ...tally };
 }

@@ -34,11 +34,20 @@ export interface ConsentEventInput {
   at?: Date;
 }
 
+// The agency's calendar day of an event (YYYY-MM-DD in Riga), stored beside `at`: the dashboard asks
+// for days with an equality ($in), the one query shape FerretDB's SQLite backend serves from an index;
+// a range on `at` would read every event of the type.
+const RIGA_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Riga', year: 'numeric', month: '2-digit', day: '2-digit' });
+export function rigaDay(at: Date): string {
+  return RIGA_DAY.format(at);
+}
+
 export class ConsentLedger {
   constructor(private readonly deps: { models: Models; now: () => Date }) {}
 
   async record(event: ConsentEventInput): Promise<void> {
-    await this.deps.models.consentEvents.create({ ...event, at: event.at ?? this.deps.now() });
+    const at = event.at ?? this.deps.now();
+    await this.deps.models.consentEvents.create({ ...event, at, day: rigaDay(at) });
   }
 
   /**
@@ -47,13 +56,15 @@ export class ConsentLedger {
    * decides and records (a separate claim cost the one-click path a second write).
    */
   recordOnce(key: string, event: ConsentEventInput): Promise<boolean> {
-    return insertOnce(() => this.deps.models.consentEvents.create({ _id: eventIdFor(key), ...event, at: event.at ?? this.deps.now() }));
+    const at = event.at ?? this.deps.now();
+    return insertOnce(() => this.deps.models.consentEvents.create({ _id: eventIdFor(key), ...event, at, day: rigaDay(at) }));
   }
 
   async recordMany(events: ConsentEventInput[]): Promise<void> {
     if (events.length === 0) return;
     const at = this.deps.now();
-    await this.deps.models.consentEvents.insertMany(events.map((e) => ({ ...e, at })), { ordered: false });
+    const day = rigaDay(at);
+    await this.deps.models.consentEvents.insertMany(events.map((e) => ({ ...e, at, day })), { ordered: false });
   }
 
   /**
@@ -63,8 +74,9 @@ export class ConsentLedger {
   async recordBulk(events: Array<ConsentEventInput & { subscriberId?: Types.ObjectId; _id?: Types.ObjectId }>): Promise<void> {
     if (events.length === 0) return;
     const at = this.deps.now();
+    const day = rigaDay(at);
     try {
-      await this.deps.models.consentEvents.collection.insertMany(events.map((e) => ({ ...e, at })), { ordered: false, ignoreUndefined: true });
+      await this.deps.models.consentEvents.collection.insertMany(events.map((e) => ({ ...e, at, day })), { ordered: false, ignoreUndefined: true });
     } catch (err) {
       // Events keyed by a deterministic _id (see eventIdFor) that are already there stay as they are.
       const writeErrors = (err as { writeErrors?: unknown }).writeErrors;

@@ -52,7 +52,7 @@ function countByChannel(events: Array<{ channel: string }>): WithdrawalCounts {
   return { total: events.length, byChannel };
 }
 
-function delayStats(values: number[]): DelayStats {
+export function delayStats(values: number[]): DelayStats {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;

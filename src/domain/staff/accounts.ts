@@ -8,6 +8,7 @@ import { escapeHtml } from '../../html';
 import type { Mailer } from '../../mail/mailer';
 import type { AdminRole } from './admin-token';
 import type { Actor, AuditLog } from '../audit';
+import { claimOnce } from '../claims';
 import { normalizeEmail } from '../email-address';
 import { InvalidTokenError } from '../link-token';
 import type { PasswordLink, PasswordLinks } from './password-links';
@@ -46,6 +47,8 @@ export function staffEmail(input: unknown): string {
 }
 
 const HEX24 = /^[0-9a-f]{24}$/;
+const ADMIN_CHANGE_LOCK = 'staff:admin-change';
+const ADMIN_CHANGE_LOCK_MS = 30_000;
 
 export type MailedLink = PasswordLink & { mailed: boolean };
 
@@ -114,8 +117,9 @@ export class StaffAccounts {
 
   async changeRole(id: string, role: AdminRole, actor: Actor): Promise<StaffView> {
     const doc = await this.load(id);
-    if (doc.email === actor.sub) throw new ConflictError('you cannot change your own role');
-    await this.deps.models.staff.updateOne({ _id: id }, { $set: { role } });
+    if (doc.email === actor.sub) throw new ConflictError('you cannot change your own role', { reason: 'self' });
+    if (role === doc.role) return staffView(doc);
+    await this.keepingAnAdmin(doc, role === 'admin', () => this.deps.models.staff.updateOne({ _id: id }, { $set: { role } }));
     const ended = await this.deps.sessions.revokeAll(id);
     await this.deps.audit.record(actor, 'staff.role', doc.email, { from: doc.role, to: role, sessionsEnded: ended });
     return staffView({ ...doc, role });
@@ -123,11 +127,43 @@ export class StaffAccounts {
 
   async deactivate(id: string, actor: Actor): Promise<StaffView> {
     const doc = await this.load(id);
-    if (doc.email === actor.sub) throw new ConflictError('you cannot deactivate your own account');
-    await this.deps.models.staff.updateOne({ _id: id }, { $set: { status: 'deactivated' } });
+    if (doc.email === actor.sub) throw new ConflictError('you cannot deactivate your own account', { reason: 'self' });
+    if (doc.status === 'deactivated') return staffView(doc);
+    await this.keepingAnAdmin(doc, false, () => this.deps.models.staff.updateOne({ _id: id }, { $set: { status: 'deactivated' } }));
     const ended = await this.deps.sessions.revokeAll(id);
     await this.deps.audit.record(actor, 'staff.deactivate', doc.email, { sessionsEnded: ended });
     return staffView({ ...doc, status: 'deactivated' });
+  }
+
+  /**
+   * Runs a change to an account, refusing it when it would leave no active admin (nobody could
+   * manage staff any more; a Bearer token is not a person). Changes that take an active admin away
+   * run one at a time: two admins demoting each other at once would otherwise both see the other
+   * one still there. The lock is a claim (an insert into a unique index, atomic on FerretDB too)
+   * that expires, so a crash cannot keep it.
+   */
+  private async keepingAnAdmin(doc: StaffDoc, staysAdmin: boolean, change: () => Promise<unknown>): Promise<void> {
+    const losesAnAdmin = doc.role === 'admin' && doc.status === 'active' && !staysAdmin;
+    if (!losesAnAdmin) {
+      await change();
+      return;
+    }
+    const { models, now } = this.deps;
+    const at = now();
+    await models.claims.deleteOne({ key: ADMIN_CHANGE_LOCK, expiresAt: { $lte: at } });
+    if (!(await claimOnce(models, ADMIN_CHANGE_LOCK, new Date(at.getTime() + ADMIN_CHANGE_LOCK_MS)))) {
+      throw new ConflictError('another change to the administrators is under way; try again', { reason: 'busy' });
+    }
+    try {
+      // No index of its own: the staff collection holds a few dozen accounts.
+      const admins = await models.staff.find({ role: 'admin', status: 'active' }, { _id: 1 }).lean();
+      if (!admins.some((a) => String(a._id) !== String(doc._id))) {
+        throw new ConflictError('this is the last active admin: make someone else an admin first', { reason: 'last_admin' });
+      }
+      await change();
+    } finally {
+      await models.claims.deleteOne({ key: ADMIN_CHANGE_LOCK });
+    }
   }
 
   /** Removes the second factor (a lost phone); the person enrols again at the next sign-in. */

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { AdminRole } from '../../domain/staff/admin-token';
 import * as audit from './audit-routes';
 import * as campaigns from './campaign-routes';
+import * as dashboard from './dashboard-routes';
 import * as imports from './import-routes';
 import * as lists from './list-routes';
 import * as mailbox from './mailbox-routes';
@@ -68,6 +69,7 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'delete', path: '/campaigns/:id', tag: 'Campaigns', summary: 'Delete a draft', roles: MARKETER, params: campaigns.idParam, response: json(204, 'deleted; 409 for a campaign that is not a draft') },
   { method: 'post', path: '/campaigns/:id/duplicate', tag: 'Campaigns', summary: 'Copy a campaign into a new draft (both versions)', roles: MARKETER, params: campaigns.idParam, body: campaigns.duplicateBody, response: json(201, 'the new draft') },
   { method: 'get', path: '/campaigns/:id/preview', tag: 'Campaigns', summary: 'The rendered HTML of one version', roles: MARKETER, params: campaigns.idParam, query: campaigns.previewQuery, response: { status: 200, description: 'HTML under a CSP that runs no script; 400 for lang=en without an English version', type: 'text/html' } },
+  { method: 'get', path: '/campaigns/:id/report', tag: 'Campaigns', summary: 'Progress and report: outcomes, skip reasons, rate, time left, bounces, complaints, unsubscribes from this campaign (no open or click tracking)', roles: MARKETER, params: campaigns.idParam, response: json(200, '{id, status, stats: {queued, sent, skipped, failed, ambiguous, remaining, skipReasons}, ratePerMinute, secondsLeft, feedback: {hardBounces, softBounces, complaints}, unsubscribes: {events, people, byChannel, byList, effectDelay}, tracking: {opens: false, clicks: false}}') },
   { method: 'get', path: '/campaigns/:id/audience', tag: 'Campaigns', summary: 'Who a send now would reach', roles: MARKETER, params: campaigns.idParam, response: json(200, '{list, recipients}: the list and its active subscriptions') },
   { method: 'post', path: '/campaigns/:id/test', tag: 'Campaigns', summary: 'Send a test to the given addresses: one copy per version (or the `langs` chosen)', roles: MARKETER, params: campaigns.idParam, body: campaigns.testBody, response: json(202, '{results: [{to, lang, status: "sent" | "failed", error?}]}') },
   { method: 'post', path: '/campaigns/:id/send', tag: 'Campaigns', summary: 'Send now, or schedule with `at` (Riga time unless timeZone)', roles: MARKETER, params: campaigns.idParam, body: campaigns.sendBody, response: json(202, 'the campaign, sending or scheduled') },
@@ -80,11 +82,14 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'get', path: '/lists/:slug', tag: 'Lists', summary: 'One list', roles: MARKETER, params: lists.slugParam, response: json(200, 'the list') },
   { method: 'patch', path: '/lists/:slug', tag: 'Lists', summary: 'Rename, describe, show or hide a list', roles: MARKETER, params: lists.slugParam, body: lists.updateBody, response: json(200, 'the list') },
 
+  { method: 'get', path: '/dashboard/activity', tag: 'Dashboard', summary: 'Sign-ups, confirmations and unsubscribes per Riga day, last 30 or 90 days', roles: MARKETER, query: dashboard.activityQuery, response: json(200, '{days: [{day: "YYYY-MM-DD", signups, confirmations, unsubscribes}]}, oldest first') },
+
   { method: 'get', path: '/subscribers', tag: 'People', summary: 'Find people: by the whole address (email), a part of it (address), a part of the name, a list and state; paged by `after` (audited)', roles: DPO, query: subscribers.searchQuery, response: json(200, '{items: [{id, email, name, locale, restricted, lists: {<list>: state}}], next: id | null (pass as `after`)}') },
   { method: 'get', path: '/subscribers/lists', tag: 'People', summary: 'The lists to filter people by: slug and name', roles: DPO, response: json(200, '{items: [{slug, name: {lv, en}}]}') },
   { method: 'get', path: '/subscribers/:id', tag: 'People', summary: 'A person: lists and states, restriction, suppressions with evidence, consent timeline, requests, inbound mail (audited)', roles: DPO, params: subscribers.personParam, response: json(200, '{id, email, name, locale, restricted, lists: [{list, name, status, …}], suppressions, timeline: [{type, list, channel, at, policyVersion, consentText, ip, userAgent, campaign, messageId, …}], requests, inbound: [{id, receivedAt, from, subject, kind, outcome, via}]}') },
   { method: 'patch', path: '/subscribers/:id', tag: 'People', summary: 'Rectify name or language (GDPR art. 16); in the ledger and audited', roles: DPO, params: subscribers.personParam, body: requests.rectifyBody, response: json(200, '{id, changed: [field]}') },
   { method: 'post', path: '/subscribers/:id/erasure', tag: 'People', summary: 'Erase at once on a signed paper letter the DPO checked (the reason is audited); otherwise use POST /requests and the verification link', roles: DPO, params: subscribers.personParam, body: subscribers.erasureBody, response: json(201, 'the erasure request, done') },
+
   { method: 'get', path: '/subscribers/:id/consent', tag: 'People', summary: 'The consent history of a subscriber (audited)', roles: DPO, params: requests.idParam, response: json(200, '{events: [{type, list, channel, at, policyVersion, …}]}') },
   { method: 'post', path: '/subscribers/:id/restriction', tag: 'People', summary: 'Restrict processing (GDPR art. 18)', roles: DPO, params: requests.idParam, body: requests.restrictionBody, response: json(200, '{id, restricted: true, changed}') },
   { method: 'delete', path: '/subscribers/:id/restriction', tag: 'People', summary: 'Lift a restriction', roles: DPO, params: requests.idParam, response: json(200, '{id, restricted: false, changed}') },

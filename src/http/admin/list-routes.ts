@@ -10,7 +10,9 @@ import { caseSensitiveRouter } from '../router';
 const localized = z.strictObject({ lv: z.string().trim().min(1).max(200), en: z.string().trim().min(1).max(200) });
 const description = z.strictObject({ lv: z.string().trim().max(1000), en: z.string().trim().max(1000) });
 export const createBody = z.strictObject({ slug: z.string().regex(LIST_SLUG), name: localized, description: description.optional(), public: z.boolean().optional() });
-export const updateBody = z.strictObject({ name: localized.optional(), description: description.optional(), public: z.boolean().optional() });
+export const updateBody = z
+  .strictObject({ name: localized.optional(), description: description.optional(), public: z.boolean().optional() })
+  .refine((patch) => Object.keys(patch).length > 0, 'nothing to change: give name, description or public');
 export const slugParam = z.strictObject({ slug: z.string().regex(LIST_SLUG, 'not a list name') });
 
 export function listRoutes(c: Pick<Container, 'lists' | 'audit'>): Router {
@@ -27,14 +29,16 @@ export function listRoutes(c: Pick<Container, 'lists' | 'audit'>): Router {
 
   router.post('/lists', async (req, res) => {
     const list = await c.lists.create(parseOr400(createBody, req.body));
-    await c.audit.record(actorOf(req), 'list.create', list.slug);
+    await c.audit.record(actorOf(req), 'list.create', list.slug, { name: list.name, public: list.public });
     res.status(201).json(list);
   });
 
   router.patch('/lists/:slug', async (req, res) => {
     const { slug } = parseOr400(slugParam, req.params);
-    const list = await c.lists.update(slug, parseOr400(updateBody, req.body));
-    await c.audit.record(actorOf(req), 'list.update', slug);
+    const patch = parseOr400(updateBody, req.body);
+    const list = await c.lists.update(slug, patch);
+    // What changed, so the trail shows a rename or a list taken off the sign-up page.
+    await c.audit.record(actorOf(req), 'list.update', slug, patch);
     res.json(list);
   });
   return router;
