@@ -12,6 +12,7 @@ import { requestRoutes } from './http/admin/request-routes';
 import { staffAuthRoutes } from './http/admin/staff-auth-routes';
 import { staffRoutes } from './http/admin/staff-routes';
 import { subscriberRoutes } from './http/admin/subscriber-routes';
+import { ledgerRoutes } from './http/admin/ledger-routes';
 import { unsubscribeMetricsRoutes } from './http/admin/unsubscribe-metrics-routes';
 import { apiDocsPage, apiDocumentRoutes } from './http/api-docs';
 import { consoleRoutes } from './http/console-app';
@@ -59,6 +60,7 @@ export function createApp(c: Container): Express {
   admin.use(mailboxRoutes(c));
   admin.use(requestRoutes(c));
   admin.use(subscriberRoutes(c));
+  admin.use(ledgerRoutes(c));
   admin.use(policyRoutes(c));
   admin.use(unsubscribeMetricsRoutes(c));
   app.use('/api/v1/admin', admin);

@@ -3,6 +3,7 @@ import type { Worker } from 'bullmq';
 import type { Container } from '../src/container';
 import { campaignWatchdogWorker } from './campaign-watchdog.worker';
 import { fanoutWorker } from './fanout.worker';
+import { ledgerAnchorWorker } from './ledger-anchor.worker';
 import { mailboxWorker } from './mailbox.worker';
 import { reconciliationWorker } from './reconciliation.worker';
 import { retentionWorker } from './retention.worker';
@@ -12,7 +13,7 @@ import { transactionalWorker } from './transactional.worker';
 
 export type WorkerFactory = (c: Container) => Worker | Promise<Worker>;
 
-const factories: WorkerFactory[] = [signupWorker, mailboxWorker, transactionalWorker, retentionWorker, reconciliationWorker, fanoutWorker, sendWorker, campaignWatchdogWorker];
+const factories: WorkerFactory[] = [signupWorker, mailboxWorker, transactionalWorker, retentionWorker, reconciliationWorker, ledgerAnchorWorker, fanoutWorker, sendWorker, campaignWatchdogWorker];
 
 export interface RunningWorkers {
   workers: Worker[];

@@ -10,6 +10,8 @@ import { deliveryOutcomeModel } from './delivery-outcome.model';
 import { deliveryModel } from './delivery.model';
 import { finishedBatchModel } from './finished-batch.model';
 import { inboundMessageModel } from './inbound-message.model';
+import { ledgerAnchorLeavesModel } from './ledger-anchor-leaves.model';
+import { ledgerAnchorModel } from './ledger-anchor.model';
 import { listModel } from './list.model';
 import { optOutModel } from './opt-out.model';
 import { policyVersionModel } from './policy-version.model';
@@ -30,6 +32,8 @@ export function createModels(conn: Connection) {
     deliveryOutcomes: deliveryOutcomeModel(conn),
     finishedBatches: finishedBatchModel(conn),
     inboundMessages: inboundMessageModel(conn),
+    ledgerAnchors: ledgerAnchorModel(conn),
+    ledgerAnchorLeaves: ledgerAnchorLeavesModel(conn),
     lists: listModel(conn),
     optOuts: optOutModel(conn),
     policyVersions: policyVersionModel(conn),

@@ -7,6 +7,7 @@ export const QueueNames = {
   mailbox: 'mailbox',
   retention: 'retention',
   reconciliation: 'reconciliation',
+  ledgerAnchor: 'ledgerAnchor',
   scheduler: 'scheduler',
 } as const;
 

@@ -1,6 +1,7 @@
 // GDPR art. 15: everything held about one address, as a readable summary in the mail body and a
 // complete JSON attachment. Sent only to the verified address itself (invariant 7).
 import { quotedNames } from '../consent/specific-consent';
+import { ledgerForExport } from './access-export-ledger';
 import type { Models } from '../../data/models';
 import type { MailLocale, RequesterMail } from './requester-mail';
 
@@ -114,6 +115,7 @@ export class AccessExport {
         outcome: m.outcome,
         raw: m.raw,
       })),
+      ledger: await ledgerForExport(models, emailHash),
     };
   }
 

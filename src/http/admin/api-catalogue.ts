@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { AdminRole } from '../../domain/staff/admin-token';
 import * as audit from './audit-routes';
 import * as campaigns from './campaign-routes';
+import * as ledger from './ledger-routes';
 import * as lists from './list-routes';
 import * as mailbox from './mailbox-routes';
 import * as policies from './policy-routes';
@@ -76,6 +77,7 @@ export const API_ROUTES: ApiRoute[] = [
 
   { method: 'get', path: '/subscribers', tag: 'People', summary: 'Find a subscriber by address (audited)', roles: DPO, query: subscribers.searchQuery, response: json(200, '{items: [{id, email, name, locale, restricted, lists: {<list>: state}}]}') },
   { method: 'get', path: '/subscribers/:id/consent', tag: 'People', summary: 'The consent history of a subscriber (audited)', roles: DPO, params: requests.idParam, response: json(200, '{events: [{type, list, channel, at, policyVersion, …}]}') },
+  { method: 'get', path: '/subscribers/:id/ledger', tag: 'People', summary: 'Whether the person’s consent chain verifies, and up to which anchored day (audited)', roles: DPO, params: ledger.subscriberIdParam, response: json(200, '{verified, events, head?: {seq, hash}, broken?: {eventId, seq, reason}, verifiedUpTo?: "YYYY-MM-DD", anchor?: {date, root, seq}}; 404 unknown subscriber') },
   { method: 'post', path: '/subscribers/:id/restriction', tag: 'People', summary: 'Restrict processing (GDPR art. 18)', roles: DPO, params: requests.idParam, body: requests.restrictionBody, response: json(200, '{id, restricted: true, changed}') },
   { method: 'delete', path: '/subscribers/:id/restriction', tag: 'People', summary: 'Lift a restriction', roles: DPO, params: requests.idParam, response: json(200, '{id, restricted: false, changed}') },
   { method: 'post', path: '/import', tag: 'People', summary: 'Import subscribers from CSV (text/csv body)', roles: DPO, query: subscribers.importQuery, bodyType: 'text/csv', response: json(200, '{added, skipped, …}: the import report') },
