@@ -31,34 +31,55 @@ export interface ChainReport {
   broken?: ChainBreak;
 }
 
-/** Verifies one person's chain from their raw events (any order). */
-export function verifyChain(key: string, events: Document[], ledgerKey: string, anchored?: ChainHead): ChainReport {
-  const chained = events.filter((e) => typeof e.seq === 'number').sort((a, b) => a.seq - b.seq || String(a._id).localeCompare(String(b._id)));
-  const report: ChainReport = { key, events: events.length };
-  const fail = (reason: string, e?: Document): ChainReport => ({ ...report, head: undefined, broken: { key, eventId: e ? String(e._id) : undefined, seq: e?.seq, reason } });
+/** What the walk along a chain needs of an event; the rest is checked on the event alone. */
+interface LinkSummary {
+  id: string;
+  seq?: number;
+  prevHash?: string;
+  hash?: string;
+  /** Why the event fails on its own (its digest, its hash from its own prevHash), if it does. */
+  failure?: string;
+}
+
+/** The checks that need only the event itself: so a scan of millions keeps a few strings per event. */
+function summarise(key: string, e: Document, ledgerKey: string): LinkSummary {
+  const summary: LinkSummary = { id: String(e._id), seq: typeof e.seq === 'number' ? e.seq : undefined, prevHash: e.prevHash, hash: e.hash };
+  if (summary.seq === undefined) return summary;
+  if (e.emailHash !== key) summary.failure = 'the event names another chain';
+  else if (e.chainFormat !== CHAIN_FORMAT) summary.failure = `unknown chain format ${String(e.chainFormat)}`;
+  else if (!(e.anonymised === true && !hasErasableFields(e)) && erasableDigest(e, ledgerKey) !== e.erasableDigest) {
+    summary.failure = 'the erasable fields do not match their digest (edited, or written without the ledger key)';
+  } else if (linkHash(String(e.prevHash), canonicalCore(e), String(e.erasableDigest)) !== e.hash) summary.failure = 'the hash does not match the event (edited)';
+  return summary;
+}
+
+/** Walks a chain in seq order: the first event that is out of place, badly linked or failed on its own. */
+function walk(key: string, links: LinkSummary[], anchored?: ChainHead): ChainReport {
+  const chained = links.filter((l) => l.seq !== undefined).sort((a, b) => a.seq! - b.seq! || a.id.localeCompare(b.id));
+  const report: ChainReport = { key, events: links.length };
+  const fail = (reason: string, l?: LinkSummary): ChainReport => ({ ...report, broken: { key, eventId: l?.id, seq: l?.seq, reason } });
   let prev = GENESIS_HASH;
-  let hashAtAnchor: string | undefined;
   for (let i = 0; i < chained.length; i++) {
-    const e = chained[i]!;
-    if (e.seq !== i) return fail(e.seq < i ? `a second event at seq ${e.seq}` : `seq ${i}${e.seq - 1 > i ? `–${e.seq - 1}` : ''} missing before this event`, e);
-    if (e.emailHash !== key) return fail('the event names another chain', e);
-    if (e.chainFormat !== CHAIN_FORMAT) return fail(`unknown chain format ${String(e.chainFormat)}`, e);
-    if (e.prevHash !== prev) return fail('prevHash is not the hash of the event before', e);
-    if (!(e.anonymised === true && !hasErasableFields(e)) && erasableDigest(e, ledgerKey) !== e.erasableDigest) {
-      return fail('the erasable fields do not match their digest (edited, or written without the ledger key)', e);
-    }
-    if (linkHash(prev, canonicalCore(e), String(e.erasableDigest)) !== e.hash) return fail('the hash does not match the event (edited)', e);
-    prev = e.hash;
-    if (anchored && e.seq === anchored.seq) hashAtAnchor = e.hash;
+    const l = chained[i]!;
+    const seq = l.seq!;
+    if (seq !== i) return fail(seq < i ? `a second event at seq ${seq}` : `seq ${i}${seq - 1 > i ? `–${seq - 1}` : ''} missing before this event`, l);
+    if (l.prevHash !== prev) return fail('prevHash is not the hash of the event before', l);
+    if (l.failure) return fail(l.failure, l);
+    prev = l.hash!;
   }
-  const outside = events.find((e) => typeof e.seq !== 'number');
+  const outside = links.find((l) => l.seq === undefined);
   if (outside) return fail('the event is not in the chain (inserted, or not migrated)', outside);
-  if (anchored && hashAtAnchor !== anchored.hash) {
+  if (anchored && chained[anchored.seq]?.hash !== anchored.hash) {
     const at = chained[anchored.seq];
     return fail(at ? `differs from the anchored head (seq ${anchored.seq})` : `the anchored head (seq ${anchored.seq}) is missing`, at);
   }
   const last = chained[chained.length - 1];
-  return { ...report, head: last ? { key, seq: last.seq, hash: last.hash } : undefined };
+  return { ...report, head: last ? { key, seq: last.seq!, hash: last.hash! } : undefined };
+}
+
+/** Verifies one person's chain from their raw events (any order). */
+export function verifyChain(key: string, events: Document[], ledgerKey: string, anchored?: ChainHead): ChainReport {
+  return walk(key, events.map((e) => summarise(key, e, ledgerKey)), anchored);
 }
 
 export class LedgerVerifier {
@@ -73,27 +94,28 @@ export class LedgerVerifier {
   }
 
   /**
-   * Every chain, a batch of people at a time (one $in on the emailHash index each). `anchoredHeads`:
-   * a day's leaves, which every chain must still contain; a person of the anchor with no events at
-   * all is a break too. Returns the reports of broken chains and every head.
+   * Every chain, in one pass over the collection (no sort, no per-person query: on FerretDB's SQLite
+   * backend a scan is the fast shape), each event checked as it streams by; then each chain is walked
+   * from its summaries. `anchoredHeads`: a day's leaves, which every chain must still contain; a
+   * person of the anchor with no events at all is a break too. Returns the breaks and every good head.
    */
-  async verifyAll(opts: { anchoredHeads?: Map<string, ChainHead>; batch?: number; onBatch?: (done: number) => void } = {}) {
-    const keys = ((await this.events.distinct('emailHash')) as string[]).sort();
-    const batch = opts.batch ?? 500;
+  async verifyAll(opts: { anchoredHeads?: Map<string, ChainHead>; onProgress?: (events: number) => void } = {}) {
+    const byKey = new Map<string, LinkSummary[]>();
+    let events = 0;
+    for await (const e of this.events.find({}, { batchSize: 2000 })) {
+      const key = String(e.emailHash);
+      let links = byKey.get(key);
+      if (!links) byKey.set(key, (links = []));
+      links.push(summarise(key, e, this.deps.ledgerKey));
+      if (++events % 50_000 === 0) opts.onProgress?.(events);
+    }
+    const keys = [...byKey.keys()].sort();
     const broken: ChainBreak[] = [];
     const heads: ChainHead[] = [];
-    let events = 0;
-    for (let i = 0; i < keys.length; i += batch) {
-      const slice = keys.slice(i, i + batch);
-      const byKey = new Map<string, Document[]>(slice.map((k) => [k, []]));
-      for (const e of await this.events.find({ emailHash: { $in: slice } }).toArray()) byKey.get(e.emailHash)?.push(e);
-      for (const [key, list] of byKey) {
-        const report = verifyChain(key, list, this.deps.ledgerKey, opts.anchoredHeads?.get(key));
-        events += report.events;
-        if (report.broken) broken.push(report.broken);
-        else if (report.head) heads.push(report.head);
-      }
-      opts.onBatch?.(Math.min(keys.length, i + batch));
+    for (const key of keys) {
+      const report = walk(key, byKey.get(key)!, opts.anchoredHeads?.get(key));
+      if (report.broken) broken.push(report.broken);
+      else if (report.head) heads.push(report.head);
     }
     const known = new Set(keys);
     for (const [key, head] of opts.anchoredHeads ?? []) {
