@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only=signup,unsubscribe,fanout,send,classify] [-- --faults] [-- --profile]`
+// `npm run bench [-- --quick] [-- --only=signup,unsubscribe,fanout,send,classify,ledger] [-- --faults] [-- --profile]`
 // Runs the scenarios against the embedded defaults (FerretDB, redis-server, the SMTP sink, the API
 // and the workers each in their own process), prints a table and writes var/bench/latest.json.
 // Each figure is the median of several runs (one with --quick); every run is kept in the JSON.
@@ -12,10 +12,11 @@ import { LATEST_JSON, machine, printTable, readPrevious, writeLatest } from './r
 import { benchClassify } from './scenarios/classify';
 import { benchFanout } from './scenarios/fanout';
 import { benchFaults } from './scenarios/faults';
+import { benchLedger } from './scenarios/ledger';
 import { benchSend } from './scenarios/send';
 import { benchSignup } from './scenarios/signup';
 import { benchUnsubscribe } from './scenarios/unsubscribe';
-import { startBenchServices } from './services';
+import { startBenchServices, type Stage } from './services';
 
 // In this order: the API-only loads first, then fan-out, then the workers for send.
 const PERFORMANCE: Record<string, (ctx: BenchContext) => Promise<object>> = {
@@ -28,14 +29,18 @@ const PERFORMANCE: Record<string, (ctx: BenchContext) => Promise<object>> = {
 const PURE: Record<string, (settings: BenchSettings) => Promise<object>> = {
   classify: benchClassify,
 };
-const ALL = [...Object.keys(PERFORMANCE), ...Object.keys(PURE), 'faults'];
+// Scenarios that need a database of their own and nothing else (no API, no workers).
+const DATABASE: Record<string, (stage: Stage, settings: BenchSettings) => Promise<object>> = {
+  ledger: benchLedger,
+};
+const ALL = [...Object.keys(PERFORMANCE), ...Object.keys(PURE), ...Object.keys(DATABASE), 'faults'];
 // Far above what 50 connections from one address reach: the sign-up load must not meet the limiter.
 const LIFTED_SIGNUP_IP_LIMIT = '1000000000';
 
 const { values: flags } = parseArgs({
   options: { quick: { type: 'boolean' }, faults: { type: 'boolean' }, only: { type: 'string' }, profile: { type: 'boolean' } },
 });
-const selected = flags.faults ? ['faults'] : flags.only ? flags.only.split(',') : [...Object.keys(PERFORMANCE), ...Object.keys(PURE)];
+const selected = flags.faults ? ['faults'] : flags.only ? flags.only.split(',') : [...Object.keys(PERFORMANCE), ...Object.keys(PURE), ...Object.keys(DATABASE)];
 const unknown = selected.filter((name) => !ALL.includes(name));
 if (unknown.length > 0) {
   console.error(`unknown scenario: ${unknown.join(', ')}; known: ${ALL.join(', ')}`);
@@ -70,6 +75,14 @@ try {
       if (workers) peaks.workersPeakRssMb = Math.max(peaks.workersPeakRssMb ?? 0, await (await workers).peakRssMb());
     } finally {
       // Stops the workers with SIGTERM, so a --cpu-prof profile is written.
+      await stage.close();
+    }
+  }
+  for (const name of selected.filter((scenario) => scenario in DATABASE)) {
+    const stage = await services!.openStage(name);
+    try {
+      results[name] = await measure(name, () => DATABASE[name]!(stage, settings));
+    } finally {
       await stage.close();
     }
   }

@@ -31,6 +31,8 @@ const AIMS: Aim[] = [
   { key: 'unsubscribe.p99Ms', label: 'one-click unsubscribe, p99 ms', aim: '≤ 50', met: (v) => v <= 50 },
   { key: 'signup.rps', label: 'sign-up, requests/s', aim: '≥ 1,000', met: (v) => v >= 1_000 },
   { key: 'signup.p99Ms', label: 'sign-up, p99 ms', aim: '≤ 50', met: (v) => v <= 50 },
+  { key: 'ledger.extraMsPerEvent', label: 'ledger: extra ms per consent event (chained append − unchained insert, medians)', aim: '', met: () => true },
+  { key: 'ledger.verifyAll.seconds', label: 'ledger: verify --all, seconds (100,000 people; 10,000 with --quick)', aim: '', met: () => true },
   { key: 'classify.msgsPerSec', label: 'classify, messages/s (fixture corpus, one thread)', aim: '', met: () => true },
   { key: 'classify.worstFuzzRatio', label: 'classify, worst hostile 1 MB input / plain 1 MB', aim: '< 20', met: (v) => v < 20 },
   { key: 'classify.kindAccuracy', label: 'classify, right kind on the fixture corpus', aim: '≥ 0.95', met: (v) => v >= 0.95 },

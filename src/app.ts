@@ -17,6 +17,7 @@ import { requestRoutes } from './http/admin/request-routes';
 import { staffAuthRoutes } from './http/admin/staff-auth-routes';
 import { staffRoutes } from './http/admin/staff-routes';
 import { subscriberRoutes } from './http/admin/subscriber-routes';
+import { ledgerRoutes } from './http/admin/ledger-routes';
 import { unsubscribeMetricsRoutes } from './http/admin/unsubscribe-metrics-routes';
 import { apiDocsPage, apiDocumentRoutes } from './http/api-docs';
 import { consoleRoutes } from './http/console-app';
@@ -69,6 +70,7 @@ export function createApp(c: Container): Express {
   admin.use(subscriberRoutes(c));
   admin.use(importRoutes(c));
   admin.use(retentionRoutes(c));
+  admin.use(ledgerRoutes(c));
   admin.use(policyRoutes(c));
   admin.use(reConsentRoutes(c));
   admin.use(unsubscribeMetricsRoutes(c));

@@ -5,6 +5,7 @@ import { classifyEmailCommand } from './cli/classify-email';
 import type { CliCommand } from './cli/command';
 import { importCommand } from './cli/import';
 import { inboxCommand } from './cli/inbox';
+import { ledgerCommand } from './cli/ledger';
 import { policyVersionCommand } from './cli/policy-version';
 import { staffCommand } from './cli/staff';
 
@@ -14,6 +15,7 @@ const commands: Record<string, CliCommand> = {
   'classify-email': classifyEmailCommand,
   import: importCommand,
   inbox: inboxCommand,
+  ledger: ledgerCommand,
   'policy-version': policyVersionCommand,
   staff: staffCommand,
 };

@@ -52,6 +52,12 @@ const schema = z.object({
   ADMIN_JWT_MAX_TTL: duration('12h'),
   LINK_SIGNING_KEYS: z.string().optional(),
   EMAIL_HASH_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  LEDGER_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  LEDGER_ANCHOR_TO: z
+    .string()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .pipe(z.string().email().optional()),
 
   CONFIRM_TOKEN_TTL: duration('7d'),
   VERIFY_TOKEN_TTL: duration('7d'),
@@ -124,6 +130,10 @@ export type Config = Readonly<{
   adminJwt: { secret: string; issuer: string; audience: string; maxTtlMs: number };
   linkSigningKeys: ReadonlyArray<{ id: string; secret: Buffer }>;
   emailHashKey: string;
+  /** HMAC key of the consent chain's erasable-field digests (docs/ledger.md). */
+  ledgerKey: string;
+  /** Where the daily ledger anchor is mailed; unset: stored and audited, not mailed. */
+  ledgerAnchorTo?: string;
   confirmTokenTtlMs: number;
   verifyTokenTtlMs: number;
   signupCooldownMs: number;
@@ -231,7 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   // Secrets have fixed, clearly named values only in development and tests; production must set them.
   const developmentSecrets: string[] = [];
-  const secret = (name: 'ADMIN_JWT_SECRET' | 'EMAIL_HASH_KEY' | 'LINK_SIGNING_KEYS', devValue: string) => {
+  const secret = (name: 'ADMIN_JWT_SECRET' | 'EMAIL_HASH_KEY' | 'LINK_SIGNING_KEYS' | 'LEDGER_KEY', devValue: string) => {
     const value = v[name];
     // A value copied from a development setup is as public as the default.
     if (value && !isDevelopmentSecret(value)) return value;
@@ -241,6 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
   const adminSecret = secret('ADMIN_JWT_SECRET', `${DEV_ONLY}-admin-jwt-secret-0000`);
   const hashKey = secret('EMAIL_HASH_KEY', `${DEV_ONLY}-email-hash-key-00000000`);
+  const ledgerKey = secret('LEDGER_KEY', `${DEV_ONLY}-ledger-key-000000000000`);
   const linkKeysText = secret('LINK_SIGNING_KEYS', `dev:${Buffer.from(`${DEV_ONLY}-link-signing-key-000`).toString('base64')}`);
   let linkSigningKeys: Array<{ id: string; secret: Buffer }> = [];
   try {
@@ -300,6 +311,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminJwt: { secret: adminSecret, issuer: v.ADMIN_JWT_ISSUER, audience: v.ADMIN_JWT_AUDIENCE, maxTtlMs: v.ADMIN_JWT_MAX_TTL },
     linkSigningKeys,
     emailHashKey: hashKey,
+    ledgerKey,
+    ledgerAnchorTo: v.LEDGER_ANCHOR_TO,
     confirmTokenTtlMs: v.CONFIRM_TOKEN_TTL,
     verifyTokenTtlMs: v.VERIFY_TOKEN_TTL,
     signupCooldownMs: v.SIGNUP_COOLDOWN,

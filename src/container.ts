@@ -20,6 +20,9 @@ import { RequestVerification } from './domain/requests/verification';
 import { UnsubscribeService } from './domain/consent/unsubscribe';
 import { RecentWithdrawals } from './domain/consent/recent-withdrawals';
 import { LedgerReconciliation } from './domain/consent/ledger-reconciliation';
+import { LedgerAnchors } from './domain/consent/ledger-anchor';
+import { LedgerMigration } from './domain/consent/ledger-migration';
+import { LedgerVerifier } from './domain/consent/ledger-verify';
 import { OptOuts } from './domain/consent/opt-outs';
 import { SubscriptionStates } from './domain/consent/subscription-state';
 import { PolicyVersions } from './domain/consent/policy-versions';
@@ -59,6 +62,9 @@ export interface Container {
   signer: LinkTokenSigner;
   audit: AuditLog;
   ledger: ConsentLedger;
+  ledgerVerifier: LedgerVerifier;
+  ledgerAnchors: LedgerAnchors;
+  ledgerMigration: LedgerMigration;
   suppressions: Suppressions;
   requests: DataSubjectRequestService;
   restrictions: Restrictions;
@@ -109,7 +115,18 @@ export async function createContainer(config: Config, logger: Logger, opts: Cont
   // Link expiry follows the injectable clock, so tests can age a confirmation link.
   const signer = new LinkTokenSigner(config.linkSigningKeys, () => clock.now().getTime());
   const audit = new AuditLog({ models, now });
-  const ledger = new ConsentLedger({ models, now });
+  const ledger = new ConsentLedger({ models, now, ledgerKey: config.ledgerKey });
+  const ledgerVerifier = new LedgerVerifier({ models, ledgerKey: config.ledgerKey });
+  const ledgerAnchors = new LedgerAnchors({
+    models,
+    verifier: ledgerVerifier,
+    audit,
+    mailer,
+    settings: config,
+    logger: logger.child({ component: 'ledger-anchor' }),
+    now,
+  });
+  const ledgerMigration = new LedgerMigration({ models, ledgerKey: config.ledgerKey });
   const withdrawals = new RecentWithdrawals({
     redis,
     prefix: config.queuePrefix,
@@ -194,6 +211,9 @@ export async function createContainer(config: Config, logger: Logger, opts: Cont
     signer,
     audit,
     ledger,
+    ledgerVerifier,
+    ledgerAnchors,
+    ledgerMigration,
     suppressions,
     requests,
     restrictions,

@@ -4,6 +4,7 @@ import type { Container } from '../src/container';
 import { campaignWatchdogWorker } from './campaign-watchdog.worker';
 import { fanoutWorker } from './fanout.worker';
 import { importWorker } from './import.worker';
+import { ledgerAnchorWorker } from './ledger-anchor.worker';
 import { mailboxWorker } from './mailbox.worker';
 import { reConsentWorker } from './re-consent.worker';
 import { reconciliationWorker } from './reconciliation.worker';
@@ -14,7 +15,7 @@ import { transactionalWorker } from './transactional.worker';
 
 export type WorkerFactory = (c: Container) => Worker | Promise<Worker>;
 
-const factories: WorkerFactory[] = [signupWorker, mailboxWorker, transactionalWorker, retentionWorker, reconciliationWorker, fanoutWorker, sendWorker, campaignWatchdogWorker, reConsentWorker, importWorker];
+const factories: WorkerFactory[] = [signupWorker, mailboxWorker, transactionalWorker, retentionWorker, reconciliationWorker, fanoutWorker, sendWorker, campaignWatchdogWorker, reConsentWorker, importWorker, ledgerAnchorWorker];
 
 export interface RunningWorkers {
   workers: Worker[];

@@ -39,8 +39,9 @@ export const CONSENT_CHANNELS = [
 ] as const;
 export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];
 
-// The proof of consent (GDPR art. 7(1)). Append-only: code only ever inserts; the single exception
-// is erasure, which strips the person's identifiers and keeps the event.
+// The proof of consent (GDPR art. 7(1)). Append-only: code only ever inserts; the exceptions are
+// erasure, which strips the person's identifiers (ERASABLE_FIELDS) and keeps the event, and the
+// one-off `ledger migrate`, which chains events written before the chain existed.
 const consentEventSchema = new Schema(
   {
     subscriberId: { type: Types.ObjectId },
@@ -73,13 +74,26 @@ const consentEventSchema = new Schema(
     // Subscription transitions: the subscription and the version it moved from (see subscription-state.ts).
     subscriptionId: { type: Types.ObjectId },
     fromVersion: { type: Number },
+    // The person's hash chain (src/domain/consent/ledger-canonical.ts, docs/ledger.md): set once, at
+    // the insert, from the event as inserted; events older than the chain get them from `ledger migrate`.
+    chainFormat: { type: Number },
+    seq: { type: Number },
+    chainLink: { type: String },
+    prevHash: { type: String },
+    erasableDigest: { type: String },
+    hash: { type: String },
   },
   { versionKey: false },
 );
 // A subscriber's consent history in order (admin consent view, access export).
 consentEventSchema.index({ subscriberId: 1, at: 1 });
-// Erasure anonymises by hash; audits of an erased person search by hash.
+// Erasure anonymises by hash; audits of an erased person search by hash; a chain's head and its
+// verification read a person's events by hash (the chain key, which erasure keeps).
 consentEventSchema.index({ emailHash: 1 });
+// One event per place in a person's chain: the insert that takes `<emailHash>:<seq>` wins, a second
+// writer retries after the new head (ConsentLedger appends). Sparse: events not chained yet have none
+// (MongoDB would otherwise count them as one null; FerretDB's SQLite index ignores nulls anyway).
+consentEventSchema.index({ chainLink: 1 }, { unique: true, sparse: true });
 // Unsubscribe metrics: withdrawals of the last days by channel (GET /admin/metrics/unsubscribe).
 consentEventSchema.index({ type: 1, at: 1 });
 // Dashboard: sign-ups, confirmations and unsubscribes per day ({day: {$in: last N days}, type: {$in}}).

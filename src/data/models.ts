@@ -12,6 +12,8 @@ import { deliveryModel } from './delivery.model';
 import { finishedBatchModel } from './finished-batch.model';
 import { importModel } from './import.model';
 import { inboundMessageModel } from './inbound-message.model';
+import { ledgerAnchorLeavesModel } from './ledger-anchor-leaves.model';
+import { ledgerAnchorModel } from './ledger-anchor.model';
 import { listModel } from './list.model';
 import { optOutModel } from './opt-out.model';
 import { policyVersionModel } from './policy-version.model';
@@ -37,6 +39,8 @@ export function createModels(conn: Connection) {
     finishedBatches: finishedBatchModel(conn),
     imports: importModel(conn),
     inboundMessages: inboundMessageModel(conn),
+    ledgerAnchors: ledgerAnchorModel(conn),
+    ledgerAnchorLeaves: ledgerAnchorLeavesModel(conn),
     lists: listModel(conn),
     optOuts: optOutModel(conn),
     policyVersions: policyVersionModel(conn),

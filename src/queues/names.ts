@@ -8,6 +8,7 @@ export const QueueNames = {
   retention: 'retention',
   reconciliation: 'reconciliation',
   import: 'import',
+  ledgerAnchor: 'ledgerAnchor',
   scheduler: 'scheduler',
   reconsent: 'reconsent',
 } as const;

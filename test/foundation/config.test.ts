@@ -10,6 +10,7 @@ const productionEnv = {
   PUBLIC_BASE_URL: 'https://e-jaunumi.impro.lv',
   ADMIN_JWT_SECRET: 'x'.repeat(40),
   EMAIL_HASH_KEY: 'y'.repeat(40),
+  LEDGER_KEY: 'z'.repeat(40),
   LINK_SIGNING_KEYS: `k2:${key('a')},k1:${key('b')}`,
 };
 
@@ -49,7 +50,7 @@ describe('config', () => {
 
   it('refuses production without secrets or services, naming each variable', () => {
     const problems = problemsOf({ NODE_ENV: 'production' });
-    for (const name of ['ADMIN_JWT_SECRET', 'EMAIL_HASH_KEY', 'LINK_SIGNING_KEYS', 'MONGODB_URI', 'REDIS_URL', 'SMTP_URL', 'PUBLIC_BASE_URL']) {
+    for (const name of ['ADMIN_JWT_SECRET', 'EMAIL_HASH_KEY', 'LINK_SIGNING_KEYS', 'LEDGER_KEY', 'MONGODB_URI', 'REDIS_URL', 'SMTP_URL', 'PUBLIC_BASE_URL']) {
       expect(problems.some((p) => p.startsWith(name)), name).to.equal(true);
     }
   });

@@ -12,7 +12,7 @@ import { ROOT_DIR } from '../../src/paths';
 import { createTestContext } from '../helpers/context';
 import { getServices, uniqueName } from '../helpers/services';
 
-const SECRETS = ['ADMIN_JWT_SECRET', 'EMAIL_HASH_KEY', 'LINK_SIGNING_KEYS'];
+const SECRETS = ['ADMIN_JWT_SECRET', 'EMAIL_HASH_KEY', 'LINK_SIGNING_KEYS', 'LEDGER_KEY'];
 
 /** Runs an entry point until it prints `until` (then stops it) or exits by itself; returns which, and its output. */
 function runEntry(script: string, env: Record<string, string>, until: string): Promise<{ started: boolean; code: number | null; out: string }> {
@@ -73,6 +73,7 @@ describe('production safety', function () {
       const copied = {
         ADMIN_JWT_SECRET: dev.adminJwt.secret,
         EMAIL_HASH_KEY: dev.emailHashKey,
+        LEDGER_KEY: dev.ledgerKey,
         LINK_SIGNING_KEYS: `dev:${dev.linkSigningKeys[0]!.secret.toString('base64')}`,
       };
       expect([...loadConfig(copied).developmentSecrets].sort()).to.deep.equal([...SECRETS].sort());

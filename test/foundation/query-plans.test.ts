@@ -68,6 +68,9 @@ const HOT_QUERIES: HotQuery[] = [
   { name: 'dashboard: consent events of the last days by type', index: 'day_1_type_1', explain: (m) => m.consentEvents.find({ day: { $in: ['2026-11-30', '2026-12-01'] }, type: { $in: ['requested', 'confirmed', 'withdrawn'] } }).explain() },
   { name: 'claims by key', index: 'key_1', explain: (m) => m.claims.find({ key: 'send:x:y' }).explain() },
   { name: 'erasure: erased event already recorded (count)', index: 'emailHash_1', explain: (m) => m.consentEvents.aggregate(count({ emailHash: hash, type: 'erased', requestRef: 'R-1' })).explain() },
+  { name: 'ledger: a chain\'s head (append) and its events (verify, export)', index: 'emailHash_1', explain: (m) => m.consentEvents.find({ emailHash: hash }, { seq: 1, hash: 1 }).sort({ seq: -1 }).limit(1).explain() },
+  { name: 'ledger: a day\'s anchor', index: 'date_1', explain: (m) => m.ledgerAnchors.find({ date: '2026-12-01' }).explain() },
+  { name: 'ledger: a day\'s anchor leaves', index: 'date_1_chunk_1', explain: (m) => m.ledgerAnchorLeaves.find({ date: '2026-12-01' }).sort({ chunk: 1 }).explain() },
   { name: 'erasure: requests by emailHash', index: 'emailHash_1', explain: (m) => m.requests.find({ emailHash: hash }).explain() },
   { name: 'sign-up: public lists by slug $in', index: 'slug_1', explain: (m) => m.lists.find({ slug: { $in: ['e-jaunumi', 'other'] }, public: true }).explain() },
   {

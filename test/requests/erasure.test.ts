@@ -8,6 +8,7 @@ import { hashEmail } from '../../src/domain/email-address';
 import { importSubscribers } from '../../src/domain/consent/import';
 import { confirmUrlOf, signUpJson, to } from '../signup/helpers';
 import { api, postForm, verifyTokenIn } from './helpers';
+import { checkChain } from '../consent/ledger-independent';
 
 const EMAIL = 'Marta.Kalnina@Example.LV';
 const NORMALISED = 'Marta.Kalnina@example.lv';
@@ -99,6 +100,12 @@ describe('requests: erasure that keeps the proof', function () {
     for (const e of events) {
       expect(e, e.type).not.to.have.any.keys('subscriberId', 'ip', 'userAgent');
     }
+    // The chain still verifies (the module, and a second implementation from the raw documents), and
+    // nothing in it identifies her: no address, IP, user agent or subscriber id, only keyed digests.
+    const raw = await t.c.models.consentEvents.collection.find({ emailHash }).toArray();
+    expect(JSON.stringify(raw)).not.to.match(new RegExp(['203.0.113.9', 'Safari', String(subscriber._id), 'Marta', 'example.lv'].join('|'), 'i'));
+    expect((await t.c.ledgerVerifier.verifyPerson(emailHash)).broken).to.equal(undefined);
+    expect(checkChain(raw, t.config.ledgerKey).firstBad).to.equal(undefined);
     const erased = events.filter((e) => e.type === 'erased');
     expect(erased).to.have.length(1);
     expect(erased[0]).to.include({ requestRef: erasure.body.number, channel: 'mailbox' });

@@ -1,11 +1,12 @@
 // Writes the proof of consent. Insert-only: no method here updates or deletes an event; erasure
-// anonymises through anonymise(), which strips identifiers and keeps what happened and when.
+// anonymises through anonymise(), which strips identifiers and keeps what happened and when. Every
+// insert is its person's next link in a hash chain (ledger-chain.ts).
 import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { ConsentChannel, ConsentEventType } from '../../data/consent-event.model';
 import type { Models } from '../../data/models';
-import { isDuplicateKeyError } from '../../errors';
-import { insertOnce } from '../claims';
+import { ERASABLE_FIELDS, type RawEvent } from './ledger-canonical';
+import { LedgerChain } from './ledger-chain';
 
 export interface ConsentEventInput {
   subscriberId?: Types.ObjectId | string;
@@ -43,60 +44,70 @@ export function rigaDay(at: Date): string {
 }
 
 export class ConsentLedger {
-  constructor(private readonly deps: { models: Models; now: () => Date }) {}
+  private readonly chain: LedgerChain;
+
+  constructor(private readonly deps: { models: Models; now: () => Date; ledgerKey: string }) {
+    this.chain = new LedgerChain({ models: deps.models, ledgerKey: deps.ledgerKey });
+  }
 
   async record(event: ConsentEventInput): Promise<void> {
-    const at = event.at ?? this.deps.now();
-    await this.deps.models.consentEvents.create({ ...event, at, day: rigaDay(at) });
+    await this.chain.append(await this.prepare({ ...event, at: event.at ?? this.deps.now() }));
   }
 
   /**
    * Records the event unless one was recorded under `key` before, and says whether this call did.
    * The event's _id is derived from the key and _id is unique on every server, so one insert both
-   * decides and records (a separate claim cost the one-click path a second write).
+   * decides and records (a separate claim cost the one-click path a second write); a retry finds the
+   * event by that _id and appends nothing to the chain.
    */
-  recordOnce(key: string, event: ConsentEventInput): Promise<boolean> {
-    const at = event.at ?? this.deps.now();
-    return insertOnce(() => this.deps.models.consentEvents.create({ _id: eventIdFor(key), ...event, at, day: rigaDay(at) }));
+  async recordOnce(key: string, event: ConsentEventInput): Promise<boolean> {
+    return this.chain.append(await this.prepare({ _id: eventIdFor(key), ...event, at: event.at ?? this.deps.now() }));
   }
 
   async recordMany(events: ConsentEventInput[]): Promise<void> {
-    if (events.length === 0) return;
     const at = this.deps.now();
-    const day = rigaDay(at);
-    await this.deps.models.consentEvents.insertMany(events.map((e) => ({ ...e, at, day })), { ordered: false });
+    // In order: each one is its person's next link.
+    for (const e of events) await this.chain.append(await this.prepare({ ...e, at }));
   }
 
   /**
    * Bulk path (imports of 100,000 rows): the driver inserts the events as given, without Mongoose
    * hydrating each one, which costs more than the insert itself; ids must already be ObjectIds.
+   * Events keyed by a deterministic _id (see eventIdFor) that are already there stay as they are.
    */
   async recordBulk(events: Array<ConsentEventInput & { subscriberId?: Types.ObjectId; _id?: Types.ObjectId }>): Promise<void> {
     if (events.length === 0) return;
     const at = this.deps.now();
     const day = rigaDay(at);
-    try {
-      await this.deps.models.consentEvents.collection.insertMany(events.map((e) => ({ ...e, at, day })), { ordered: false, ignoreUndefined: true });
-    } catch (err) {
-      // Events keyed by a deterministic _id (see eventIdFor) that are already there stay as they are.
-      const writeErrors = (err as { writeErrors?: unknown }).writeErrors;
-      const errors = (Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : []) as Array<{ code?: number }>;
-      if (errors.length === 0 || errors.some((e) => !isDuplicateKeyError(e))) throw err;
-    }
+    await this.chain.appendBulk(events.map((e) => withoutUndefined({ _id: e._id ?? new Types.ObjectId(), ...e, at, day })));
   }
 
   history(subscriberId: Types.ObjectId | string) {
     return this.deps.models.consentEvents.find({ subscriberId }).sort({ at: 1, _id: 1 }).lean();
   }
 
-  /** Erasure: the events stay as evidence, linked only by the keyed hash. */
+  /**
+   * Erasure: the events stay as evidence, linked only by the keyed hash. The chain keeps verifying:
+   * the stripped fields are hashed only through the digest each event keeps (ledger-canonical.ts).
+   */
   async anonymise(emailHash: string): Promise<number> {
     const result = await this.deps.models.consentEvents.updateMany(
       { emailHash },
-      { $unset: { subscriberId: 1, subscriptionId: 1, ip: 1, forwardedFor: 1, userAgent: 1, messageId: 1, note: 1 }, $set: { anonymised: true } },
+      { $unset: Object.fromEntries(ERASABLE_FIELDS.map((field) => [field, 1])), $set: { anonymised: true } },
     );
     return result.modifiedCount;
   }
+
+  /** The document as Mongoose casts and validates it, ready to be chained and inserted as it is. */
+  private async prepare(event: ConsentEventInput & { _id?: Types.ObjectId; at: Date }): Promise<RawEvent> {
+    const doc = new this.deps.models.consentEvents({ ...event, day: rigaDay(event.at) });
+    await doc.validate();
+    return withoutUndefined(doc.toObject({ depopulate: true, versionKey: false }) as RawEvent);
+  }
+}
+
+function withoutUndefined<T extends object>(doc: T): T {
+  return Object.fromEntries(Object.entries(doc).filter(([, v]) => v !== undefined)) as T;
 }
 
 /** 12 bytes of the key's SHA-256: an ObjectId-shaped _id that is the same for the same key. */

@@ -8,6 +8,7 @@
 // its part of the mail. A new part of the export is one more entry in `sections`.
 import type { Config } from '../../config';
 import type { Models } from '../../data/models';
+import { ledgerSection } from './access-export-ledger';
 import { readableHtml, readableText, type ReadableSection } from './export-format';
 import {
   consentHistorySection,
@@ -84,6 +85,7 @@ export class AccessExport {
       doNotMailSection,
       messagesToUsSection,
       processingSection(deps.settings),
+      ledgerSection(deps.models),
     ] as ExportSection[];
   }
 

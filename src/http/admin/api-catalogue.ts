@@ -7,6 +7,7 @@ import * as audit from './audit-routes';
 import * as campaigns from './campaign-routes';
 import * as dashboard from './dashboard-routes';
 import * as imports from './import-routes';
+import * as ledger from './ledger-routes';
 import * as lists from './list-routes';
 import * as mailbox from './mailbox-routes';
 import * as policies from './policy-routes';
@@ -91,6 +92,7 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'post', path: '/subscribers/:id/erasure', tag: 'People', summary: 'Erase at once on a signed paper letter the DPO checked (the reason is audited); otherwise use POST /requests and the verification link', roles: DPO, params: subscribers.personParam, body: subscribers.erasureBody, response: json(201, 'the erasure request, done') },
 
   { method: 'get', path: '/subscribers/:id/consent', tag: 'People', summary: 'The consent history of a subscriber (audited)', roles: DPO, params: requests.idParam, response: json(200, '{events: [{type, list, channel, at, policyVersion, …}]}') },
+  { method: 'get', path: '/subscribers/:id/ledger', tag: 'People', summary: 'Whether the person’s consent chain verifies, and up to which anchored day (audited)', roles: DPO, params: ledger.subscriberIdParam, response: json(200, '{verified, events, head?: {seq, hash}, broken?: {eventId, seq, reason}, verifiedUpTo?: "YYYY-MM-DD", anchor?: {date, root, seq}}; 404 unknown subscriber') },
   { method: 'post', path: '/subscribers/:id/restriction', tag: 'People', summary: 'Restrict processing (GDPR art. 18)', roles: DPO, params: requests.idParam, body: requests.restrictionBody, response: json(200, '{id, restricted: true, changed}') },
   { method: 'delete', path: '/subscribers/:id/restriction', tag: 'People', summary: 'Lift a restriction', roles: DPO, params: requests.idParam, response: json(200, '{id, restricted: false, changed}') },
   { method: 'post', path: '/import', tag: 'People', summary: 'Import subscribers from CSV (text/csv body)', roles: DPO, query: subscribers.importQuery, bodyType: 'text/csv', response: json(200, '{added, skipped, …}: the import report') },

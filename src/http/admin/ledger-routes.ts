@@ -1,0 +1,32 @@
+// The DPO's check of one person's consent chain: "verified up to DATE" on their timeline. Reading
+// it is reading their proof of consent, so it is audited like the consent history.
+import type { Router } from 'express';
+import { Types } from 'mongoose';
+import { z } from 'zod';
+import type { Container } from '../../container';
+import { NotFoundError } from '../../errors';
+import { actorOf, requireRole } from '../admin-auth';
+import { caseSensitiveRouter } from '../router';
+import { parseOr400 } from '../validate';
+
+export const subscriberIdParam = z.strictObject({ id: z.string().regex(/^[0-9a-fA-F]{24}$/, 'must be a 24-character hex subscriber id') });
+
+type Deps = Pick<Container, 'models' | 'audit' | 'ledgerAnchors'>;
+
+export function ledgerRoutes(c: Deps): Router {
+  const router = caseSensitiveRouter();
+
+  router.get('/subscribers/:id/ledger', requireRole('dpo'), async (req, res) => {
+    const { id } = parseOr400(subscriberIdParam, req.params);
+    const subscriberId = new Types.ObjectId(id);
+    // After an erasure the subscriber is gone and the events no longer name the id: nothing to show by it.
+    const subscriber = await c.models.subscribers.findById(subscriberId, { emailHash: 1 }).lean();
+    const emailHash = subscriber?.emailHash ?? (await c.models.consentEvents.findOne({ subscriberId }, { emailHash: 1 }).lean())?.emailHash;
+    if (!emailHash) throw new NotFoundError('subscriber');
+    const status = await c.ledgerAnchors.status(emailHash);
+    await c.audit.record(actorOf(req), 'subscriber.ledger.read', id, { verified: status.verified, verifiedUpTo: status.verifiedUpTo });
+    res.json(status);
+  });
+
+  return router;
+}
