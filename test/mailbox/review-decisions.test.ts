@@ -77,7 +77,7 @@ describe('mailbox review: the DPO decides', function () {
     const stored = await t.c.models.inboundMessages.findById(id).lean();
     expect(stored).to.deep.include({ outcome: 'applied', kind: 'unsubscribe' });
     expect(stored!.decision).to.include({ kind: 'unsubscribe', actor: 'dpo@impro.lv' });
-    const audits = await t.c.models.auditEntries.find({ action: 'mailbox.review.decide', target: id }).lean();
+    const audits = await t.c.models.auditEntries.find({ action: 'mailbox.review.decide', target: id }).sort({ at: 1, _id: 1 }).lean();
     expect(audits.map((a) => [a.actor, a.role, (a.details as { repeated: boolean }).repeated])).to.deep.equal([
       ['dpo@impro.lv', 'dpo', false],
       ['dpo@impro.lv', 'dpo', true],

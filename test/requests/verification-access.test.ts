@@ -152,7 +152,7 @@ describe('requests: verification and access export', () => {
     expect(again.body).to.include({ restricted: true, changed: true });
     const events = await t.c.models.consentEvents.find({ subscriberId: subscriber._id }).sort({ at: 1, _id: 1 }).lean();
     expect(events.map((e) => e.type)).to.deep.equal(['restricted', 'restriction-lifted', 'restricted']);
-    const audit = await t.c.models.auditEntries.find({ target: String(subscriber._id) }).lean();
+    const audit = await t.c.models.auditEntries.find({ target: String(subscriber._id) }).sort({ at: 1, _id: 1 }).lean();
     expect(audit.map((a) => a.action)).to.deep.equal(['subscriber.restriction-lift', 'subscriber.restriction-lift', 'subscriber.restrict']);
     expect((await api(t, 'dpo', 'POST', '/subscribers/0123456789abcdef01234567/restriction', {})).status).to.equal(404);
   });
