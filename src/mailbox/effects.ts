@@ -10,7 +10,7 @@ import { claimOnce } from '../domain/claims';
 import type { ConsentLedger } from '../domain/consent/consent-ledger';
 import { recordCampaignFeedback } from '../domain/campaigns/campaign-feedback';
 import type { ComplaintRateGuard } from '../domain/campaigns/complaint-rate-guard';
-import { addressedTo, emailKey } from '../domain/email-address';
+import { addressedTo } from '../domain/email-address';
 import type { LinkTokenSigner } from '../domain/link-token';
 import type { DataSubjectRequestService } from '../domain/requests/requests';
 import type { SuppressOptions, SuppressionEvidence, Suppressions } from '../domain/consent/suppressions';

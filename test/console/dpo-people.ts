@@ -64,6 +64,14 @@ export function dpoPeople(): void {
       expect(await timeline.innerText()).to.contain('198.51.100.23');
       expect(await timeline.innerText()).to.contain('Firefox/128.0');
       await timeline.getByText('Apstiprināja piekrišanu · e-jaunumi').waitFor();
+      // The ledger's word on the chain: intact, and, after the day's anchor, verified up to that day.
+      await timeline.locator('[data-ledger="chained"]').waitFor();
+      const anchored = await h.t.c.ledgerAnchors.anchor();
+      await page.reload();
+      const badge = page.getByRole('region', { name: 'Piekrišanas vēsture' }).locator('[data-ledger="anchored"]');
+      await badge.waitFor();
+      expect(anchored.anchor, 'the day’s anchor').to.not.equal(undefined);
+      expect(await badge.innerText()).to.match(/^Ķēde pārbaudīta līdz \d/);
       await shot(page, 'person-1280');
 
       // Restrict, after the modal says what it does.

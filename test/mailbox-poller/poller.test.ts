@@ -271,7 +271,7 @@ describe('mailbox poller (real Dovecot)', function () {
   });
 
   it('applies nothing twice: polling again, re-delivery of the same message, and a crash between effects and move', async () => {
-    const anna = await subscriber('anna@example.lv');
+    await subscriber('anna@example.lv');
     const liga = await subscriber('liga@example.lv');
     const campaign = await t.c.models.campaigns.create({ name: 'R', list: CAMPAIGN_LIST, subject: 'R', mjml: '<mjml/>', author: 'm@impro.lv' });
     const ours = { recipient: 'liga@example.lv', campaignId: String(campaign._id), subscriberId: String(liga._id) };

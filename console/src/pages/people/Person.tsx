@@ -1,13 +1,13 @@
 // One person on one page: details, lists and states, suppressions with their evidence, the consent
 // ledger as a timeline, requests and inbound mail; and the DPO's actions, each behind a modal that
 // says what will happen. The server decides and audits; this page shows and asks.
-import { Alert, Anchor, Badge, Blockquote, Button, Card, Group, Loader, Stack, Table, Text, Timeline, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Blockquote, Card, Group, Loader, Stack, Table, Text, Timeline, Title } from '@mantine/core';
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { ApiError } from '../../api';
 import { useI18n, type MessageKey } from '../../i18n';
 import { useLinkProps, useRouter } from '../../router';
 import { PersonActions, type Notice } from './PersonActions';
-import { peopleApi, type ConsentEvent, type Person as PersonData } from './api';
+import { peopleApi, type ConsentEvent, type LedgerStatus, type Person as PersonData } from './api';
 import { formatDate, formatTime } from './format';
 import { leaveNotice, STATE_COLOURS } from './People';
 import { LiftSuppression } from './LiftSuppression';
@@ -86,7 +86,7 @@ export function Person({ id }: { id: string }) {
       <Details person={person} />
       <Lists person={person} />
       <Suppressions person={person} onDone={done} />
-      <History events={person.timeline} />
+      <History events={person.timeline} subscriberId={person.id} />
       <Requests person={person} />
       <Inbound person={person} />
     </Stack>
@@ -212,10 +212,34 @@ function Suppressions({ person, onDone }: { person: PersonData; onDone: (n: Noti
   );
 }
 
-function History({ events }: { events: ConsentEvent[] }) {
+/** Whether the person's chain still verifies, and up to which daily anchor (issue: tamper-evident ledger). */
+function LedgerCheck({ subscriberId }: { subscriberId: string }) {
+  const { t, lang } = useI18n();
+  const [status, setStatus] = useState<LedgerStatus | null | undefined>(undefined);
+  useEffect(() => {
+    peopleApi.ledger(subscriberId).then(setStatus, () => setStatus(null));
+  }, [subscriberId]);
+  if (status === undefined) return <Text size="xs" c="dimmed">{t('people.ledger.checking')}</Text>;
+  if (status === null) return null;
+  if (status.broken) {
+    return (
+      <Alert color="red" role="alert" data-ledger="broken">
+        {t('people.ledger.broken', { eventId: status.broken.eventId, reason: status.broken.reason })}
+      </Alert>
+    );
+  }
+  return (
+    <Badge color={status.verifiedUpTo ? 'green' : 'gray'} variant="light" data-ledger={status.verifiedUpTo ? 'anchored' : 'chained'} style={{ textTransform: 'none' }}>
+      {status.verifiedUpTo ? t('people.ledger.verifiedUpTo', { date: formatDate(status.verifiedUpTo, lang) }) : t('people.ledger.notAnchored')}
+    </Badge>
+  );
+}
+
+function History({ events, subscriberId }: { events: ConsentEvent[]; subscriberId: string }) {
   const { t, lang } = useI18n();
   return (
     <Section title="people.person.timeline">
+      <LedgerCheck subscriberId={subscriberId} />
       {events.length === 0 ? (
         <Text size="sm">{t('people.person.noTimeline')}</Text>
       ) : (

@@ -103,6 +103,14 @@ export interface NewRequest {
   receivedAt?: string;
 }
 
+/** The tamper-evident ledger's word on a person's chain (GET /subscribers/:id/ledger). */
+export interface LedgerStatus {
+  verified: boolean;
+  events: number;
+  verifiedUpTo?: string;
+  broken?: { eventId: string; seq?: number; reason: string };
+}
+
 const person = (id: string) => `/subscribers/${encodeURIComponent(id)}`;
 
 export const peopleApi = {
@@ -113,6 +121,7 @@ export const peopleApi = {
   lists: () => request<{ items: ListName[] }>('GET', '/subscribers/lists').then((r) => r.items),
   suppressionsOf: (email: string) => request<{ items: Suppression[] }>('GET', `/suppressions?email=${encodeURIComponent(email)}`).then((r) => r.items),
   person: (id: string) => request<Person>('GET', person(id)),
+  ledger: (id: string) => request<LedgerStatus>('GET', `${person(id)}/ledger`),
   rectify: (id: string, changes: { name?: string; locale?: 'lv' | 'en' }) => request<{ changed: string[] }>('PATCH', person(id), changes),
   restrict: (id: string) => request<{ changed: boolean }>('POST', `${person(id)}/restriction`, {}),
   lift: (id: string) => request<{ changed: boolean }>('DELETE', `${person(id)}/restriction`),
