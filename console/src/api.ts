@@ -99,6 +99,8 @@ export interface RequestMetrics {
   open: number;
   dueWithin7Days: number;
   overdue: number;
+  /** The open request whose deadline comes first. */
+  nearestDue: { id: string; number: string; dueAt: string } | null;
 }
 export type ListInput = Pick<List, 'slug' | 'name' | 'description' | 'public'>;
 export interface StaffMember {

@@ -78,6 +78,11 @@ describe('requests: admin API', () => {
     expect(metrics.body.overdue - metricsBefore.overdue).to.equal(1);
     expect(metrics.body.dueWithin7Days - metricsBefore.dueWithin7Days).to.equal(1);
     expect(metrics.body.awaitingVerification - metricsBefore.awaitingVerification).to.equal(3);
+    // The deadline that comes first is named: no open request is due before it.
+    const overdueDue = new Date((byId.get(overdue.body.id) as { dueAt: string }).dueAt).getTime();
+    expect(metrics.body.nearestDue).to.include.keys('id', 'number', 'dueAt');
+    expect(new Date(metrics.body.nearestDue.dueAt).getTime()).to.be.at.most(overdueDue);
+    expect(ids).to.include(metrics.body.nearestDue.id);
   });
 
   it('extends by at most two months in total, records the reason and mails the requester', async () => {

@@ -83,6 +83,17 @@ function Activity() {
   );
 }
 
+function NearestDue({ due }: { due: NonNullable<RequestMetrics['nearestDue']> }) {
+  const { t, lang } = useI18n();
+  const link = useLinkProps(`/requests/${due.id}`);
+  const date = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'lv-LV', { timeZone: 'Europe/Riga', dateStyle: 'medium' }).format(new Date(due.dueAt));
+  return (
+    <Text size="sm" data-testid="dashboard.nearestDue">
+      {t('dashboard.nearestDue')}: <Anchor {...link}>{due.number}</Anchor> ({date})
+    </Text>
+  );
+}
+
 function Privacy() {
   const { t } = useI18n();
   const requestsLink = useLinkProps('/requests');
@@ -106,6 +117,7 @@ function Privacy() {
         <Figure card label={t('dashboard.overdue')} value={show(requests === undefined ? undefined : requests && requests.overdue)} testId="dashboard.overdue" />
         <Figure card label={t('dashboard.reviewQueue')} value={show(review)} testId="dashboard.reviewQueue" />
       </SimpleGrid>
+      {requests?.nearestDue && <NearestDue due={requests.nearestDue} />}
       <Group>
         <Anchor {...requestsLink}>{t('dashboard.toRequests')}</Anchor>
         <Anchor {...mailboxLink}>{t('dashboard.toMailbox')}</Anchor>

@@ -195,15 +195,18 @@ export class DataSubjectRequestService {
     const { models } = this.deps;
     const now = this.deps.now();
     const count = (filter: object) => models.requests.countDocuments(filter);
-    const [awaitingVerification, open, dueSoon, overdue, done, rejected] = await Promise.all([
+    const [awaitingVerification, open, dueSoon, overdue, done, rejected, nearest] = await Promise.all([
       count({ status: 'awaiting-verification' }),
       count({ status: 'open' }),
       count({ status: { $in: OPEN_STATES }, dueAt: { $gte: now, $lt: new Date(now.getTime() + DUE_SOON_MS) } }),
       count({ status: { $in: OPEN_STATES }, dueAt: { $lt: now } }),
       count({ status: 'done' }),
       count({ status: 'rejected' }),
+      // The open requests are few: their status is looked up on its index, the sort is in memory.
+      models.requests.findOne({ status: { $in: OPEN_STATES } }, { number: 1, dueAt: 1 }).sort({ dueAt: 1, _id: 1 }).lean(),
     ]);
-    return { awaitingVerification, open, dueWithin7Days: dueSoon, overdue, done, rejected };
+    const nearestDue = nearest ? { id: String(nearest._id), number: nearest.number, dueAt: nearest.dueAt } : null;
+    return { awaitingVerification, open, dueWithin7Days: dueSoon, overdue, done, rejected, nearestDue };
   }
 
   /** Art. 12(3): up to two further months, with the reason recorded and mailed to the requester. */

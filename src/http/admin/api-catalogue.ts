@@ -131,7 +131,7 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'get', path: '/re-consent/:id', tag: 'Policy', summary: 'One re-consent campaign', roles: DPO, params: reConsent.campaignParam, response: json(200, 'the campaign with its progress') },
   { method: 'post', path: '/re-consent', tag: 'Policy', summary: 'Ask everyone whose consent names an older version to consent under this material one (audited)', roles: DPO, body: reConsent.startBody, response: json(201, 'the campaign') },
   { method: 'post', path: '/re-consent/:id/remind', tag: 'Policy', summary: 'The one reminder to those who have not answered (audited)', roles: DPO, params: reConsent.campaignParam, response: json(202, 'the campaign') },
-  { method: 'get', path: '/metrics/requests', tag: 'Metrics', summary: 'Data-subject request counts and deadlines', roles: DPO, response: json(200, 'request metrics') },
+  { method: 'get', path: '/metrics/requests', tag: 'Metrics', summary: 'Data-subject request counts and deadlines', roles: DPO, response: json(200, '{awaitingVerification, open, dueWithin7Days, overdue, done, rejected, nearestDue: {id, number, dueAt} | null}') },
   { method: 'get', path: '/metrics/mailbox', tag: 'Metrics', summary: 'Mailbox poller counts', roles: DPO, response: json(200, 'mailbox metrics') },
   { method: 'get', path: '/metrics/unsubscribe', tag: 'Metrics', summary: 'Unsubscribe-to-suppression delays', roles: DPO, response: json(200, 'unsubscribe metrics') },
 ];
