@@ -1,6 +1,7 @@
 // Every admin route, declared once for the OpenAPI document: method, path, who may call it, and the
-// very zod schemas the route validates with (imported from the route files). A test compares this
-// list with the router, so a route cannot exist undocumented.
+// very zod schemas the route validates with (imported from the route files), and the schema of the
+// JSON it answers with (declared beside its handler). A test compares this list with the router, so
+// a route cannot exist undocumented; the test clients check every admin answer against its schema.
 import { z } from 'zod';
 import type { AdminRole } from '../../domain/staff/admin-token';
 import * as audit from './audit-routes';
@@ -31,34 +32,35 @@ export interface ApiRoute {
   body?: z.ZodType;
   /** Only for bodies that are not JSON. */
   bodyType?: string;
-  response: { status: number; description: string; type?: string };
+  /** `schema`: the JSON body of that status, as the handler writes it (dates as ISO strings). */
+  response: { status: number; description: string; type?: string; schema?: z.ZodType };
 }
 
 const MARKETER: AdminRole[] = ['marketer'];
 const DPO: AdminRole[] = ['dpo'];
 const ADMIN: AdminRole[] = ['admin'];
-const json = (status: number, description: string) => ({ status, description });
+const json = (status: number, description: string, schema?: z.ZodType) => ({ status, description, ...(schema ? { schema } : {}) });
 
 export const API_ROUTES: ApiRoute[] = [
   { method: 'get', path: '/', tag: 'Documentation', summary: 'Where the API is described', roles: 'public', response: json(200, '{docs, openapi}: the URLs of this document and its page') },
   { method: 'get', path: '/openapi.json', tag: 'Documentation', summary: 'This OpenAPI document', roles: 'public', response: json(200, 'OpenAPI 3.1 document') },
 
-  { method: 'post', path: '/auth/login', tag: 'Sign-in', summary: 'Sign in with email and password', roles: 'public', body: auth.loginBody, response: json(200, '{status: "signed-in", me} | {status: "totp-required" | "totp-enrolment-required", csrfToken}; sets the session cookie. 401 wrong email or password (the same for an unknown address), 429 with Retry-After while throttled') },
-  { method: 'post', path: '/auth/totp', tag: 'Sign-in', summary: 'Second step: a TOTP code', roles: 'public', body: auth.totpBody, response: json(200, '{status: "signed-in", me}; a new session cookie. 401 wrong or used code, 429 throttled') },
-  { method: 'post', path: '/auth/totp/enrol', tag: 'Sign-in', summary: 'Start TOTP enrolment: a new secret and its QR code', roles: 'public', body: auth.emptyBody, response: json(200, '{secret, otpauthUri, qrCode}: qrCode is a data:image/svg+xml URL') },
-  { method: 'post', path: '/auth/totp/enrol/confirm', tag: 'Sign-in', summary: 'Confirm enrolment with a code from the new secret', roles: 'public', body: auth.totpBody, response: json(200, '{status: "signed-in", me}; a new session cookie') },
+  { method: 'post', path: '/auth/login', tag: 'Sign-in', summary: 'Sign in with email and password', roles: 'public', body: auth.loginBody, response: json(200, '{status: "signed-in", me} | {status: "totp-required" | "totp-enrolment-required", csrfToken}; sets the session cookie. 401 wrong email or password (the same for an unknown address), 429 with Retry-After while throttled', auth.signInResponse) },
+  { method: 'post', path: '/auth/totp', tag: 'Sign-in', summary: 'Second step: a TOTP code', roles: 'public', body: auth.totpBody, response: json(200, '{status: "signed-in", me}; a new session cookie. 401 wrong or used code, 429 throttled', auth.signInResponse) },
+  { method: 'post', path: '/auth/totp/enrol', tag: 'Sign-in', summary: 'Start TOTP enrolment: a new secret and its QR code', roles: 'public', body: auth.emptyBody, response: json(200, '{secret, otpauthUri, qrCode}: qrCode is a data:image/svg+xml URL', auth.enrolResponse) },
+  { method: 'post', path: '/auth/totp/enrol/confirm', tag: 'Sign-in', summary: 'Confirm enrolment with a code from the new secret', roles: 'public', body: auth.totpBody, response: json(200, '{status: "signed-in", me}; a new session cookie', auth.signInResponse) },
   { method: 'post', path: '/auth/logout', tag: 'Sign-in', summary: 'Sign out: the session ends', roles: 'public', response: json(204, 'signed out; the cookie is cleared') },
-  { method: 'post', path: '/auth/password', tag: 'Sign-in', summary: 'Set a password with a one-time link token', roles: 'public', body: auth.setPasswordBody, response: json(200, '{email, status, totpRequired}; every session of the account ends. 400 weak password, 410 used or expired link') },
-  { method: 'post', path: '/auth/password/change', tag: 'Sign-in', summary: 'Change one’s own password (session only)', roles: 'public', body: auth.changePasswordBody, response: json(200, '{status: "signed-in", me}; every other session of the account ends, this browser gets a new cookie. 401 wrong current password, 400 weak new password') },
-  { method: 'get', path: '/auth/me', tag: 'Sign-in', summary: 'Who is signed in', roles: 'any', response: json(200, '{email, name, role, csrfToken, totpEnabled, via: "session" | "bearer"}') },
+  { method: 'post', path: '/auth/password', tag: 'Sign-in', summary: 'Set a password with a one-time link token', roles: 'public', body: auth.setPasswordBody, response: json(200, '{email, status, totpRequired}; every session of the account ends. 400 weak password, 410 used or expired link', auth.setPasswordResponse) },
+  { method: 'post', path: '/auth/password/change', tag: 'Sign-in', summary: 'Change one’s own password (session only)', roles: 'public', body: auth.changePasswordBody, response: json(200, '{status: "signed-in", me}; every other session of the account ends, this browser gets a new cookie. 401 wrong current password, 400 weak new password', auth.signInResponse) },
+  { method: 'get', path: '/auth/me', tag: 'Sign-in', summary: 'Who is signed in', roles: 'any', response: json(200, '{email, name, role, csrfToken, totpEnabled, via: "session" | "bearer"}', auth.meResponse) },
 
-  { method: 'get', path: '/staff', tag: 'Staff', summary: 'List staff accounts', roles: ADMIN, response: json(200, '{items: [{id, email, name, role, status, totpEnabled, failedAttempts, lastLoginAt, createdAt}]}') },
-  { method: 'post', path: '/staff', tag: 'Staff', summary: 'Invite a staff member (mails a one-time set-password link)', roles: ADMIN, body: staff.inviteBody, response: json(201, 'the account, with linkExpiresAt and linkMailed') },
-  { method: 'get', path: '/staff/:id', tag: 'Staff', summary: 'One staff account', roles: ADMIN, params: staff.staffIdParam, response: json(200, 'the account') },
-  { method: 'patch', path: '/staff/:id', tag: 'Staff', summary: 'Change the role (ends the member’s sessions)', roles: ADMIN, params: staff.staffIdParam, body: staff.roleBody, response: json(200, 'the account') },
-  { method: 'post', path: '/staff/:id/deactivate', tag: 'Staff', summary: 'Deactivate (ends the member’s sessions)', roles: ADMIN, params: staff.staffIdParam, response: json(200, 'the account') },
-  { method: 'post', path: '/staff/:id/totp/reset', tag: 'Staff', summary: 'Remove the second factor; the member enrols again', roles: ADMIN, params: staff.staffIdParam, response: json(200, 'the account') },
-  { method: 'post', path: '/staff/:id/password-link', tag: 'Staff', summary: 'Mail a new one-time set-password link', roles: ADMIN, params: staff.staffIdParam, response: json(200, 'the account, with linkExpiresAt and linkMailed') },
+  { method: 'get', path: '/staff', tag: 'Staff', summary: 'List staff accounts', roles: ADMIN, response: json(200, '{items: [{id, email, name, role, status, totpEnabled, failedAttempts, lastLoginAt, createdAt}]}', staff.staffListResponse) },
+  { method: 'post', path: '/staff', tag: 'Staff', summary: 'Invite a staff member (mails a one-time set-password link)', roles: ADMIN, body: staff.inviteBody, response: json(201, 'the account, with linkExpiresAt and linkMailed', staff.staffWithLinkResponse) },
+  { method: 'get', path: '/staff/:id', tag: 'Staff', summary: 'One staff account', roles: ADMIN, params: staff.staffIdParam, response: json(200, 'the account', staff.staffResponse) },
+  { method: 'patch', path: '/staff/:id', tag: 'Staff', summary: 'Change the role (ends the member’s sessions)', roles: ADMIN, params: staff.staffIdParam, body: staff.roleBody, response: json(200, 'the account', staff.staffResponse) },
+  { method: 'post', path: '/staff/:id/deactivate', tag: 'Staff', summary: 'Deactivate (ends the member’s sessions)', roles: ADMIN, params: staff.staffIdParam, response: json(200, 'the account', staff.staffResponse) },
+  { method: 'post', path: '/staff/:id/totp/reset', tag: 'Staff', summary: 'Remove the second factor; the member enrols again', roles: ADMIN, params: staff.staffIdParam, response: json(200, 'the account', staff.staffResponse) },
+  { method: 'post', path: '/staff/:id/password-link', tag: 'Staff', summary: 'Mail a new one-time set-password link', roles: ADMIN, params: staff.staffIdParam, response: json(200, 'the account, with linkExpiresAt and linkMailed', staff.staffWithLinkResponse) },
 
   { method: 'get', path: '/campaigns', tag: 'Campaigns', summary: 'List campaigns', roles: MARKETER, query: campaigns.listQuery, response: json(200, '{items: [campaign]}') },
   { method: 'post', path: '/campaigns', tag: 'Campaigns', summary: 'Create a draft (Latvian, and optionally English as `en`)', roles: MARKETER, body: campaigns.createBody, response: json(201, '{id, status: "draft", en?, …}; 400 invalid_mjml with line numbers (each problem of the English version has lang: "en")') },
