@@ -22,9 +22,6 @@ const WITHOUT_RESPONSE_SCHEMA: string[] = [
   'POST /imports',
   'GET /imports',
   'GET /imports/:id',
-  'GET /mailbox/review',
-  'GET /mailbox/messages/:id',
-  'POST /mailbox/messages/:id/decision',
   'GET /metrics/mailbox',
   'GET /metrics/unsubscribe',
 ];
