@@ -16,12 +16,6 @@ import { staffContext } from './helpers';
 const WITHOUT_RESPONSE_SCHEMA: string[] = [
   'GET /',
   'GET /openapi.json',
-  'POST /import',
-  'POST /imports/preview',
-  'POST /imports/dry-run',
-  'POST /imports',
-  'GET /imports',
-  'GET /imports/:id',
   'GET /metrics/mailbox',
   'GET /metrics/unsubscribe',
 ];
