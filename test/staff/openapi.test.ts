@@ -13,12 +13,7 @@ import { staffContext } from './helpers';
 
 // JSON routes whose answer has no schema yet: the list only shrinks. A route added to the catalogue
 // without a response schema fails the test below until it gets one (or is named here).
-const WITHOUT_RESPONSE_SCHEMA: string[] = [
-  'GET /',
-  'GET /openapi.json',
-  'GET /metrics/mailbox',
-  'GET /metrics/unsubscribe',
-];
+const WITHOUT_RESPONSE_SCHEMA: string[] = [];
 
 type Doc = { openapi: string; paths: Record<string, Record<string, { 'x-roles': unknown; requestBody?: { content: Record<string, { schema: any }> }; parameters: any[] }>> };
 
@@ -75,9 +70,10 @@ describe('admin API documentation', () => {
   it('declares the JSON answer of every route, but for the allow-list', () => {
     const lacking = API_ROUTES.filter((r) => !r.response.type && r.response.status !== 204 && !r.response.schema).map((r) => `${r.method.toUpperCase()} ${r.path}`);
     expect(lacking, 'routes without a response schema (add one, or name the route in WITHOUT_RESPONSE_SCHEMA)').to.deep.equal(WITHOUT_RESPONSE_SCHEMA);
-    const withSchema = API_ROUTES.find((r) => r.response.schema)!;
-    const documented = (doc.paths[openApiPath(withSchema.path)]![withSchema.method] as any).responses[withSchema.response.status];
-    expect(documented.content['application/json'].schema, 'the response schema is in the document').to.be.an('object');
+    const campaign = (doc.paths['/campaigns/{id}']!.get as any).responses[200].content['application/json'].schema;
+    expect(campaign.required, 'the response schema is in the document').to.include.members(['id', 'status', 'stats', 'mjml']);
+    expect(campaign.properties.createdAt).to.include({ type: 'string', format: 'date-time' });
+    expect(campaign.additionalProperties, 'a field the handler adds must be declared first').to.equal(false);
   });
 
   it('finds the route of an answer by method and path, literal segments first', () => {

@@ -19,6 +19,7 @@ import * as auth from './staff-auth-routes';
 import * as staff from './staff-routes';
 import * as subscribers from './subscriber-routes';
 import * as suppressions from './suppression-routes';
+import * as unsubscribeMetrics from './unsubscribe-metrics-routes';
 
 export interface ApiRoute {
   method: 'get' | 'post' | 'patch' | 'delete';
@@ -42,9 +43,15 @@ const DPO: AdminRole[] = ['dpo'];
 const ADMIN: AdminRole[] = ['admin'];
 const json = (status: number, description: string, schema?: z.ZodType) => ({ status, description, ...(schema ? { schema } : {}) });
 
+// The documentation routes' answers, here rather than beside them: api-docs.ts builds its document
+// from this catalogue.
+const rootResponse = z.strictObject({ docs: z.url(), openapi: z.url() });
+// Loose on purpose: the OpenAPI document is open-ended JSON Schema; only its frame is checked here.
+const documentResponse = z.looseObject({ openapi: z.literal('3.1.0'), info: z.looseObject({ title: z.string() }), paths: z.record(z.string(), z.unknown()) });
+
 export const API_ROUTES: ApiRoute[] = [
-  { method: 'get', path: '/', tag: 'Documentation', summary: 'Where the API is described', roles: 'public', response: json(200, '{docs, openapi}: the URLs of this document and its page') },
-  { method: 'get', path: '/openapi.json', tag: 'Documentation', summary: 'This OpenAPI document', roles: 'public', response: json(200, 'OpenAPI 3.1 document') },
+  { method: 'get', path: '/', tag: 'Documentation', summary: 'Where the API is described', roles: 'public', response: json(200, '{docs, openapi}: the URLs of this document and its page', rootResponse) },
+  { method: 'get', path: '/openapi.json', tag: 'Documentation', summary: 'This OpenAPI document', roles: 'public', response: json(200, 'OpenAPI 3.1 document', documentResponse) },
 
   { method: 'post', path: '/auth/login', tag: 'Sign-in', summary: 'Sign in with email and password', roles: 'public', body: auth.loginBody, response: json(200, '{status: "signed-in", me} | {status: "totp-required" | "totp-enrolment-required", csrfToken}; sets the session cookie. 401 wrong email or password (the same for an unknown address), 429 with Retry-After while throttled', auth.signInResponse) },
   { method: 'post', path: '/auth/totp', tag: 'Sign-in', summary: 'Second step: a TOTP code', roles: 'public', body: auth.totpBody, response: json(200, '{status: "signed-in", me}; a new session cookie. 401 wrong or used code, 429 throttled', auth.signInResponse) },
@@ -133,6 +140,6 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'post', path: '/re-consent', tag: 'Policy', summary: 'Ask everyone whose consent names an older version to consent under this material one (audited)', roles: DPO, body: reConsent.startBody, response: json(201, 'the campaign', reConsent.reConsentResponse) },
   { method: 'post', path: '/re-consent/:id/remind', tag: 'Policy', summary: 'The one reminder to those who have not answered (audited)', roles: DPO, params: reConsent.campaignParam, response: json(202, 'the campaign', reConsent.reConsentResponse) },
   { method: 'get', path: '/metrics/requests', tag: 'Metrics', summary: 'Data-subject request counts and deadlines', roles: DPO, response: json(200, 'request metrics', requests.requestMetricsResponse) },
-  { method: 'get', path: '/metrics/mailbox', tag: 'Metrics', summary: 'Mailbox poller counts', roles: DPO, response: json(200, 'mailbox metrics') },
-  { method: 'get', path: '/metrics/unsubscribe', tag: 'Metrics', summary: 'Unsubscribe-to-suppression delays', roles: DPO, response: json(200, 'unsubscribe metrics') },
+  { method: 'get', path: '/metrics/mailbox', tag: 'Metrics', summary: 'Mailbox poller counts', roles: DPO, response: json(200, 'mailbox metrics', mailbox.mailboxMetricsResponse) },
+  { method: 'get', path: '/metrics/unsubscribe', tag: 'Metrics', summary: 'Unsubscribe-to-suppression delays', roles: DPO, response: json(200, 'unsubscribe metrics', unsubscribeMetrics.unsubscribeMetricsResponse) },
 ];

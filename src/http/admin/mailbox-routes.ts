@@ -76,6 +76,20 @@ export const decisionResponse = z.strictObject({
   repeated: z.boolean(),
 });
 
+const counts = z.record(z.string(), z.number().int());
+export const mailboxMetricsResponse = z.strictObject({
+  // Loose on purpose: the poller's own summary of its last run, read back as it stored it in Redis.
+  lastPoll: z.looseObject({ mailbox: z.string(), at: isoDate, counts, duplicates: z.number().int(), failed: z.number().int(), notMoved: z.number().int(), kept: z.number().int() }).nullable(),
+  reviewSize: z.number().int(),
+  keptInInbox: z.number().int(),
+  oldestUnprocessedAgeMs: z.number().nullable(),
+  /** Kind (or `unknown`) → messages. */
+  totalsByKind: counts,
+  oldestReviewAt: isoDate.nullable(),
+  oldestReviewAgeMs: z.number().nullable(),
+  byDay: z.array(z.strictObject({ day: z.iso.date(), counts })),
+});
+
 export function mailboxRoutes(c: Container): Router {
   const router = caseSensitiveRouter();
   router.use(suppressionRoutes(c));
