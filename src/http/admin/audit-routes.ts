@@ -8,6 +8,7 @@ import { ValidationError } from '../../errors';
 import { actorOf, requireRole } from '../admin-auth';
 import { csvLine } from '../csv';
 import { parseOr400 } from '../validate';
+import { isoDate, objectId } from './response-schemas';
 import { caseSensitiveRouter } from '../router';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -36,6 +37,23 @@ export const query = z
     beforeId: z.string().regex(/^[0-9a-f]{24}$/i).optional(),
   })
   .refine(ordered, orderMessage);
+
+export const auditPageResponse = z.strictObject({
+  items: z.array(
+    z.strictObject({
+      id: objectId,
+      actor: z.string(),
+      role: z.string().nullish(),
+      action: z.string(),
+      target: z.string().nullish(),
+      ip: z.string().nullish(),
+      at: isoDate,
+      // Open-ended on purpose: each action records the details of its own kind (counts, reasons, fields).
+      details: z.record(z.string(), z.unknown()).nullish(),
+    }),
+  ),
+  next: z.strictObject({ before: isoDate, beforeId: objectId }).nullable(),
+});
 
 /** A range may not span more than a year: `from` without `to` counts to now. */
 function bounded(filter: AuditFilter, now: Date): AuditFilter {

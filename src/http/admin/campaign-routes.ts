@@ -8,6 +8,7 @@ import { LIST_SLUG } from '../../data/list.model';
 import { CAMPAIGN_LANGUAGES } from '../../mail/campaign-renderer';
 import { actorOf, requireRole } from '../admin-auth';
 import { parseOr400 } from '../validate';
+import { isoDate, itemsOf, objectId } from './response-schemas';
 import { caseSensitiveRouter } from '../router';
 
 const draftFields = {
@@ -30,6 +31,49 @@ export const testBody = z.strictObject({ to: z.array(z.string().max(254)).min(1)
 export const listQuery = z.strictObject({ status: z.enum(CAMPAIGN_STATES).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
 export const previewBody = z.strictObject({ subject: draftFields.subject, preheader: draftFields.preheader.default(''), mjml: draftFields.mjml, lang: lang.default('lv') });
 export const idParam = z.strictObject({ id: z.string().regex(/^[0-9a-f]{24}$/, 'not a campaign id') });
+
+const counts = z.record(z.string(), z.number().int());
+export const campaignStatsResponse = z.strictObject({
+  queued: z.number().int(),
+  sent: z.number().int(),
+  skipped: z.number().int(),
+  failed: z.number().int(),
+  ambiguous: z.number().int(),
+  remaining: z.number().int(),
+  /** Reason → count; the reasons are the fan-out's and grow with it. */
+  skipReasons: counts,
+  bounced: z.number().int(),
+  complained: z.number().int(),
+});
+/** A campaign as lists show it: no MJML, no counters. */
+export const campaignSummaryResponse = z.strictObject({
+  id: objectId,
+  name: z.string(),
+  list: z.string(),
+  subject: z.string(),
+  preheader: z.string(),
+  status: z.enum(CAMPAIGN_STATES),
+  author: z.string(),
+  scheduledAt: isoDate.optional(),
+  startedAt: isoDate.optional(),
+  finishedAt: isoDate.optional(),
+  createdAt: isoDate.optional(),
+  updatedAt: isoDate.optional(),
+  en: z.strictObject({ subject: z.string(), preheader: z.string() }).optional(),
+});
+/** One campaign: also its MJML (both versions) and its counters. */
+export const campaignResponse = campaignSummaryResponse.extend({
+  mjml: z.string(),
+  en: z.strictObject({ subject: z.string(), preheader: z.string(), mjml: z.string() }).optional(),
+  stats: campaignStatsResponse,
+});
+export const campaignListResponse = itemsOf(campaignSummaryResponse);
+export const previewResponse = z.strictObject({ subject: z.string(), html: z.string(), nameWithoutFallback: z.boolean() });
+export const namelessResponse = z.strictObject({ list: z.string(), recipients: z.number().int(), checked: z.number().int(), nameless: z.number().int(), complete: z.boolean() });
+export const audienceResponse = z.strictObject({ list: z.string(), recipients: z.number().int() });
+export const testSendResponse = z.strictObject({
+  results: z.array(z.strictObject({ to: z.string(), lang, status: z.enum(['sent', 'failed']), error: z.string().optional() })),
+});
 
 // A preview is marketer-authored HTML: no scripts, but its images may come from anywhere.
 const PREVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src https: http: data:; font-src https:";

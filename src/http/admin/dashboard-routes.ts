@@ -14,6 +14,11 @@ export const activityQuery = z.strictObject({
     .transform((d) => Number(d) as (typeof ACTIVITY_WINDOWS)[number]),
 });
 
+const count = z.number().int();
+export const activityResponse = z.strictObject({
+  days: z.array(z.strictObject({ day: z.iso.date(), signups: count, confirmations: count, unsubscribes: count })),
+});
+
 export function dashboardRoutes(c: Pick<Container, 'models' | 'clock'>) {
   const router = caseSensitiveRouter();
   router.get('/dashboard/activity', requireRole('marketer'), async (req, res) => {

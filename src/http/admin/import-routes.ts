@@ -10,6 +10,7 @@ import { IMPORT_FIELDS, previewImport, type ColumnMapping } from '../../domain/c
 import { ValidationError } from '../../errors';
 import { actorOf, requireRole } from '../admin-auth';
 import { parseOr400 } from '../validate';
+import { isoDate, itemsOf, objectId } from './response-schemas';
 import { caseSensitiveRouter } from '../router';
 
 // 100,000 rows of address, name, locale, date and source stay well under this.
@@ -35,6 +36,48 @@ export const runQuery = z.strictObject({
 });
 export const listQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) });
 export const idParam = z.strictObject({ id: z.string().regex(/^[0-9a-f]{24}$/i, 'a 24-character hex import id') });
+
+const count = z.number().int();
+const mappingResponse = z.strictObject({ email: z.string(), name: z.string(), locale: z.string(), consent_date: z.string(), source: z.string() }).partial();
+/** Skip reason → rows; the reasons are the importer's and grow with it. */
+const reasonsResponse = z.record(z.string(), count);
+const skippedRowResponse = z.strictObject({ line: count, reason: z.string(), email: z.string().nullish() });
+export const previewResponse = z.strictObject({ columns: z.array(z.string()), rows: z.array(z.array(z.string())), mapping: mappingResponse });
+export const importReportResponse = z.strictObject({
+  list: z.string(),
+  rows: count,
+  added: count,
+  skipped: count,
+  repaired: count,
+  reasons: reasonsResponse,
+  skippedRows: z.array(skippedRowResponse),
+  dryRun: z.boolean(),
+});
+/** The run within the request (POST /import): the report, and the id it is kept under. */
+export const importRunResponse = importReportResponse.extend({ id: objectId });
+export const importRecordResponse = z.strictObject({
+  id: objectId,
+  actor: z.string(),
+  fileName: z.string().nullish(),
+  list: z.string(),
+  source: z.string().nullish(),
+  mapping: mappingResponse.nullish(),
+  status: z.enum(['queued', 'running', 'done', 'failed']),
+  expectedRows: count,
+  rows: count,
+  added: count,
+  skipped: count,
+  repaired: count,
+  // Absent until the run has counted something: the store drops the empty default.
+  reasons: reasonsResponse.optional(),
+  detailsRemoved: z.boolean(),
+  error: z.string().nullish(),
+  createdAt: isoDate,
+  startedAt: isoDate.nullish(),
+  finishedAt: isoDate.nullish(),
+});
+export const importListResponse = itemsOf(importRecordResponse);
+export const importWithRowsResponse = importRecordResponse.extend({ skippedRows: z.array(skippedRowResponse) });
 
 /** The mapping from `col_<field>=<header>`; none given: the usual header names. */
 function mappingOf(query: z.infer<typeof runQuery>): ColumnMapping | undefined {

@@ -11,6 +11,17 @@ import { parseOr400 } from '../validate';
 
 export const subscriberIdParam = z.strictObject({ id: z.string().regex(/^[0-9a-fA-F]{24}$/, 'must be a 24-character hex subscriber id') });
 
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+export const ledgerStatusResponse = z.strictObject({
+  verified: z.boolean(),
+  events: z.number().int().min(0),
+  head: z.strictObject({ seq: z.number().int().min(0), hash: sha256Hex }).optional(),
+  broken: z.strictObject({ eventId: z.string(), seq: z.number().int().optional(), reason: z.string() }).optional(),
+  verifiedUpTo: day.optional(),
+  anchor: z.strictObject({ date: day, root: sha256Hex, seq: z.number().int().min(0) }).optional(),
+});
+
 type Deps = Pick<Container, 'models' | 'audit' | 'ledgerAnchors'>;
 
 export function ledgerRoutes(c: Deps): Router {

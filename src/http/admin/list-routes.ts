@@ -6,6 +6,7 @@ import { LIST_SLUG } from '../../data/list.model';
 import { actorOf, requireRole } from '../admin-auth';
 import { parseOr400 } from '../validate';
 import { caseSensitiveRouter } from '../router';
+import { itemsOf } from './response-schemas';
 
 const localized = z.strictObject({ lv: z.string().trim().min(1).max(200), en: z.string().trim().min(1).max(200) });
 const description = z.strictObject({ lv: z.string().trim().max(1000), en: z.string().trim().max(1000) });
@@ -14,6 +15,16 @@ export const updateBody = z
   .strictObject({ name: localized.optional(), description: description.optional(), public: z.boolean().optional() })
   .refine((patch) => Object.keys(patch).length > 0, 'nothing to change: give name, description or public');
 export const slugParam = z.strictObject({ slug: z.string().regex(LIST_SLUG, 'not a list name') });
+
+const localizedText = z.strictObject({ lv: z.string(), en: z.string() });
+export const listResponse = z.strictObject({
+  slug: z.string(),
+  name: localizedText,
+  description: localizedText,
+  public: z.boolean(),
+  subscriptions: z.strictObject({ pending: z.number().int(), active: z.number().int(), unsubscribed: z.number().int(), lapsed: z.number().int() }),
+});
+export const listListResponse = itemsOf(listResponse);
 
 export function listRoutes(c: Pick<Container, 'lists' | 'audit'>): Router {
   const router = caseSensitiveRouter();

@@ -6,10 +6,17 @@ import { CSRF_HEADER } from '../staff-session';
 
 type JsonSchema = Record<string, unknown>;
 
-function schemaOf(type: z.ZodType): JsonSchema {
-  // Input side: what a client sends (before coercion and defaults); dates and the like as `{}`.
-  const { $schema: _ignored, ...schema } = z.toJSONSchema(type, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+function schemaOf(type: z.ZodType, io: 'input' | 'output' = 'input'): JsonSchema {
+  // Input side for requests: what a client sends (before coercion and defaults); dates and the like as
+  // `{}`. Output side for responses: what the server writes.
+  const { $schema: _ignored, ...schema } = z.toJSONSchema(type, { io, unrepresentable: 'any' }) as JsonSchema;
   return schema;
+}
+
+function responseOf(response: ApiRoute['response']): JsonSchema {
+  if (response.type) return { description: response.description, content: { [response.type]: { schema: { type: 'string' } } } };
+  if (response.schema) return { description: response.description, content: { 'application/json': { schema: schemaOf(response.schema, 'output') } } };
+  return { description: response.description };
 }
 
 function parameters(route: ApiRoute, where: 'path' | 'query'): JsonSchema[] {
@@ -35,9 +42,7 @@ function operation(route: ApiRoute): JsonSchema {
     'x-roles': route.roles,
     parameters: [...parameters(route, 'path'), ...parameters(route, 'query')],
     responses: {
-      [route.response.status]: route.response.type
-        ? { description: route.response.description, content: { [route.response.type]: { schema: { type: 'string' } } } }
-        : { description: route.response.description },
+      [route.response.status]: responseOf(route.response),
       ...(route.roles === 'public' ? {} : { 401: { $ref: '#/components/responses/Unauthenticated' }, 403: { $ref: '#/components/responses/Forbidden' } }),
     },
   };

@@ -6,6 +6,7 @@ import type { Container } from '../../container';
 import { coverageHistory } from '../../domain/consent/consent-coverage';
 import { actorOf, requireRole } from '../admin-auth';
 import { parseOr400 } from '../validate';
+import { isoDate, itemsOf } from './response-schemas';
 import { caseSensitiveRouter } from '../router';
 
 const changeSummary = z.strictObject({ lv: z.string().trim().max(2000), en: z.string().trim().max(2000) });
@@ -21,6 +22,26 @@ export const newVersion = z.strictObject({
 export const versionParam = z.strictObject({ version: z.string().regex(/^\d{1,6}$/, 'not a version number').transform(Number) });
 export const materialBody = z.strictObject({ material: z.boolean(), changeSummary: changeSummary.optional() });
 export const historyQuery = z.strictObject({ days: z.coerce.number().int().min(7).max(366).default(90) });
+
+const bilingual = z.strictObject({ lv: z.string(), en: z.string() });
+export const policyVersionResponse = z.strictObject({
+  version: z.number().int(),
+  effectiveAt: isoDate,
+  textHash: z.string(),
+  consentText: bilingual,
+  material: z.boolean(),
+  changeSummary: bilingual,
+});
+export const policyVersionListResponse = itemsOf(policyVersionResponse);
+export const coverageResponse = z.strictObject({
+  current: z.number().int().optional(),
+  versions: z.array(policyVersionResponse.extend({ activeSubscribers: z.number().int() })),
+  unknownVersion: z.number().int(),
+});
+export const coverageHistoryResponse = z.strictObject({
+  /** byVersion: version number (or `unknown`) → active subscriptions at the end of that day. */
+  points: z.array(z.strictObject({ day: z.iso.date(), byVersion: z.record(z.string(), z.number().int()) })),
+});
 
 export function policyRoutes(c: Pick<Container, 'policies' | 'audit' | 'models' | 'clock'>): Router {
   const router = caseSensitiveRouter();

@@ -3,10 +3,12 @@
 // reminding mail people, so both are audited.
 import { Router } from 'express';
 import { z } from 'zod';
+import { RE_CONSENT_STATES } from '../../data/re-consent-campaign.model';
 import type { Container } from '../../container';
 import { DEFAULT_DEADLINE_DAYS } from '../../domain/consent/re-consent';
 import { actorOf, requireRole } from '../admin-auth';
 import { parseOr400 } from '../validate';
+import { isoDate, itemsOf, objectId } from './response-schemas';
 import { caseSensitiveRouter } from '../router';
 
 export const startBody = z.strictObject({
@@ -14,6 +16,19 @@ export const startBody = z.strictObject({
   deadlineDays: z.number().int().min(7).max(180).default(DEFAULT_DEADLINE_DAYS),
 });
 export const campaignParam = z.strictObject({ id: z.string().regex(/^[0-9a-f]{24}$/, 'not an id') });
+
+export const reConsentResponse = z.strictObject({
+  id: objectId,
+  policyVersion: z.number().int(),
+  status: z.enum(RE_CONSENT_STATES),
+  deadline: isoDate,
+  startedAt: isoDate,
+  author: z.string(),
+  reminderAt: isoDate.optional(),
+  closedAt: isoDate.optional(),
+  progress: z.strictObject({ asked: z.number().int(), confirmed: z.number().int(), waiting: z.number().int(), lapsed: z.number().int(), reminded: z.number().int() }),
+});
+export const reConsentListResponse = itemsOf(reConsentResponse);
 
 export function reConsentRoutes(c: Pick<Container, 'reConsent' | 'audit'>): Router {
   const router = caseSensitiveRouter();

@@ -3,11 +3,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Container } from '../../container';
-import { REQUEST_CHANNELS, REQUEST_TYPES } from '../../data/data-subject-request.model';
+import { REQUEST_CHANNELS, REQUEST_STATES, REQUEST_TYPES } from '../../data/data-subject-request.model';
 import { actorOf, requireRole } from '../admin-auth';
 import { personNameSchema } from '../person-name-schema';
 import { parseOr400 } from '../validate';
 import { caseSensitiveRouter } from '../router';
+import { isoDate, itemsOf, objectId } from './response-schemas';
 
 /** An ISO 8601 date or date-time; the domain checks it is neither in the future nor too old. */
 export const receivedAtSchema = z
@@ -42,6 +43,40 @@ export const restrictionBody = z.strictObject({ note: z.string().max(2000).optio
 // Actions without input (resend-verification, retry) ignore whatever body comes.
 export const noBody = z.unknown();
 export const idParam = z.strictObject({ id: z.string().regex(/^[0-9a-f]{24}$/, 'not an id') });
+
+export const requestResponse = z.strictObject({
+  id: objectId,
+  number: z.string(),
+  type: z.enum(REQUEST_TYPES),
+  channel: z.enum(REQUEST_CHANNELS),
+  status: z.enum(REQUEST_STATES),
+  email: z.string().nullable(),
+  subscriberId: objectId.nullable(),
+  receivedAt: isoDate,
+  dueAt: isoDate,
+  overdue: z.boolean(),
+  urgent: z.boolean(),
+  extendedMonths: z.number().int(),
+  extensionReason: z.string().nullable(),
+  verifiedAt: isoDate.nullable(),
+  closedAt: isoDate.nullable(),
+  rejectionReason: z.string().nullable(),
+  note: z.string().nullable(),
+  inboundMessageId: z.string().nullable(),
+  actions: z.array(z.strictObject({ at: isoDate, actor: z.string(), action: z.string(), note: z.string().nullable() })),
+});
+export const requestListResponse = itemsOf(requestResponse);
+const count = z.number().int();
+export const requestMetricsResponse = z.strictObject({
+  awaitingVerification: count,
+  open: count,
+  dueWithin7Days: count,
+  overdue: count,
+  done: count,
+  rejected: count,
+  nearestDue: z.strictObject({ id: objectId, number: z.string(), dueAt: isoDate }).nullable(),
+});
+export const restrictionResponse = z.strictObject({ id: objectId, restricted: z.boolean(), changed: z.boolean() });
 
 export function requestRoutes(c: Pick<Container, 'requests' | 'restrictions' | 'audit'>): Router {
   const router = caseSensitiveRouter();

@@ -5,9 +5,24 @@ import { z } from 'zod';
 import type { Container } from '../../container';
 import { requireRole } from '../admin-auth';
 import { parseOr400 } from '../validate';
+import { isoDate, itemsOf, objectId } from './response-schemas';
 import { caseSensitiveRouter } from '../router';
 
 export const runsQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) });
+
+export const runsResponse = itemsOf(
+  z.strictObject({
+    id: objectId,
+    sweep: z.string(),
+    periodDays: z.number().int().nullable(),
+    startedAt: isoDate,
+    finishedAt: isoDate.nullish(),
+    status: z.string(),
+    /** What the sweep removed, by kind: each sweep names its own. */
+    counts: z.record(z.string(), z.number().int()),
+    error: z.string().nullish(),
+  }),
+);
 
 export function retentionRoutes(c: Pick<Container, 'retention'>): Router {
   const router = caseSensitiveRouter();

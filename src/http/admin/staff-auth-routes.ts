@@ -4,6 +4,8 @@
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Container } from '../../container';
+import { STAFF_STATUSES } from '../../data/staff.model';
+import { ADMIN_ROLES } from '../../domain/staff/admin-token';
 import { TOTP_REQUIRED } from '../../domain/staff/sign-in';
 import type { StaffSession } from '../../domain/staff/sessions';
 import { TooManyAttemptsError } from '../../domain/staff/throttling';
@@ -16,6 +18,21 @@ export const totpBody = z.strictObject({ code: z.string().regex(/^\d{6}$/, 'six 
 export const setPasswordBody = z.strictObject({ token: z.string().min(1).max(400), password: z.string().max(1024) });
 export const emptyBody = z.strictObject({}).optional();
 export const changePasswordBody = z.strictObject({ currentPassword: z.string().max(1024), newPassword: z.string().max(1024) });
+
+export const meResponse = z.strictObject({
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(ADMIN_ROLES),
+  csrfToken: z.string().nullable(),
+  totpEnabled: z.boolean(),
+  via: z.enum(['session', 'bearer']),
+});
+export const signInResponse = z.discriminatedUnion('status', [
+  z.strictObject({ status: z.literal('signed-in'), me: meResponse }),
+  z.strictObject({ status: z.enum(['totp-required', 'totp-enrolment-required']), csrfToken: z.string() }),
+]);
+export const enrolResponse = z.strictObject({ secret: z.string(), otpauthUri: z.string().startsWith('otpauth://'), qrCode: z.string().startsWith('data:image/svg+xml') });
+export const setPasswordResponse = z.strictObject({ email: z.string(), status: z.enum(STAFF_STATUSES), totpRequired: z.boolean() });
 
 export interface Me {
   email: string;

@@ -3,14 +3,31 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Container } from '../../container';
+import { STAFF_STATUSES } from '../../data/staff.model';
 import { ADMIN_ROLES } from '../../domain/staff/admin-token';
 import { actorOf, requireRole } from '../admin-auth';
 import { parseOr400 } from '../validate';
+import { isoDate, itemsOf, objectId } from './response-schemas';
 import { describeMe } from './staff-auth-routes';
 
 export const inviteBody = z.strictObject({ email: z.string().max(320), role: z.enum(ADMIN_ROLES), name: z.string().trim().max(200).optional() });
 export const roleBody = z.strictObject({ role: z.enum(ADMIN_ROLES) });
 export const staffIdParam = z.strictObject({ id: z.string().regex(/^[0-9a-f]{24}$/, 'not a staff id') });
+
+export const staffResponse = z.strictObject({
+  id: objectId,
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(ADMIN_ROLES),
+  status: z.enum(STAFF_STATUSES),
+  totpEnabled: z.boolean(),
+  failedAttempts: z.number().int(),
+  lastLoginAt: isoDate.nullable(),
+  createdAt: isoDate.nullable(),
+});
+/** The account, and whether its one-time link went out (never the link itself). */
+export const staffWithLinkResponse = staffResponse.extend({ linkExpiresAt: isoDate, linkMailed: z.boolean() });
+export const staffListResponse = itemsOf(staffResponse);
 
 export function staffRoutes(c: Pick<Container, 'staff' | 'models'>): Router {
   const router = Router();

@@ -6,13 +6,17 @@ import { Types } from 'mongoose';
 import { z } from 'zod';
 import type { Container } from '../../container';
 import { DEFAULT_LIST, LIST_SLUG } from '../../data/list.model';
+import { CONSENT_CHANNELS, CONSENT_EVENT_TYPES } from '../../data/consent-event.model';
+import { INBOUND_OUTCOMES } from '../../data/inbound-message.model';
 import { SUBSCRIPTION_STATES } from '../../data/subscription.model';
 import { PersonSearch } from '../../domain/people/person-search';
 import { consentEventView, PersonView } from '../../domain/people/person-view';
 import { NotFoundError, ValidationError } from '../../errors';
 import { actorOf, requireRole } from '../admin-auth';
 import { parseOr400 } from '../validate';
-import { receivedAtSchema, rectifyBody } from './request-routes';
+import { receivedAtSchema, rectifyBody, requestResponse } from './request-routes';
+import { isoDate, itemsOf, objectId } from './response-schemas';
+import { suppressionResponse } from './suppression-routes';
 import { caseSensitiveRouter } from '../router';
 import { csvBody, csvBodyParser } from './import-routes';
 
@@ -42,6 +46,78 @@ export const importQuery = z.strictObject({
   list: z.string().regex(LIST_SLUG).default(DEFAULT_LIST),
   source: z.string().trim().min(1).max(200).optional(),
 });
+
+const localizedName = z.strictObject({ lv: z.string(), en: z.string() });
+export const personRowResponse = z.strictObject({
+  id: objectId,
+  email: z.string(),
+  name: z.string(),
+  locale: z.string(),
+  restricted: z.boolean(),
+  /** List slug → the person's state on it. */
+  lists: z.record(z.string(), z.enum(SUBSCRIPTION_STATES)),
+});
+export const searchResponse = z.strictObject({ items: z.array(personRowResponse), next: objectId.nullable() });
+export const listNamesResponse = itemsOf(z.strictObject({ slug: z.string(), name: localizedName }));
+export const consentEventResponse = z.strictObject({
+  id: objectId,
+  type: z.enum(CONSENT_EVENT_TYPES),
+  list: z.string().optional(),
+  channel: z.enum(CONSENT_CHANNELS),
+  at: isoDate,
+  policyVersion: z.number().int().optional(),
+  consentTextHash: z.string().optional(),
+  consentText: z.string().optional(),
+  ip: z.string().optional(),
+  forwardedFor: z.string().optional(),
+  userAgent: z.string().optional(),
+  requestRef: z.string().optional(),
+  campaignId: z.string().optional(),
+  messageId: z.string().optional(),
+  consentedAt: isoDate.optional(),
+  source: z.string().optional(),
+  actor: z.string().optional(),
+  note: z.string().optional(),
+});
+export const consentHistoryResponse = z.strictObject({ events: z.array(consentEventResponse) });
+export const personResponse = z.strictObject({
+  id: objectId,
+  email: z.string(),
+  name: z.string(),
+  locale: z.string(),
+  restricted: z.boolean(),
+  createdAt: isoDate.optional(),
+  updatedAt: isoDate.optional(),
+  lists: z.array(
+    z.strictObject({
+      list: z.string(),
+      name: localizedName.nullable(),
+      status: z.enum(SUBSCRIPTION_STATES),
+      requestedAt: isoDate.nullable(),
+      confirmedAt: isoDate.nullable(),
+      unsubscribedAt: isoDate.nullable(),
+      policyVersion: z.number().int().nullable(),
+    }),
+  ),
+  suppressions: z.array(suppressionResponse),
+  timeline: z.array(consentEventResponse.extend({ campaign: z.strictObject({ id: objectId, name: z.string(), subject: z.string() }).nullable() })),
+  requests: z.array(requestResponse),
+  inbound: z.array(
+    z.strictObject({
+      id: objectId,
+      receivedAt: isoDate,
+      from: z.string().nullable(),
+      subject: z.string().nullable(),
+      kind: z.string().nullable(),
+      outcome: z.enum(INBOUND_OUTCOMES),
+      note: z.string().nullable(),
+      effects: z.array(z.string()),
+      matchedBy: z.string().nullable(),
+      via: z.array(z.enum(['sender', 'request', 'suppression', 'consent'])),
+    }),
+  ),
+});
+export const rectifyResponse = z.strictObject({ id: objectId, changed: z.array(z.enum(['name', 'locale'])) });
 
 type Deps = Pick<Container, 'models' | 'audit' | 'ledger' | 'imports' | 'policies' | 'config' | 'clock' | 'suppressions' | 'requests'>;
 
