@@ -17,7 +17,8 @@ export const ledgerStatusResponse = z.strictObject({
   verified: z.boolean(),
   events: z.number().int().min(0),
   head: z.strictObject({ seq: z.number().int().min(0), hash: sha256Hex }).optional(),
-  broken: z.strictObject({ eventId: z.string(), seq: z.number().int().optional(), reason: z.string() }).optional(),
+  // eventId is absent when what is missing is the event itself (a deleted head).
+  broken: z.strictObject({ eventId: z.string().optional(), seq: z.number().int().optional(), reason: z.string() }).optional(),
   verifiedUpTo: day.optional(),
   anchor: z.strictObject({ date: day, root: sha256Hex, seq: z.number().int().min(0) }).optional(),
 });

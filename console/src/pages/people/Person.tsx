@@ -224,7 +224,7 @@ function LedgerCheck({ subscriberId }: { subscriberId: string }) {
   if (status.broken) {
     return (
       <Alert color="red" role="alert" data-ledger="broken">
-        {t('people.ledger.broken', { eventId: status.broken.eventId, reason: status.broken.reason })}
+        {t('people.ledger.broken', { eventId: status.broken.eventId ?? `#${status.broken.seq ?? '?'}`, reason: status.broken.reason })}
       </Alert>
     );
   }

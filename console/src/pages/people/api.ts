@@ -108,7 +108,8 @@ export interface LedgerStatus {
   verified: boolean;
   events: number;
   verifiedUpTo?: string;
-  broken?: { eventId: string; seq?: number; reason: string };
+  /** eventId is absent when what is missing is the event itself. */
+  broken?: { eventId?: string; seq?: number; reason: string };
 }
 
 const person = (id: string) => `/subscribers/${encodeURIComponent(id)}`;
