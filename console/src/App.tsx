@@ -1,29 +1,32 @@
 // Who is signed in decides what is shown: the sign-in pages for nobody, the shell with the pages
 // the role may see for staff. A 401 from any call ends up back at sign-in.
 import { Center, Loader } from '@mantine/core';
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { api, rememberCsrf, whenSessionEnds, type Me, type Role } from './api';
 import { useI18n } from './i18n';
-import { CampaignEditor } from './pages/CampaignEditor';
-import { CampaignProgress } from './pages/CampaignProgress';
-import { Campaigns } from './pages/Campaigns';
-import { Dashboard } from './pages/Dashboard';
-import { AuditPage } from './pages/audit/AuditPage';
-import { ImportPage } from './pages/import/ImportPage';
-import { RetentionPage } from './pages/retention/RetentionPage';
-import { Lists } from './pages/Lists';
-import { PolicyPage } from './pages/policy/PolicyPage';
 import { Login } from './pages/Login';
-import { MailboxReview } from './pages/mailbox/MailboxReview';
-import { MessagePage } from './pages/mailbox/MessagePage';
-import { RequestPage } from './pages/requests/RequestPage';
-import { Requests } from './pages/requests/Requests';
-import { People } from './pages/people/People';
-import { Person } from './pages/people/Person';
 import { SetPassword } from './pages/SetPassword';
-import { Staff } from './pages/Staff';
 import { Shell, type NavItem } from './Shell';
 import { useRouter } from './router';
+
+// Each page is its own chunk, loaded on first visit: the sign-in page stays small, and CodeMirror and
+// the charts arrive only with the pages that use them.
+const AuditPage = lazy(() => import('./pages/audit/AuditPage').then((m) => ({ default: m.AuditPage })));
+const CampaignEditor = lazy(() => import('./pages/CampaignEditor').then((m) => ({ default: m.CampaignEditor })));
+const CampaignProgress = lazy(() => import('./pages/CampaignProgress').then((m) => ({ default: m.CampaignProgress })));
+const Campaigns = lazy(() => import('./pages/Campaigns').then((m) => ({ default: m.Campaigns })));
+const Dashboard = lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.Dashboard })));
+const ImportPage = lazy(() => import('./pages/import/ImportPage').then((m) => ({ default: m.ImportPage })));
+const Lists = lazy(() => import('./pages/Lists').then((m) => ({ default: m.Lists })));
+const MailboxReview = lazy(() => import('./pages/mailbox/MailboxReview').then((m) => ({ default: m.MailboxReview })));
+const MessagePage = lazy(() => import('./pages/mailbox/MessagePage').then((m) => ({ default: m.MessagePage })));
+const People = lazy(() => import('./pages/people/People').then((m) => ({ default: m.People })));
+const Person = lazy(() => import('./pages/people/Person').then((m) => ({ default: m.Person })));
+const PolicyPage = lazy(() => import('./pages/policy/PolicyPage').then((m) => ({ default: m.PolicyPage })));
+const RequestPage = lazy(() => import('./pages/requests/RequestPage').then((m) => ({ default: m.RequestPage })));
+const Requests = lazy(() => import('./pages/requests/Requests').then((m) => ({ default: m.Requests })));
+const RetentionPage = lazy(() => import('./pages/retention/RetentionPage').then((m) => ({ default: m.RetentionPage })));
+const Staff = lazy(() => import('./pages/Staff').then((m) => ({ default: m.Staff })));
 
 const PUBLIC_PAGES = ['/login', '/set-password'];
 
@@ -130,7 +133,7 @@ export function App() {
   else page = <Dashboard role={me.role} />;
   return (
     <Shell me={me} nav={nav} onSignOut={signOut}>
-      {page}
+      <Suspense fallback={<Loader aria-label={t('common.loading')} />}>{page}</Suspense>
     </Shell>
   );
 }

@@ -285,7 +285,7 @@ function ReportView({ report, addedLabel }: { report: Report; addedLabel: Messag
             ['import.skipped', report.skipped],
           ] as Array<[MessageKey, number]>
         ).map(([label, value]) => (
-          <Figure key={label} label={label} value={value} />
+          <Figure key={label} label={t(label)} value={value} testId={label} />
         ))}
       </SimpleGrid>
       {Object.keys(report.reasons).length > 0 && (
