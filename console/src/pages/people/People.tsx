@@ -47,11 +47,12 @@ export function People() {
   const [suppressed, setSuppressed] = useState<Suppression[]>(remembered?.suppressed ?? []);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
-  const [notice, setNotice] = useState(() => {
-    const text = flash;
+  // Read on render, cleared once the page is on screen: a render React throws away (a page chunk
+  // still loading) must not use the word up.
+  const [notice, setNotice] = useState(() => flash);
+  useEffect(() => {
     flash = undefined;
-    return text;
-  });
+  }, []);
 
   useEffect(() => {
     if (lists.length === 0) peopleApi.lists().then(setLists, (err: ApiError) => setError(err.message));
