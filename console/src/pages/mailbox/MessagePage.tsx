@@ -4,7 +4,7 @@
 import { Alert, Anchor, Button, Card, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import type { ApiError } from '../../api';
-import { useI18n } from '../../i18n';
+import { useI18n, type MessageKey } from '../../i18n';
 import { useLinkProps } from '../../router';
 import { Field, formatDate } from '../requests/parts';
 import { mailboxApi, REVIEW_KINDS, type Decision, type InboundMessage, type ReviewKind } from './api';
@@ -12,6 +12,8 @@ import { GuessText, kindLabel, OutcomeBadge } from './MailboxReview';
 
 const DECIDABLE = ['review', 'failed', 'kept'];
 
+
+const WHY: Record<string, MessageKey | undefined> = { kept: 'mailbox.whyKept', review: 'mailbox.whyReview', failed: 'mailbox.whyFailed' };
 
 export function MessagePage({ id }: { id: string }) {
   const { t, lang } = useI18n();
@@ -76,7 +78,15 @@ export function MessagePage({ id }: { id: string }) {
           <Field label={t('mailbox.guess')}>
             <GuessText guess={message.guess} />
           </Field>
-          {(message.note || message.error) && <Field label={t('mailbox.why')}>{message.error ?? message.note}</Field>}
+          {(message.note || message.error) && (
+            <Field label={t('mailbox.why')}>
+              {/* The poller's note is a technical line in English: the reason in words first, the note beneath. */}
+              {WHY[message.outcome] && <Text size="sm">{t(WHY[message.outcome]!)}</Text>}
+              <Text size="xs" c="dimmed">
+                {message.error ?? message.note}
+              </Text>
+            </Field>
+          )}
         </SimpleGrid>
       </Card>
 
