@@ -223,13 +223,13 @@ function LedgerCheck({ subscriberId }: { subscriberId: string }) {
   if (status === null) return null;
   if (status.broken) {
     return (
-      <Alert color="red" role="alert" data-ledger="broken">
+      <Alert color="red" role="alert" mb="sm" data-ledger="broken">
         {t('people.ledger.broken', { eventId: status.broken.eventId ?? `#${status.broken.seq ?? '?'}`, reason: status.broken.reason })}
       </Alert>
     );
   }
   return (
-    <Badge color={status.verifiedUpTo ? 'green' : 'gray'} variant="light" data-ledger={status.verifiedUpTo ? 'anchored' : 'chained'} style={{ textTransform: 'none' }}>
+    <Badge mb="sm" color={status.verifiedUpTo ? 'green' : 'gray'} variant="light" data-ledger={status.verifiedUpTo ? 'anchored' : 'chained'} style={{ textTransform: 'none' }}>
       {status.verifiedUpTo ? t('people.ledger.verifiedUpTo', { date: formatDate(status.verifiedUpTo, lang) }) : t('people.ledger.notAnchored')}
     </Badge>
   );
