@@ -8,6 +8,7 @@ import { api, type Campaign, type DayActivity, type List, type RequestMetrics, t
 import { useI18n } from '../i18n';
 import { useLinkProps } from '../router';
 import { Figure, StatusBadge } from './common';
+import { formatDate } from './requests/parts';
 
 function RecentCampaign({ campaign }: { campaign: Campaign }) {
   const { lang } = useI18n();
@@ -86,10 +87,9 @@ function Activity() {
 function NearestDue({ due }: { due: NonNullable<RequestMetrics['nearestDue']> }) {
   const { t, lang } = useI18n();
   const link = useLinkProps(`/requests/${due.id}`);
-  const date = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'lv-LV', { timeZone: 'Europe/Riga', dateStyle: 'medium' }).format(new Date(due.dueAt));
   return (
     <Text size="sm" data-testid="dashboard.nearestDue">
-      {t('dashboard.nearestDue')}: <Anchor {...link}>{due.number}</Anchor> ({date})
+      {t('dashboard.nearestDue')}: <Anchor {...link}>{due.number}</Anchor> ({formatDate(due.dueAt, lang)})
     </Text>
   );
 }
