@@ -212,6 +212,13 @@ function Suppressions({ person, onDone }: { person: PersonData; onDone: (n: Noti
   );
 }
 
+const CHANNELS = new Set(['web-form', 'api', 'one-click', 'unsubscribe-page', 'mailbox', 'bounce', 'complaint', 'admin', 'import', 'retention', 'reconciliation', 're-consent']);
+
+/** The channel in words; a code the console does not know yet is shown as it is. */
+function channelWords(t: (key: MessageKey) => string, channel: string): string {
+  return CHANNELS.has(channel) ? t(`people.channel.${channel}` as MessageKey) : channel;
+}
+
 /** Whether the person's chain still verifies, and up to which daily anchor (issue: tamper-evident ledger). */
 function LedgerCheck({ subscriberId }: { subscriberId: string }) {
   const { t, lang } = useI18n();
@@ -247,7 +254,7 @@ function History({ events, subscriberId }: { events: ConsentEvent[]; subscriberI
           {events.map((e) => (
             <Timeline.Item key={e.id} data-event={e.type} title={`${t(`people.event.${e.type}` as MessageKey)}${e.list ? ` · ${e.list}` : ''}`}>
               <Text size="xs" c="dimmed" mb={4}>
-                {formatTime(e.at, lang)} · {t('people.event.channel')}: {e.channel}
+                {formatTime(e.at, lang)} · {t('people.event.channel')}: {channelWords(t, e.channel)}
               </Text>
               <Stack gap={2}>
                 {e.policyVersion !== undefined && <Field label={t('people.event.policy')}>{e.policyVersion}</Field>}
