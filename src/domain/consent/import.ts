@@ -18,6 +18,7 @@ import { emailKey, hashEmail, normalizeEmail } from '../email-address';
 import { OptOuts } from './opt-outs';
 import type { PolicyVersion, PolicyVersions } from './policy-versions';
 import { transitionEventId } from './subscription-state';
+import { suppressionQueries } from '../../data/suppression.queries';
 
 const CHUNK_SIZE = 5000;
 // Inserts within a chunk run as parallel batches: the database's own work overlaps that way.
@@ -277,7 +278,7 @@ class ImportRun {
     if (rows.length === 0) return rows;
     const hashes = rows.map((r) => r.hash);
     const [found, optedOut] = await Promise.all([
-      this.deps.models.suppressions.find({ emailHash: { $in: hashes } }, { emailHash: 1, reason: 1 }).lean(),
+      suppressionQueries.amongAddresses(this.deps.models, hashes).lean(),
       // A "no" outlives the person's other data (invariant 11): retention may have removed them since.
       this.optOuts.amongFor(hashes, this.input.list),
     ]);

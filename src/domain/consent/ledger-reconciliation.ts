@@ -19,6 +19,7 @@ import type { ConsentLedger } from './consent-ledger';
 import type { OptOuts } from './opt-outs';
 import { transitionEventId, WINNER_GRACE_MS, type SubscriptionSnapshot, type SubscriptionStates, type TransitionType } from './subscription-state';
 import { claimedAt, verificationClaimKey, VERIFY_TAKEOVER_GRACE_MS } from '../requests/verification';
+import { suppressionQueries } from '../../data/suppression.queries';
 
 export interface ReconciliationCounts {
   subscriptionsChecked: number;
@@ -191,13 +192,13 @@ export class LedgerReconciliation {
         if (await optOuts.lift(e.emailHash, e.list)) counts.optOutsLifted++;
       }
       // The same for an erasure tombstone: the fresh confirmation lifts it (invariant 2).
-      const tombstones = await models.suppressions.find({ emailHash: { $in: slice.map((e) => e.emailHash) }, reason: 'erasure' }, { emailHash: 1, createdAt: 1 }).lean();
+      const tombstones = await suppressionQueries.tombstonesAmong(models, slice.map((e) => e.emailHash)).lean();
       const tombstoneAt = new Map(tombstones.map((t) => [t.emailHash, t.createdAt]));
       for (const e of slice) {
         const at = tombstoneAt.get(e.emailHash);
         if (!at || at >= e.at) continue;
         tombstoneAt.delete(e.emailHash);
-        counts.tombstonesLifted += (await models.suppressions.deleteOne({ emailHash: e.emailHash, reason: 'erasure' })).deletedCount;
+        counts.tombstonesLifted += (await suppressionQueries.liftTombstone(models, e.emailHash)).deletedCount;
       }
     }
   }

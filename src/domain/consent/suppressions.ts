@@ -3,6 +3,7 @@
 // (no TTL index: FerretDB v1 has none); every other reason stays until lifted.
 import { Types } from 'mongoose';
 import type { Models } from '../../data/models';
+import { suppressionQueries } from '../../data/suppression.queries';
 import type { SuppressionReason } from '../../data/suppression.model';
 import { InvalidStateError, NotFoundError, isDuplicateKeyError } from '../../errors';
 import type { ConsentLedger } from './consent-ledger';
@@ -71,39 +72,39 @@ export class Suppressions {
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
     }
-    const existing = await models.suppressions.findOne({ emailHash }, { reason: 1, expiresAt: 1 }).lean<Stored>();
+    const existing = await suppressionQueries.ofAddress(models, emailHash).lean<Stored>();
     if (!existing || existing.reason === 'erasure') return false;
     const replace = reason === 'erasure' || !this.active(existing) || (existing.expiresAt && !opts.expiresAt);
     if (!replace) return false;
     const expiry = opts.expiresAt ? { $set: { ...fields, expiresAt: opts.expiresAt } } : { $set: fields, $unset: { expiresAt: 1 } };
-    await models.suppressions.updateOne({ emailHash }, expiry);
+    await suppressionQueries.replace(models, emailHash, expiry);
     return existing.reason !== reason || !this.active(existing);
   }
 
   async isSuppressed(emailHash: string): Promise<boolean> {
-    return this.active(await this.deps.models.suppressions.findOne({ emailHash }, { expiresAt: 1 }).lean<Stored>());
+    return this.active(await suppressionQueries.ofAddress(this.deps.models, emailHash).lean<Stored>());
   }
 
   async reasonFor(emailHash: string): Promise<SuppressionReason | undefined> {
-    const doc = await this.deps.models.suppressions.findOne({ emailHash }, { reason: 1, expiresAt: 1 }).lean<Stored>();
+    const doc = await suppressionQueries.ofAddress(this.deps.models, emailHash).lean<Stored>();
     return this.active(doc) ? (doc!.reason as SuppressionReason) : undefined;
   }
 
   /** Of the given hashes, those that are suppressed: one query for a whole send batch. */
   async suppressedAmong(emailHashes: string[]): Promise<Set<string>> {
     if (emailHashes.length === 0) return new Set();
-    const docs = await this.deps.models.suppressions.find({ emailHash: { $in: emailHashes } }, { emailHash: 1, expiresAt: 1 }).lean<Stored[]>();
+    const docs = await suppressionQueries.amongAddresses(this.deps.models, emailHashes).lean<Stored[]>();
     return new Set(docs.filter((d) => this.active(d)).map((d) => d.emailHash));
   }
 
   /** Only the person's own fresh double opt-in lifts a suppression (invariant 2). */
   async liftForFreshConsent(emailHash: string): Promise<void> {
-    await this.deps.models.suppressions.deleteOne({ emailHash });
+    await suppressionQueries.lift(this.deps.models, emailHash);
   }
 
   /** The DPO's view of one address (expired soft bounces included, marked). */
   async forAddress(emailHash: string) {
-    const docs = await this.deps.models.suppressions.find({ emailHash }).lean();
+    const docs = await suppressionQueries.documentsOfAddress(this.deps.models, emailHash).lean();
     return docs.map((d) => ({
       id: String(d._id),
       reason: d.reason,
@@ -123,10 +124,10 @@ export class Suppressions {
   async lift(id: string, input: { reason: string; actor: string }, ledger: Pick<ConsentLedger, 'record'>) {
     if (!/^[0-9a-f]{24}$/i.test(id)) throw new NotFoundError('suppression');
     const { models } = this.deps;
-    const doc = await models.suppressions.findById(id).lean();
+    const doc = await suppressionQueries.byId(models, id).lean();
     if (!doc) throw new NotFoundError('suppression');
     if (doc.reason === 'erasure') throw new InvalidStateError('an erasure tombstone is lifted only by the person\'s own new double opt-in');
-    const removed = await models.suppressions.deleteOne({ _id: doc._id });
+    const removed = await suppressionQueries.removeById(models, doc._id);
     if (removed.deletedCount === 0) throw new NotFoundError('suppression');
     const subscriber = await models.subscribers.findOne({ emailHash: doc.emailHash }, { _id: 1 }).lean();
     await ledger.record({

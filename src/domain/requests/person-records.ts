@@ -3,6 +3,7 @@
 // most once, when a section first asks for it. Only the person's own records: by their keyed hash
 // or by their subscriber id, never a query that could return someone else's.
 import type { Models } from '../../data/models';
+import { suppressionQueries } from '../../data/suppression.queries';
 
 export class PersonRecords {
   private readonly loaded = new Map<string, Promise<unknown>>();
@@ -95,7 +96,7 @@ export class PersonRecords {
   }
 
   suppressions() {
-    return this.once('suppressions', () => this.models.suppressions.find({ emailHash: this.emailHash }).sort({ createdAt: 1 }).lean());
+    return this.once('suppressions', () => suppressionQueries.documentsOfAddress(this.models, this.emailHash).lean());
   }
 
   inboundMessages() {

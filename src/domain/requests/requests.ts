@@ -19,6 +19,7 @@ import type { MailLocale, RequesterMail } from './requester-mail';
 import type { Restrictions } from './restriction';
 import type { UnsubscribeService } from '../consent/unsubscribe';
 import { claimVerification, type RequestVerification } from './verification';
+import { suppressionQueries } from '../../data/suppression.queries';
 
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];
 
@@ -440,7 +441,7 @@ export class DataSubjectRequestService {
    */
   private async forgetIfErased(doc: RequestDoc) {
     const { models } = this.deps;
-    if (!(await models.suppressions.exists({ emailHash: doc.emailHash, reason: 'erasure' }))) return;
+    if (!(await suppressionQueries.hasTombstone(models, doc.emailHash))) return;
     await models.requests.updateOne({ _id: doc._id }, { $unset: { email: 1, subscriberId: 1, rectification: 1, note: 1, extensionReason: 1, rejectionReason: 1 } });
   }
 

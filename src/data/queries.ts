@@ -1,0 +1,10 @@
+// Every collection's named queries (see named-query.ts), for the plans test to walk.
+import type { NamedQuery } from './named-query';
+import { suppressionQueries } from './suppression.queries';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each query has its own arguments
+export type AnyNamedQuery = NamedQuery<any[], unknown>;
+
+export const QUERIES: Record<string, Record<string, AnyNamedQuery>> = {
+  suppressions: suppressionQueries,
+};
