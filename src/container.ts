@@ -137,7 +137,7 @@ export async function createContainer(config: Config, logger: Logger, opts: Cont
   const suppressions = new Suppressions({ models, now, withdrawals });
   const optOuts = new OptOuts({ models, emailHashKey: config.emailHashKey, now });
   const states = new SubscriptionStates({ models, ledger, now });
-  const unsubscribes = new UnsubscribeService({ models, states, optOuts, withdrawals, now });
+  const unsubscribes = new UnsubscribeService({ models, byId, states, ledger, optOuts, withdrawals, now });
   const reconciliation = new LedgerReconciliation({ models, ledger, states, optOuts, logger: logger.child({ component: 'reconciliation' }), now });
   const listHeaders = new ListHeaderBuilder({ signer, settings: config });
   const emails = new EmailTemplates();

@@ -14,6 +14,22 @@ export async function insertOnce(insert: () => Promise<unknown>): Promise<boolea
   }
 }
 
+/**
+ * insertOnce() for many documents: one unordered insertMany; returns the indexes of the documents
+ * whose unique key was already held. Any other error is thrown.
+ */
+export async function insertManyOnce(collection: { insertMany(docs: object[], options: { ordered: false }): Promise<unknown> }, docs: object[]): Promise<Set<number>> {
+  if (docs.length === 0) return new Set();
+  try {
+    await collection.insertMany(docs, { ordered: false });
+    return new Set();
+  } catch (err) {
+    const writeErrors = ([] as Array<{ index: number; code?: number }>).concat((err as { writeErrors?: never }).writeErrors ?? []);
+    if (writeErrors.length === 0 || !writeErrors.every((e) => isDuplicateKeyError(e))) throw err;
+    return new Set(writeErrors.map((e) => e.index));
+  }
+}
+
 /** A named, expiring claim in the claims collection. */
 export function claimOnce(models: Models, key: string, expiresAt: Date): Promise<boolean> {
   return insertOnce(() => models.claims.create({ key, expiresAt }));

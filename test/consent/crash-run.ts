@@ -15,6 +15,8 @@ armCrashPoint(point);
 
 const paths: Record<string, () => Promise<unknown>> = {
   unsubscribe: () => c.unsubscribes.unsubscribe({ subscriberId: args.subscriberId!, lists: 'all', channel: 'one-click' }),
+  // A newsletter's link names its subscription: committed by the group path (grouped-withdrawals.ts).
+  'one-click': () => c.unsubscribes.unsubscribe({ subscriberId: args.subscriberId!, subscriptionId: args.subscriptionId!, lists: [args.list!], channel: 'one-click' }),
   confirm: () => c.signup.confirm(args.token!, {}),
   import: () => importSubscribers(c, { csv: args.csv!, list: args.list!, actor: 'crash-test' }),
   verify: () => c.requests.verify(args.token!, {}),

@@ -72,6 +72,40 @@ describe('consent: a crash between a state change and its event', function () {
     });
   });
 
+  describe('one-click from a newsletter, committed in a group (events, then states)', () => {
+    const oneClick = (person: { _id: Types.ObjectId }, subscriptionId: Types.ObjectId) => ({
+      subscriberId: String(person._id),
+      subscriptionId: String(subscriptionId),
+      list: DEFAULT_LIST,
+    });
+
+    it('the same link again completes it, one event', async () => {
+      const person = await createSubscriber(t.c, { email: 'crash.group1@example.lv', lists: { [DEFAULT_LIST]: 'active' } });
+      const subscription = (await subscriptionOf(person._id))!;
+      await crashAt('withdrawn:after-event', 'one-click', oneClick(person, subscription._id));
+      expect((await subscriptionOf(person._id))!.status).to.equal('active');
+      expect(await eventsOf(person._id, 'withdrawn')).to.equal(1);
+
+      const { changed } = await t.c.unsubscribes.unsubscribe({ subscriberId: person._id, subscriptionId: String(subscription._id), lists: [DEFAULT_LIST], channel: 'one-click' });
+      expect(changed).to.deep.equal([DEFAULT_LIST]);
+      expect((await subscriptionOf(person._id))!.status).to.equal('unsubscribed');
+      expect(await eventsOf(person._id, 'withdrawn')).to.equal(1);
+      expect(await t.c.optOuts.has(person.emailHash, DEFAULT_LIST)).to.equal(true);
+    });
+
+    it('or the reconciliation job does', async () => {
+      const person = await createSubscriber(t.c, { email: 'crash.group2@example.lv', lists: { [DEFAULT_LIST]: 'active' } });
+      const subscription = (await subscriptionOf(person._id))!;
+      await crashAt('withdrawn:after-event', 'one-click', oneClick(person, subscription._id));
+      clock.advance(MINUTE);
+      const counts = await t.c.reconciliation.run();
+      expect(counts.statesRolledForward).to.equal(1);
+      expect((await subscriptionOf(person._id))!.status).to.equal('unsubscribed');
+      expect(await eventsOf(person._id, 'withdrawn')).to.equal(1);
+      expect(await t.c.optOuts.has(person.emailHash, DEFAULT_LIST)).to.equal(true);
+    });
+  });
+
   describe('confirm (event, then state)', () => {
     it('a second click completes it, one event', async () => {
       const { subscriber, token } = await pendingSignup('crash.confirm1@example.lv');

@@ -64,6 +64,17 @@ export class ConsentLedger {
     return this.chain.append(await this.prepare({ _id: eventIdFor(key), ...event, at: event.at ?? this.deps.now() }));
   }
 
+  /**
+   * recordOnce() for many keys at once (a group of one-click unsubscribes): one read of the chains'
+   * heads and one insert for the lot. Returns the keys this call recorded.
+   */
+  async recordOnceMany(entries: Array<{ key: string; event: ConsentEventInput }>): Promise<Set<string>> {
+    if (entries.length === 0) return new Set();
+    const prepared = await Promise.all(entries.map(({ key, event }) => this.prepare({ _id: eventIdFor(key), ...event, at: event.at ?? this.deps.now() })));
+    const appended = await this.chain.appendBulk(prepared);
+    return new Set(entries.filter((_entry, i) => appended.has(String(prepared[i]!._id))).map((entry) => entry.key));
+  }
+
   async recordMany(events: ConsentEventInput[]): Promise<void> {
     const at = this.deps.now();
     // In order: each one is its person's next link.

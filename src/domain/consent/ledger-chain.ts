@@ -46,8 +46,9 @@ export class LedgerChain {
    * insert of each person's first event; what collided (a concurrent writer, an event already
    * there) and a person's further events go the single way, in order. Never two events of one person
    * in one unordered insert: the second would link to the first even if the first lost its place.
+   * Returns the _ids (hex) of the events this call appended; the others were there already.
    */
-  async appendBulk(events: RawEvent[]): Promise<void> {
+  async appendBulk(events: RawEvent[]): Promise<Set<string>> {
     const firsts: RawEvent[] = [];
     const rest: RawEvent[] = [];
     const seen = new Set<string>();
@@ -68,7 +69,10 @@ export class LedgerChain {
       if (errors.length === 0 || errors.some((e) => !isDuplicateKeyError(e))) throw err;
       failed = errors.some((e) => typeof e.index !== 'number') ? firsts : errors.map((e) => firsts[e.index!]!);
     }
-    for (const event of [...failed, ...rest]) await this.append(event);
+    const failedIds = new Set(failed.map((event) => String(event._id)));
+    const appended = new Set(firsts.filter((event) => !failedIds.has(String(event._id))).map((event) => String(event._id)));
+    for (const event of [...failed, ...rest]) if (await this.append(event)) appended.add(String(event._id));
+    return appended;
   }
 
   /** The last link of a person's chain; events not chained yet (no seq) sort after every chained one. */

@@ -4,7 +4,7 @@
 // anonymised ledger, which keeps only the hash.
 import { createHmac } from 'node:crypto';
 import type { Models } from '../../data/models';
-import { insertOnce } from '../claims';
+import { insertManyOnce, insertOnce } from '../claims';
 
 export class OptOuts {
   constructor(private readonly deps: { models: Models; emailHashKey: string; now: () => Date }) {}
@@ -16,6 +16,13 @@ export class OptOuts {
   /** Idempotent (the unique hash decides); returns whether this call created the record. */
   record(emailHash: string, list: string): Promise<boolean> {
     return insertOnce(() => this.deps.models.optOuts.create({ hash: this.hashOf(emailHash, list), list, at: this.deps.now() }));
+  }
+
+  /** record() for many (address, list) pairs in one insert: a group of one-click unsubscribes. */
+  async recordMany(pairs: Array<[emailHash: string, list: string]>): Promise<void> {
+    const at = this.deps.now();
+    const docs = [...new Map(pairs.map(([emailHash, list]) => [this.hashOf(emailHash, list), list])).entries()].map(([hash, list]) => ({ hash, list, at }));
+    await insertManyOnce(this.deps.models.optOuts.collection, docs);
   }
 
   async recordAll(emailHash: string, lists: string[]): Promise<number> {

@@ -87,6 +87,15 @@ export class RecentWithdrawals {
     await this.deps.redis.set(this.flagKey(person, list), this.stamp(), 'EX', FLAG_TTL_SECONDS);
   }
 
+  /** mark() for many (person, list) pairs in one round trip: a group of one-click unsubscribes. */
+  async markMany(pairs: Array<[person: string, list: string]>): Promise<void> {
+    if (pairs.length === 0) return;
+    const stamp = this.stamp();
+    const pipeline = this.deps.redis.pipeline();
+    for (const [person, list] of pairs) pipeline.set(this.flagKey(person, list), stamp, 'EX', FLAG_TTL_SECONDS);
+    for (const [err] of (await pipeline.exec()) ?? []) if (err) throw err;
+  }
+
   /** Before a change that stops all mail to the person commits (restriction, suppression, erasure). */
   async markEveryList(person: string): Promise<void> {
     await this.mark(person, EVERY_LIST);
@@ -115,6 +124,21 @@ export class RecentWithdrawals {
     const deadline = Date.now() + SETTLE_TIMEOUT_MS;
     const outwaited = await this.outwaitLostMarks();
     const waited = await Promise.all([...new Set(lists)].map((list) => this.whileInFlight(this.inFlightKey(person, list), deadline)));
+    return outwaited || waited.some(Boolean);
+  }
+
+  /**
+   * settle() for many (person, list) pairs: one read of all their marks, then polls only the marked
+   * ones (nearly always none).
+   */
+  async settleMany(pairs: Array<[person: string, list: string]>): Promise<boolean> {
+    if (pairs.length === 0) return false;
+    const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+    const outwaited = await this.outwaitLostMarks();
+    const keys = [...new Set(pairs.map(([person, list]) => this.inFlightKey(person, list)))];
+    const marks = await this.deps.redis.mget(keys);
+    const marked = keys.filter((_key, i) => Number(marks[i]) > 0);
+    const waited = await Promise.all(marked.map((key) => this.whileInFlight(key, deadline)));
     return outwaited || waited.some(Boolean);
   }
 

@@ -146,6 +146,16 @@ export class SubscriptionStates {
     return result.modifiedCount > 0;
   }
 
+  /**
+   * apply() for many subscriptions that this caller moved from the same version by the same kind of
+   * event at the same time (a group of one-click unsubscribes): one update for the lot.
+   */
+  async applyMany(subscriptionIds: Types.ObjectId[], from: number, event: EventFacts): Promise<void> {
+    if (subscriptionIds.length === 0) return;
+    const { $set, $unset } = stateAfter(event);
+    await this.deps.models.subscriptions.updateMany({ _id: { $in: subscriptionIds } }, { $set: { ...$set, version: from + 1 }, $unset });
+  }
+
   /** Waits for the winner of `from` to write its state; rolls its event forward if it never does. */
   private async catchUp(subscriptionId: Types.ObjectId, from: number, winner: EventFacts | null): Promise<boolean> {
     const deadline = Date.now() + WINNER_GRACE_MS;

@@ -3,7 +3,11 @@
 // committed the same way and leaves exactly one consent event.
 import { Types } from 'mongoose';
 import type { ConsentChannel } from '../../data/consent-event.model';
+import type { ByIdReader } from '../../data/by-id';
 import type { Models } from '../../data/models';
+import { GroupCommit } from '../../group-commit';
+import type { ConsentLedger } from './consent-ledger';
+import { GroupedWithdrawals, type NamedWithdrawal } from './grouped-withdrawals';
 import type { SubscriptionState } from '../../data/subscription.model';
 import type { OptOuts } from './opt-outs';
 import type { RecentWithdrawals } from './recent-withdrawals';
@@ -35,16 +39,38 @@ export interface Preferences {
 
 type OpenSubscription = SubscriptionSnapshot;
 
+// Two groups in flight: one's writes overlap the next one's reads; more only shrinks the groups.
+const GROUPS = { concurrency: 2, max: 200 };
+
 export class UnsubscribeService {
+  private readonly grouped: GroupCommit<NamedWithdrawal, boolean>;
+
   constructor(
-    private readonly deps: { models: Models; states: SubscriptionStates; optOuts: OptOuts; withdrawals: RecentWithdrawals; now: () => Date },
-  ) {}
+    private readonly deps: {
+      models: Models;
+      byId: ByIdReader;
+      states: SubscriptionStates;
+      ledger: ConsentLedger;
+      optOuts: OptOuts;
+      withdrawals: RecentWithdrawals;
+      now: () => Date;
+    },
+  ) {
+    const withdrawals = new GroupedWithdrawals({ ...deps, alone: async (input) => (await this.alone(input)).changed.length > 0 });
+    this.grouped = new GroupCommit((requests) => withdrawals.commit(requests), GROUPS);
+  }
 
   /** Idempotent: ends the pending or active subscriptions named; unknown or erased subscribers are a no-op. */
   async unsubscribe(input: UnsubscribeInput): Promise<{ changed: string[] }> {
-    const { models } = this.deps;
     if (!Types.ObjectId.isValid(input.subscriberId)) return { changed: [] };
     if (Array.isArray(input.lists) && input.lists.length === 0) return { changed: [] };
+    // A newsletter's link names its subscription: such requests are committed in groups.
+    if (namesOneSubscription(input)) return { changed: (await this.grouped.submit(input)) ? input.lists : [] };
+    return this.alone(input);
+  }
+
+  private async alone(input: UnsubscribeInput): Promise<{ changed: string[] }> {
+    const { models } = this.deps;
     const [subscriber, named] = await Promise.all([
       models.subscribers.findById(input.subscriberId, { emailHash: 1 }).lean(),
       this.namedSubscription(input),
@@ -64,7 +90,7 @@ export class UnsubscribeService {
    * for: [] when it is no longer open, undefined when the link names none (or one not theirs).
    */
   private async namedSubscription(input: UnsubscribeInput): Promise<OpenSubscription[] | undefined> {
-    if (!input.subscriptionId || !Types.ObjectId.isValid(input.subscriptionId) || !Array.isArray(input.lists) || input.lists.length !== 1) return undefined;
+    if (!namesOneSubscription(input)) return undefined;
     const found = await this.deps.models.subscriptions.findById(input.subscriptionId, SNAPSHOT_FIELDS).lean();
     if (!found || !found.subscriberId.equals(input.subscriberId) || found.list !== input.lists[0]) return undefined;
     return found.status === 'pending' || found.status === 'active' ? [found] : [];
@@ -138,4 +164,8 @@ export class UnsubscribeService {
     await Promise.all([optOuts.record(emailHash, subscription.list), withdrawals.settle(emailHash, subscription.list)]);
     return result === 'applied' || result === 'completed';
   }
+}
+
+function namesOneSubscription(input: UnsubscribeInput): input is NamedWithdrawal {
+  return !!input.subscriptionId && Types.ObjectId.isValid(input.subscriptionId) && Array.isArray(input.lists) && input.lists.length === 1;
 }
