@@ -42,6 +42,7 @@ import { assertNoEviction } from './infra/redis-server';
 import type { Logger } from './logger';
 import { createMailer, type Mailer } from './mail/mailer';
 import { closeQueues, createQueues, type Queues } from './queues/queues';
+import { SignupIntake } from './queues/signup-intake';
 
 export interface Clock {
   now(): Date;
@@ -58,6 +59,7 @@ export interface Container {
   byId: ByIdReader;
   redis: Redis;
   queues: Queues;
+  signupIntake: SignupIntake;
   mailer: Mailer;
   signer: LinkTokenSigner;
   audit: AuditLog;
@@ -207,6 +209,7 @@ export async function createContainer(config: Config, logger: Logger, opts: Cont
     byId,
     redis,
     queues,
+    signupIntake: new SignupIntake({ queue: queues.signup, hashKey: config.emailHashKey, now }),
     mailer,
     signer,
     audit,

@@ -20,7 +20,6 @@ import { consentParts, quotedNames } from '../../domain/consent/specific-consent
 import { TEMPLATES_DIR } from '../../paths';
 import { AppError, ErrorCodes, ValidationError } from '../../errors';
 import type { SignupJob } from '../../queues/signup-jobs';
-import { resendEnqueuer, signupEnqueuer } from './signup-enqueue';
 import { clientIp, forwardedFor } from '../client-ip';
 import { escapeHtml } from '../../html';
 import { negotiateLocale, type Locale } from '../locale';
@@ -29,7 +28,7 @@ import { assertSingleValued, parseOr400, repeatedField } from '../validate';
 import { SignupCatalogue } from './signup-catalogue';
 import { caseSensitiveRouter } from '../router';
 
-type Deps = Pick<Container, 'config' | 'models' | 'pages' | 'policies' | 'signup' | 'queues' | 'clock'>;
+type Deps = Pick<Container, 'config' | 'models' | 'pages' | 'policies' | 'signup' | 'signupIntake' | 'clock'>;
 
 const ACCEPTED_JSON = { status: 'accepted', message: 'If the address can receive e-Jaunumi, a confirmation email is on its way.' };
 
@@ -81,8 +80,6 @@ export function signupRoutes(c: Deps): Router {
   const router = caseSensitiveRouter();
   const limitPerIp = signupRateLimit(c.config.signupIpLimitPerMinute);
   const catalogue = new SignupCatalogue({ models: c.models, policies: c.policies, now: () => c.clock.now() });
-  const enqueue = signupEnqueuer(c);
-  const enqueueResend = resendEnqueuer(c);
 
   /**
    * The lists a form chose, or undefined when the choice is wrong. A form that offered a choice
@@ -139,7 +136,7 @@ export function signupRoutes(c: Deps): Router {
     };
     if (Object.values(errors).some(Boolean) || !lists) return sendForm(c, req, res, 400, { errors, values: form });
     const version = form.policyVersion && /^\d{1,6}$/.test(form.policyVersion) ? Number(form.policyVersion) : undefined;
-    await enqueue({
+    await c.signupIntake.request({
       // Normalised here, so the job's deduplication and an erasure's search see one spelling.
       email: normalizeEmail(form.email),
       name: name || undefined,
@@ -158,7 +155,7 @@ export function signupRoutes(c: Deps): Router {
     if (body.lists && !(await catalogue.arePublicLists(body.lists))) {
       throw new ValidationError('unknown list', { fields: [{ field: 'lists', message: 'unknown list' }] });
     }
-    await enqueue({
+    await c.signupIntake.request({
       email,
       name: body.name || undefined,
       lists: body.lists,
@@ -181,7 +178,7 @@ export function signupRoutes(c: Deps): Router {
       const form = c.pages.fragment('confirm-resend-form', locale, { email: typeof email === 'string' ? email.slice(0, 254) : '', emailError });
       return c.pages.send(res, 400, 'confirm-resend', locale, { form });
     }
-    if (!parsed.data.website) await enqueueResend({ email: normalizeEmail(email), locale, ...origin(req) });
+    if (!parsed.data.website) await c.signupIntake.resend({ email: normalizeEmail(email), locale, ...origin(req) });
     c.pages.send(res, 202, 'confirm-resend-sent', locale);
   });
 

@@ -11,7 +11,6 @@ import { NotFoundError, ValidationError } from '../../errors';
 import { escapeHtml } from '../../html';
 import { clientIp, forwardedFor } from '../client-ip';
 import { explicitLocale, negotiateLocale, type Locale } from '../locale';
-import { signupEnqueuer } from './signup-enqueue';
 import type { PageRenderer } from '../pages';
 import { parseOr400 } from '../validate';
 import { caseSensitiveRouter } from '../router';
@@ -29,12 +28,11 @@ const pageChoice = z.union([
   z.strictObject({ locale: z.enum(['lv', 'en']), lang }),
 ]);
 
-type Deps = Pick<Container, 'signer' | 'unsubscribes' | 'pages' | 'clock' | 'config' | 'queues'>;
+type Deps = Pick<Container, 'signer' | 'unsubscribes' | 'pages' | 'clock' | 'config' | 'signupIntake'>;
 
 export function unsubscribeRoutes(c: Deps): Router {
   const router = caseSensitiveRouter();
 
-  const enqueueSignup = signupEnqueuer(c);
 
   // The preferences page: the person's lists with their states, the language, a way back into a list.
   router.get('/u/:token', async (req, res) => {
@@ -87,7 +85,7 @@ export function unsubscribeRoutes(c: Deps): Router {
       const row = prefs?.subscriptions.find((s) => s.list === choice.rejoin && isClosed(s.status));
       if (!prefs || !row) throw new ValidationError('rejoin: not a list this person left', { fields: [{ field: 'rejoin', message: 'not a list you left' }] });
       // Back in only through double opt-in: the sign-up queue mails a confirmation link, as for the form.
-      await enqueueSignup({
+      await c.signupIntake.request({
         email: prefs.email,
         lists: [row.list],
         locale,
