@@ -3,6 +3,7 @@
 // counters drift. While it sends, from the tallies written with the outcomes; once it is over, from
 // the outcomes (one per recipient, inserted once) and claims, counted once and stored.
 import { Types } from 'mongoose';
+import type { CampaignState } from '../../data/campaign.model';
 import type { Models } from '../../data/models';
 import { moveCampaign } from './campaign-state';
 import { insertOnce } from '../claims';
@@ -49,7 +50,8 @@ type CampaignFigures = {
   finalStats?: { sent: number; skipped: number; failed: number; ambiguous: number; skipReasons?: unknown } | null;
 };
 
-const isOver = (status: string | null | undefined) => status === 'sent' || status === 'cancelled' || status === 'failed';
+const ENDED: CampaignState[] = ['sent', 'cancelled', 'failed'];
+const isOver = (status: string | null | undefined) => ENDED.includes(status as CampaignState);
 
 /**
  * While a campaign runs, the sum of its tallies (one per insert of outcomes, campaign-tally.model.ts):
@@ -87,7 +89,7 @@ export async function campaignStats(models: Models, campaign: CampaignFigures): 
 export async function recordFinalStats(models: Models, campaignId: Types.ObjectId | string): Promise<Counted> {
   const id = new Types.ObjectId(String(campaignId));
   const counted = await countOutcomes(models, id);
-  await models.campaigns.updateOne({ _id: id, status: { $in: ['sent', 'cancelled', 'failed'] } }, { $set: { finalStats: counted } });
+  await models.campaigns.updateOne({ _id: id, status: { $in: ENDED } }, { $set: { finalStats: counted } });
   return counted;
 }
 
@@ -95,10 +97,10 @@ async function sumTallies(models: Models, campaignId: Types.ObjectId): Promise<C
   // campaign_tallies by campaignId (index campaignId_1).
   const tallies = await models.campaignTallies.find({ campaignId }, { _id: 0, sent: 1, failed: 1, ambiguous: 1, skipped: 1 }).lean();
   const counted: Counted = { sent: 0, skipped: 0, failed: 0, ambiguous: 0, skipReasons: {} };
+  // While the campaign runs, a claim without an outcome is in flight, not ambiguous: no claims count.
   for (const t of tallies) {
     counted.sent += t.sent ?? 0;
     counted.failed += t.failed ?? 0;
-    // While the campaign runs, a claim without an outcome is in flight, not ambiguous.
     counted.ambiguous += t.ambiguous ?? 0;
     for (const [reason, n] of Object.entries((t.skipped ?? {}) as Record<string, number>)) {
       counted.skipped += n;
