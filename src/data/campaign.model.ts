@@ -16,6 +16,17 @@ const versionSchema = new Schema(
   { _id: false },
 );
 
+const finalStatsSchema = new Schema(
+  {
+    sent: { type: Number, required: true },
+    skipped: { type: Number, required: true },
+    failed: { type: Number, required: true },
+    ambiguous: { type: Number, required: true },
+    skipReasons: { type: Schema.Types.Mixed, default: {} },
+  },
+  { _id: false, minimize: false },
+);
+
 const campaignSchema = new Schema(
   {
     name: { type: String, required: true },
@@ -51,6 +62,9 @@ const campaignSchema = new Schema(
       complained: { type: Number, default: 0 },
     },
     skipReasons: { type: Schema.Types.Mixed, default: {} },
+    // The figures counted once from the outcomes and claims when the campaign ended (claims without
+    // an outcome counted as ambiguous); its stats are read from here from then on (campaign-progress.ts).
+    finalStats: { type: finalStatsSchema, required: false },
     author: { type: String, required: true },
   },
   { timestamps: true, minimize: false },

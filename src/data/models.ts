@@ -3,6 +3,7 @@ import type { Connection } from 'mongoose';
 import { auditEntryModel } from './audit-entry.model';
 import { campaignFeedbackModel } from './campaign-feedback.model';
 import { campaignStateModel } from './campaign-state.model';
+import { campaignTallyModel } from './campaign-tally.model';
 import { campaignModel } from './campaign.model';
 import { claimModel } from './claim.model';
 import { consentEventModel } from './consent-event.model';
@@ -31,6 +32,7 @@ export function createModels(conn: Connection) {
     campaigns: campaignModel(conn),
     campaignFeedback: campaignFeedbackModel(conn),
     campaignStates: campaignStateModel(conn),
+    campaignTallies: campaignTallyModel(conn),
     claims: claimModel(conn),
     consentEvents: consentEventModel(conn),
     requests: dataSubjectRequestModel(conn),

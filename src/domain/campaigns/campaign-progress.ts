@@ -1,7 +1,9 @@
-// How far a campaign is. Counters are derived from the delivery outcomes (one per recipient, inserted
-// once) and claims instead of $inc on the campaign: FerretDB applies updates without isolation, and
-// retries or a second worker would make incremented counters drift.
+// How far a campaign is. Counters are derived from inserted records instead of $inc on the campaign:
+// FerretDB applies updates without isolation, and retries or a second worker would make incremented
+// counters drift. While it sends, from the tallies written with the outcomes; once it is over, from
+// the outcomes (one per recipient, inserted once) and claims, counted once and stored.
 import { Types } from 'mongoose';
+import type { CampaignState } from '../../data/campaign.model';
 import type { Models } from '../../data/models';
 import { moveCampaign } from './campaign-state';
 import { insertOnce } from '../claims';
@@ -34,30 +36,36 @@ export async function completeIfDone(deps: { models: Models; now: () => Date }, 
   if (!campaign || campaign.status !== 'sending' || !campaign.fanoutDone) return false;
   const finished = await deps.models.finishedBatches.countDocuments({ campaignId });
   if (finished < campaign.batchesEnqueued) return false;
-  return (await moveCampaign(deps, campaignId, ['sending'], { status: 'sent', finishedAt: deps.now() })).moved;
+  if (!(await moveCampaign(deps, campaignId, ['sending'], { status: 'sent', finishedAt: deps.now() })).moved) return false;
+  await recordFinalStats(deps.models, campaignId);
+  return true;
 }
 
-export async function campaignStats(
-  models: Models,
-  campaign: { _id: Types.ObjectId; status?: string | null; stats?: { queued?: number | null; bounced?: number | null; complained?: number | null } | null },
-): Promise<CampaignStats> {
-  const [rows, claims]: [Array<{ _id: { status: string; reason?: string }; n: number }>, number] = await Promise.all([
-    models.deliveryOutcomes.aggregate([
-      { $match: { campaignId: campaign._id } },
-      { $group: { _id: { status: '$status', reason: '$reason' }, n: { $sum: 1 } } },
-    ]),
-    models.deliveries.countDocuments({ campaignId: campaign._id }),
-  ]);
-  const count = (status: string) => rows.filter((r) => r._id.status === status).reduce((sum, r) => sum + r.n, 0);
-  const skipReasons: Record<string, number> = {};
-  for (const row of rows) if (row._id.status === 'skipped') skipReasons[row._id.reason ?? 'unknown'] = row.n;
+type Counted = Pick<CampaignStats, 'sent' | 'skipped' | 'failed' | 'ambiguous' | 'skipReasons'>;
+
+type CampaignFigures = {
+  _id: Types.ObjectId;
+  status?: string | null;
+  stats?: { queued?: number | null; bounced?: number | null; complained?: number | null } | null;
+  finalStats?: { sent: number; skipped: number; failed: number; ambiguous: number; skipReasons?: unknown } | null;
+};
+
+const ENDED: CampaignState[] = ['sent', 'cancelled', 'failed'];
+const isOver = (status: string | null | undefined) => ENDED.includes(status as CampaignState);
+
+/**
+ * While a campaign runs, the sum of its tallies (one per insert of outcomes, campaign-tally.model.ts):
+ * a few hundred small documents instead of every outcome and claim on every poll. Once it is over, the
+ * figures counted when it ended (or, for one that ended without them, counted and stored now).
+ */
+export async function campaignStats(models: Models, campaign: CampaignFigures): Promise<CampaignStats> {
+  const counted = isOver(campaign.status)
+    ? campaign.finalStats
+      ? { ...campaign.finalStats, skipReasons: (campaign.finalStats.skipReasons ?? {}) as Record<string, number> }
+      : await recordFinalStats(models, campaign._id)
+    : await sumTallies(models, campaign._id);
   const queued = campaign.stats?.queued ?? 0;
-  const [sent, skipped, failed] = [count('sent'), count('skipped'), count('failed')];
-  // Claims without an outcome: in flight while the campaign runs; once it is over, their worker died
-  // between claiming and recording, and they stay ambiguous (a late outcome from a frozen run still counts).
-  const unresolved = Math.max(0, claims - rows.reduce((sum, r) => sum + r.n, 0));
-  const over = campaign.status === 'sent' || campaign.status === 'cancelled' || campaign.status === 'failed';
-  const ambiguous = count('ambiguous') + (over ? unresolved : 0);
+  const { sent, skipped, failed, ambiguous, skipReasons } = counted;
   return {
     queued,
     sent,
@@ -69,4 +77,53 @@ export async function campaignStats(
     bounced: campaign.stats?.bounced ?? 0,
     complained: campaign.stats?.complained ?? 0,
   };
+}
+
+/**
+ * Counts a campaign's figures exactly, once, when it has ended, and stores them on it: every place
+ * that ends a campaign calls this after the move, and campaignStats() for one ended without them
+ * (before tallies existed, or a crash between the move and the count). Writers agree: the count reads
+ * only what was recorded. An outcome recorded after the end (a frozen worker waking up) is not in
+ * the stored figures: they are what was known when the campaign ended.
+ */
+export async function recordFinalStats(models: Models, campaignId: Types.ObjectId | string): Promise<Counted> {
+  const id = new Types.ObjectId(String(campaignId));
+  const counted = await countOutcomes(models, id);
+  await models.campaigns.updateOne({ _id: id, status: { $in: ENDED } }, { $set: { finalStats: counted } });
+  return counted;
+}
+
+async function sumTallies(models: Models, campaignId: Types.ObjectId): Promise<Counted> {
+  // campaign_tallies by campaignId (index campaignId_1).
+  const tallies = await models.campaignTallies.find({ campaignId }, { _id: 0, sent: 1, failed: 1, ambiguous: 1, skipped: 1 }).lean();
+  const counted: Counted = { sent: 0, skipped: 0, failed: 0, ambiguous: 0, skipReasons: {} };
+  // While the campaign runs, a claim without an outcome is in flight, not ambiguous: no claims count.
+  for (const t of tallies) {
+    counted.sent += t.sent ?? 0;
+    counted.failed += t.failed ?? 0;
+    counted.ambiguous += t.ambiguous ?? 0;
+    for (const [reason, n] of Object.entries((t.skipped ?? {}) as Record<string, number>)) {
+      counted.skipped += n;
+      counted.skipReasons[reason] = (counted.skipReasons[reason] ?? 0) + n;
+    }
+  }
+  return counted;
+}
+
+/** Every outcome of the campaign by status and reason, and every claim: O(recipients), run once per campaign. */
+async function countOutcomes(models: Models, campaignId: Types.ObjectId): Promise<Counted> {
+  const [rows, claims]: [Array<{ _id: { status: string; reason?: string }; n: number }>, number] = await Promise.all([
+    models.deliveryOutcomes.aggregate([
+      { $match: { campaignId } },
+      { $group: { _id: { status: '$status', reason: '$reason' }, n: { $sum: 1 } } },
+    ]),
+    models.deliveries.countDocuments({ campaignId }),
+  ]);
+  const count = (status: string) => rows.filter((r) => r._id.status === status).reduce((sum, r) => sum + r.n, 0);
+  const skipReasons: Record<string, number> = {};
+  for (const row of rows) if (row._id.status === 'skipped') skipReasons[row._id.reason ?? 'unknown'] = (skipReasons[row._id.reason ?? 'unknown'] ?? 0) + row.n;
+  // The campaign is over: a claim without an outcome is one whose worker died between claiming and
+  // recording, and it stays ambiguous.
+  const unresolved = Math.max(0, claims - rows.reduce((sum, r) => sum + r.n, 0));
+  return { sent: count('sent'), skipped: count('skipped'), failed: count('failed'), ambiguous: count('ambiguous') + unresolved, skipReasons };
 }

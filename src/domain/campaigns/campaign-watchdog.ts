@@ -17,6 +17,7 @@ import type { Logger } from '../../logger';
 import { CampaignJobs, fanoutJobId, type SendBatchJob } from '../../queues/campaign-jobs';
 import type { Queues } from '../../queues/queues';
 import type { AuditLog } from '../audit';
+import { recordFinalStats } from './campaign-progress';
 import { enqueueFanout } from './campaign-scheduler';
 import { moveCampaign, repairCampaignStates } from './campaign-state';
 import { BATCH_SIZE } from './fanout';
@@ -216,6 +217,7 @@ export class CampaignWatchdog {
   private async finish(campaignId: string, status: 'sent' | 'failed', details: Record<string, unknown>): Promise<boolean> {
     const move = await moveCampaign(this.deps, new Types.ObjectId(campaignId), ['sending'], { status, finishedAt: this.deps.now() });
     if (!move.moved) return false;
+    await recordFinalStats(this.deps.models, campaignId);
     const log = { campaignId, status, ...details };
     if (status === 'failed') this.deps.logger.error(log, 'campaign watchdog: campaign failed');
     else this.deps.logger.warn(log, 'campaign watchdog: campaign finished');

@@ -9,7 +9,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../errors';
 import { campaignMail, type CampaignMailSettings } from '../../mail/campaign-mail';
 import { AppError, ErrorCodes } from '../../errors';
 import { compileCampaign, nameWithoutFallback, personalise, type CampaignLanguage, type CampaignSource, type CompiledCampaign, type MjmlProblem } from '../../mail/campaign-renderer';
-import { campaignStats, completeIfDone, type CampaignStats } from './campaign-progress';
+import { campaignStats, completeIfDone, recordFinalStats, type CampaignStats } from './campaign-progress';
 import { enqueueFanout, releasePausedBatches, resolveSendAt, unscheduleFanout } from './campaign-scheduler';
 import { moveCampaign } from './campaign-state';
 import { emailKey, normalizeEmail } from '../email-address';
@@ -270,6 +270,8 @@ export class CampaignService {
     await unscheduleFanout(this.deps.queues, id);
     // Waiting batches run now, see the cancellation and end without sending.
     await releasePausedBatches(this.deps.queues, id);
+    // A chunk in flight at this moment counts as ambiguous for good (see recordFinalStats).
+    await recordFinalStats(this.deps.models, campaign._id);
     return this.get(id);
   }
 

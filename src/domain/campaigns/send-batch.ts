@@ -12,6 +12,8 @@
 // it again; a sent, failed, skipped or ambiguous delivery keeps its claim and is never resent. A
 // claim whose worker died keeps no outcome: we cannot know whether it went out, and for a
 // newsletter at most once is the promise; the stats count it as ambiguous once the campaign is done.
+// Each insert of outcomes is followed by one tally of what it created (campaign-tally.model.ts): the
+// live figures sum those instead of reading every outcome.
 import { Types, type Collection } from 'mongoose';
 import type { Container } from '../../container';
 import type { OutcomeState } from '../../data/delivery-outcome.model';
@@ -82,7 +84,7 @@ export async function sendBatch(deps: SendDeps, job: SendBatchJob, run: SendRun)
   // Read before consent: if Redis loses the gate's flags and marks after this, a chunk reads again.
   let generation = await deps.withdrawals.generation();
   const { eligible, skipped } = await readRecipients(deps, campaign.list, job.recipients);
-  await recordSkips(deps, campaignId, skipped, run.runId);
+  await recordSkips(deps, campaignId, skipped, run);
 
   const tally = { sent: 0, skipped: skipped.length, failed: 0, ambiguous: 0 };
   let temporaryFailures = 0;
@@ -119,7 +121,7 @@ export async function sendBatch(deps: SendDeps, job: SendBatchJob, run: SendRun)
       stopped = flagged.size > 0 ? await stillStopped(deps, campaign.list, chunk, flagged) : [];
     }
     if (stopped.length > 0) {
-      await recordSkips(deps, campaignId, stopped, run.runId);
+      await recordSkips(deps, campaignId, stopped, run);
       tally.skipped += stopped.length;
     }
     const skippedNow = new Set(stopped.map((s) => s.subscriberId));
@@ -215,15 +217,15 @@ async function stoppedSince(deps: SendDeps, list: string, chunk: Recipient[]): P
  * claim this run won get the outcome: a lost claim belongs to an earlier run (which recorded the
  * skip, or sent before consent changed) or to a run still sending it.
  */
-async function recordSkips(deps: SendDeps, campaignId: Types.ObjectId, skipped: Skip[], runId: string): Promise<void> {
+async function recordSkips(deps: SendDeps, campaignId: Types.ObjectId, skipped: Skip[], run: SendRun): Promise<void> {
   if (skipped.length === 0) return;
   const at = deps.now();
-  const docs = skipped.map((s) => ({ campaignId, subscriberId: new Types.ObjectId(s.subscriberId), claimedBy: runId, at }));
+  const docs = skipped.map((s) => ({ campaignId, subscriberId: new Types.ObjectId(s.subscriberId), claimedBy: run.runId, at }));
   const lost = await insertIgnoringDuplicates(deps.models.deliveries.collection, docs);
-  const outcomes = docs.flatMap((d, i) =>
+  const outcomes: OutcomeDoc[] = docs.flatMap((d, i) =>
     lost.has(i) ? [] : [{ campaignId, subscriberId: d.subscriberId, status: 'skipped' as OutcomeState, reason: skipped[i]!.reason, at }],
   );
-  await insertIgnoringDuplicates(deps.models.deliveryOutcomes.collection, outcomes);
+  await recordOutcomes(deps, campaignId, outcomes, run, at);
 }
 
 /** Inserts the claims; returns the recipients whose claim this run won, with the claim's _id. */
@@ -234,6 +236,27 @@ async function claim(deps: SendDeps, campaignId: Types.ObjectId, recipients: Rec
   const docs = claimed.map((r) => ({ _id: r.deliveryId, campaignId, subscriberId: new Types.ObjectId(r.subscriberId), claimedBy: runId, at }));
   const lost = await insertIgnoringDuplicates(deps.models.deliveries.collection, docs);
   return claimed.filter((_r, i) => !lost.has(i));
+}
+
+type OutcomeDoc = { campaignId: Types.ObjectId; subscriberId: Types.ObjectId; status: OutcomeState; reason?: string; at: Date } & Record<string, unknown>;
+
+/**
+ * One insertMany of outcomes, then one tally of those it created (campaign-tally.model.ts); an
+ * outcome lost to an existing one was counted by whoever wrote that. The outcomes come first: a crash
+ * between the two loses only the tally, and the campaign's final figures are counted from outcomes.
+ */
+async function recordOutcomes(deps: SendDeps, campaignId: Types.ObjectId, outcomes: OutcomeDoc[], run: SendRun, at: Date): Promise<void> {
+  const lost = await insertIgnoringDuplicates(deps.models.deliveryOutcomes.collection, outcomes);
+  const tally = { sent: 0, failed: 0, ambiguous: 0, skipped: {} as Record<string, number> };
+  let created = 0;
+  outcomes.forEach((o, i) => {
+    if (lost.has(i)) return;
+    created++;
+    if (o.status === 'skipped') tally.skipped[o.reason ?? 'unknown'] = (tally.skipped[o.reason ?? 'unknown'] ?? 0) + 1;
+    else tally[o.status]++;
+  });
+  if (created === 0) return;
+  await deps.models.campaignTallies.collection.insertOne({ _id: new Types.ObjectId(), campaignId, batch: run.batchJobId, ...tally, at });
 }
 
 /** insertMany, unordered; returns the indexes that already existed. Any other error is thrown. */
@@ -272,7 +295,7 @@ async function attemptSend(deps: SendDeps, recipient: ClaimedRecipient, mailFor:
 async function recordAttempts(deps: SendDeps, campaignId: Types.ObjectId, attempts: Attempt[], run: SendRun): Promise<void> {
   if (attempts.length === 0) return;
   const at = deps.now();
-  const outcomes: object[] = [];
+  const outcomes: OutcomeDoc[] = [];
   const retryable: Types.ObjectId[] = [];
   for (const a of attempts) {
     const ids = { campaignId, subscriberId: new Types.ObjectId(a.recipient.subscriberId) };
@@ -285,7 +308,7 @@ async function recordAttempts(deps: SendDeps, campaignId: Types.ObjectId, attemp
     }
   }
   // A duplicate cannot come from this run (it held the claim); were it there, the first outcome stands.
-  await insertIgnoringDuplicates(deps.models.deliveryOutcomes.collection, outcomes);
+  await recordOutcomes(deps, campaignId, outcomes, run, at);
   if (retryable.length) await deps.models.deliveries.collection.deleteMany({ _id: { $in: retryable } });
 }
 
