@@ -376,6 +376,8 @@ describe('mailbox poller: acts only on what it can trust (real Dovecot)', functi
         await delivered(campaignId, p._id);
         await t.c.models.deliveryOutcomes.create({ campaignId: campaign._id, subscriberId: p._id, status: 'sent', at: new Date() });
       }
+      // The send worker writes a tally with each insert of outcomes; the guard reads those.
+      await t.c.models.campaignTallies.create({ campaignId: campaign._id, batch: 'b1', sent: people.length, failed: 0, ambiguous: 0, skipped: {}, at: new Date() });
       const complaint = (p: (typeof people)[number]) =>
         fixtures.arfComplaint({ recipient: p.email, campaignId, subscriberId: String(p._id), messageId: mid('complaint') });
 
@@ -399,6 +401,8 @@ describe('mailbox poller: acts only on what it can trust (real Dovecot)', functi
         await delivered(campaignId, p._id);
         await t.c.models.deliveryOutcomes.create({ campaignId: campaign._id, subscriberId: p._id, status: 'sent', at: new Date() });
       }
+      // The send worker writes a tally with each insert of outcomes; the guard reads those.
+      await t.c.models.campaignTallies.create({ campaignId: campaign._id, batch: 'b1', sent: people.length, failed: 0, ambiguous: 0, skipped: {}, at: new Date() });
       await imap.append('INBOX', fixtures.arfComplaint({ recipient: people[0]!.email, campaignId, subscriberId: String(people[0]!._id), messageId: mid('c') }));
 
       await poll();

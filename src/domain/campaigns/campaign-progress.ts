@@ -33,6 +33,12 @@ export async function markBatchDone(deps: { models: Models; now: () => Date }, c
 /** A sending campaign is sent when the fan-out is done and every batch it enqueued has finished. */
 export async function completeIfDone(deps: { models: Models; now: () => Date }, campaignId: string): Promise<boolean> {
   const campaign = await deps.models.campaigns.findById(campaignId, { status: 1, fanoutDone: 1, batchesEnqueued: 1 }).lean();
+  if (campaign && isOver(campaign.status)) {
+    // A batch that finished after its campaign ended (its last chunk was with SMTP at a cancel):
+    // its outcomes join the stored figures.
+    await recordFinalStats(deps.models, campaignId);
+    return false;
+  }
   if (!campaign || campaign.status !== 'sending' || !campaign.fanoutDone) return false;
   const finished = await deps.models.finishedBatches.countDocuments({ campaignId });
   if (finished < campaign.batchesEnqueued) return false;
@@ -51,7 +57,7 @@ type CampaignFigures = {
 };
 
 const ENDED: CampaignState[] = ['sent', 'cancelled', 'failed'];
-const isOver = (status: string | null | undefined) => ENDED.includes(status as CampaignState);
+export const isOver = (status: string | null | undefined): boolean => ENDED.includes(status as CampaignState);
 
 /**
  * While a campaign runs, the sum of its tallies (one per insert of outcomes, campaign-tally.model.ts):
@@ -83,8 +89,8 @@ export async function campaignStats(models: Models, campaign: CampaignFigures): 
  * Counts a campaign's figures exactly, once, when it has ended, and stores them on it: every place
  * that ends a campaign calls this after the move, and campaignStats() for one ended without them
  * (before tallies existed, or a crash between the move and the count). Writers agree: the count reads
- * only what was recorded. An outcome recorded after the end (a frozen worker waking up) is not in
- * the stored figures: they are what was known when the campaign ended.
+ * only what was recorded. A batch still sending at the end (a cancel) counts again when it stops or
+ * finishes; an outcome recorded later still (a frozen worker waking up) is not in the stored figures.
  */
 export async function recordFinalStats(models: Models, campaignId: Types.ObjectId | string): Promise<Counted> {
   const id = new Types.ObjectId(String(campaignId));
@@ -93,7 +99,8 @@ export async function recordFinalStats(models: Models, campaignId: Types.ObjectI
   return counted;
 }
 
-async function sumTallies(models: Models, campaignId: Types.ObjectId): Promise<Counted> {
+/** What a running campaign has recorded so far, from its tallies (see campaignStats). */
+export async function sumTallies(models: Models, campaignId: Types.ObjectId): Promise<Counted> {
   // campaign_tallies by campaignId (index campaignId_1).
   const tallies = await models.campaignTallies.find({ campaignId }, { _id: 0, sent: 1, failed: 1, ambiguous: 1, skipped: 1 }).lean();
   const counted: Counted = { sent: 0, skipped: 0, failed: 0, ambiguous: 0, skipReasons: {} };

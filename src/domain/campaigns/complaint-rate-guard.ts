@@ -7,6 +7,7 @@ import type { Models } from '../../data/models';
 import { ConflictError } from '../../errors';
 import type { Logger } from '../../logger';
 import type { AuditLog } from '../audit';
+import { sumTallies } from './campaign-progress';
 import type { CampaignService } from './campaigns';
 
 export const COMPLAINT_GUARD_ACTOR = { sub: 'system:complaint-rate-guard', role: 'system' };
@@ -34,8 +35,8 @@ export class ComplaintRateGuard {
     const campaign = await models.campaigns.findById(campaignId, { status: 1, stats: 1 }).lean();
     const complained = campaign?.stats?.complained ?? 0;
     if (!campaign || campaign.status !== 'sending' || complained === 0) return false;
-    // Served by the outcomes' unique (campaignId, subscriberId) index.
-    const delivered = await models.deliveryOutcomes.countDocuments({ campaignId: new Types.ObjectId(campaignId), status: 'sent' });
+    // The campaign's tallies (campaign-progress.ts), not every outcome: a complaint arrives mid-send.
+    const { sent: delivered } = await sumTallies(models, new Types.ObjectId(campaignId));
     if (delivered < settings.complaintPauseMinDelivered || complained / delivered <= settings.complaintPauseRate) return false;
     try {
       await this.deps.campaigns.pause(campaignId);

@@ -24,7 +24,7 @@ import { classifySmtpError, type OutgoingMail, type RawMail } from '../../mail/m
 import type { SendPacer } from '../../mail/send-pacer';
 import { mapConcurrently } from '../../map-concurrently';
 import type { BatchRecipient, SendBatchJob } from '../../queues/campaign-jobs';
-import { completeIfDone, markBatchDone } from './campaign-progress';
+import { completeIfDone, isOver, markBatchDone, recordFinalStats } from './campaign-progress';
 
 export type SendDeps = Pick<Container, 'models' | 'byId' | 'mailer' | 'listHeaders' | 'suppressions' | 'ledger' | 'withdrawals'> & {
   now: () => Date;
@@ -95,7 +95,11 @@ export async function sendBatch(deps: SendDeps, job: SendBatchJob, run: SendRun)
       const now = await deps.models.campaigns.findById(campaignId, { status: 1 }).lean();
       checkedAt = Date.now();
       if (now?.status === 'paused') return { state: 'paused' };
-      if (now?.status !== 'sending') return { state: 'stopped' };
+      if (now?.status !== 'sending') {
+        // Ended while this batch sent (a cancel): what it recorded since joins the stored figures.
+        if (isOver(now?.status)) await recordFinalStats(deps.models, campaignId);
+        return { state: 'stopped' };
+      }
     }
     const chunk = eligible.slice(i, i + chunkSize);
     await deps.pacer.take(chunk.length);
