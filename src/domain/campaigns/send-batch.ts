@@ -17,13 +17,13 @@
 import { Types, type Collection } from 'mongoose';
 import type { Container } from '../../container';
 import type { OutcomeState } from '../../data/delivery-outcome.model';
-import { isDuplicateKeyError } from '../../errors';
 import { compileCampaignMail, type CampaignRecipient, type CompiledMailSettings } from '../../mail/campaign-mail';
 import type { CompiledCampaign } from '../../mail/campaign-renderer';
 import { classifySmtpError, type OutgoingMail, type RawMail } from '../../mail/mailer';
 import type { SendPacer } from '../../mail/send-pacer';
 import { mapConcurrently } from '../../map-concurrently';
 import type { BatchRecipient, SendBatchJob } from '../../queues/campaign-jobs';
+import { insertManyOnce } from '../claims';
 import { completeIfDone, isOver, markBatchDone, recordFinalStats } from './campaign-progress';
 
 export type SendDeps = Pick<Container, 'models' | 'byId' | 'mailer' | 'listHeaders' | 'suppressions' | 'ledger' | 'withdrawals'> & {
@@ -225,7 +225,7 @@ async function recordSkips(deps: SendDeps, campaignId: Types.ObjectId, skipped: 
   if (skipped.length === 0) return;
   const at = deps.now();
   const docs = skipped.map((s) => ({ campaignId, subscriberId: new Types.ObjectId(s.subscriberId), claimedBy: run.runId, at }));
-  const lost = await insertIgnoringDuplicates(deps.models.deliveries.collection, docs);
+  const lost = await insertManyOnce(deps.models.deliveries.collection, docs);
   const outcomes: OutcomeDoc[] = docs.flatMap((d, i) =>
     lost.has(i) ? [] : [{ campaignId, subscriberId: d.subscriberId, status: 'skipped' as OutcomeState, reason: skipped[i]!.reason, at }],
   );
@@ -238,7 +238,7 @@ async function claim(deps: SendDeps, campaignId: Types.ObjectId, recipients: Rec
   const at = deps.now();
   const claimed = recipients.map((r) => ({ ...r, deliveryId: new Types.ObjectId() }));
   const docs = claimed.map((r) => ({ _id: r.deliveryId, campaignId, subscriberId: new Types.ObjectId(r.subscriberId), claimedBy: runId, at }));
-  const lost = await insertIgnoringDuplicates(deps.models.deliveries.collection, docs);
+  const lost = await insertManyOnce(deps.models.deliveries.collection, docs);
   return claimed.filter((_r, i) => !lost.has(i));
 }
 
@@ -250,7 +250,7 @@ type OutcomeDoc = { campaignId: Types.ObjectId; subscriberId: Types.ObjectId; st
  * between the two loses only the tally, and the campaign's final figures are counted from outcomes.
  */
 async function recordOutcomes(deps: SendDeps, campaignId: Types.ObjectId, outcomes: OutcomeDoc[], run: SendRun, at: Date): Promise<void> {
-  const lost = await insertIgnoringDuplicates(deps.models.deliveryOutcomes.collection, outcomes);
+  const lost = await insertManyOnce(deps.models.deliveryOutcomes.collection, outcomes);
   const tally = { sent: 0, failed: 0, ambiguous: 0, skipped: {} as Record<string, number> };
   let created = 0;
   outcomes.forEach((o, i) => {
@@ -261,19 +261,6 @@ async function recordOutcomes(deps: SendDeps, campaignId: Types.ObjectId, outcom
   });
   if (created === 0) return;
   await deps.models.campaignTallies.collection.insertOne({ _id: new Types.ObjectId(), campaignId, batch: run.batchJobId, ...tally, at });
-}
-
-/** insertMany, unordered; returns the indexes that already existed. Any other error is thrown. */
-async function insertIgnoringDuplicates(collection: Collection, docs: object[]): Promise<Set<number>> {
-  if (docs.length === 0) return new Set();
-  try {
-    await collection.insertMany(docs, { ordered: false });
-    return new Set();
-  } catch (err) {
-    const writeErrors = ([] as Array<{ index: number; code?: number }>).concat((err as { writeErrors?: never }).writeErrors ?? []);
-    if (writeErrors.length === 0 || !writeErrors.every((e) => isDuplicateKeyError(e))) throw err;
-    return new Set(writeErrors.map((e) => e.index));
-  }
 }
 
 async function attemptSend(deps: SendDeps, recipient: ClaimedRecipient, mailFor: (r: CampaignRecipient) => OutgoingMail | RawMail): Promise<Attempt> {

@@ -31,16 +31,20 @@ interface Candidate {
   from: number;
 }
 
+/** What committing withdrawals needs, alone or in groups. */
+export interface WithdrawalDeps {
+  models: Models;
+  byId: ByIdReader;
+  states: SubscriptionStates;
+  ledger: ConsentLedger;
+  optOuts: OptOuts;
+  withdrawals: RecentWithdrawals;
+  now: () => Date;
+}
+
 export class GroupedWithdrawals {
   constructor(
-    private readonly deps: {
-      models: Models;
-      byId: ByIdReader;
-      states: SubscriptionStates;
-      ledger: ConsentLedger;
-      optOuts: OptOuts;
-      withdrawals: RecentWithdrawals;
-      now: () => Date;
+    private readonly deps: WithdrawalDeps & {
       /** The single way, for what a group cannot decide; whether it changed anything. */
       alone: (input: UnsubscribeInput) => Promise<boolean>;
     },

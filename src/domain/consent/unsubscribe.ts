@@ -3,15 +3,10 @@
 // committed the same way and leaves exactly one consent event.
 import { Types } from 'mongoose';
 import type { ConsentChannel } from '../../data/consent-event.model';
-import type { ByIdReader } from '../../data/by-id';
-import type { Models } from '../../data/models';
 import { GroupCommit } from '../../group-commit';
-import type { ConsentLedger } from './consent-ledger';
-import { GroupedWithdrawals, type NamedWithdrawal } from './grouped-withdrawals';
+import { GroupedWithdrawals, type NamedWithdrawal, type WithdrawalDeps } from './grouped-withdrawals';
 import type { SubscriptionState } from '../../data/subscription.model';
-import type { OptOuts } from './opt-outs';
-import type { RecentWithdrawals } from './recent-withdrawals';
-import { SNAPSHOT_FIELDS, type SubscriptionSnapshot, type SubscriptionStates } from './subscription-state';
+import { SNAPSHOT_FIELDS, type SubscriptionSnapshot } from './subscription-state';
 
 export type UnsubscribeChannel = Extract<ConsentChannel, 'one-click' | 'unsubscribe-page' | 'mailbox' | 'bounce' | 'complaint' | 'admin'>;
 
@@ -45,17 +40,7 @@ const GROUPS = { concurrency: 2, max: 200 };
 export class UnsubscribeService {
   private readonly grouped: GroupCommit<NamedWithdrawal, boolean>;
 
-  constructor(
-    private readonly deps: {
-      models: Models;
-      byId: ByIdReader;
-      states: SubscriptionStates;
-      ledger: ConsentLedger;
-      optOuts: OptOuts;
-      withdrawals: RecentWithdrawals;
-      now: () => Date;
-    },
-  ) {
+  constructor(private readonly deps: WithdrawalDeps) {
     const withdrawals = new GroupedWithdrawals({ ...deps, alone: async (input) => (await this.alone(input)).changed.length > 0 });
     this.grouped = new GroupCommit((requests) => withdrawals.commit(requests), GROUPS);
   }
