@@ -4,6 +4,8 @@
 // once enough were delivered for a rate to mean something (COMPLAINT_PAUSE_MIN_DELIVERED).
 import { Types } from 'mongoose';
 import type { Models } from '../../data/models';
+import { campaignQueries } from '../../data/campaign.queries';
+import { deliveryOutcomeQueries } from '../../data/delivery-outcome.queries';
 import { ConflictError } from '../../errors';
 import type { Logger } from '../../logger';
 import type { AuditLog } from '../audit';
@@ -31,11 +33,10 @@ export class ComplaintRateGuard {
   async check(campaignId: string): Promise<boolean> {
     const { models, settings, logger } = this.deps;
     if (!/^[0-9a-f]{24}$/i.test(campaignId)) return false;
-    const campaign = await models.campaigns.findById(campaignId, { status: 1, stats: 1 }).lean();
+    const campaign = await campaignQueries.complaintsOf(models, campaignId).lean();
     const complained = campaign?.stats?.complained ?? 0;
     if (!campaign || campaign.status !== 'sending' || complained === 0) return false;
-    // Served by the outcomes' unique (campaignId, subscriberId) index.
-    const delivered = await models.deliveryOutcomes.countDocuments({ campaignId: new Types.ObjectId(campaignId), status: 'sent' });
+    const delivered = await deliveryOutcomeQueries.countSentOfCampaign(models, new Types.ObjectId(campaignId));
     if (delivered < settings.complaintPauseMinDelivered || complained / delivered <= settings.complaintPauseRate) return false;
     try {
       await this.deps.campaigns.pause(campaignId);
