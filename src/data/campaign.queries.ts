@@ -38,7 +38,7 @@ export const campaignQueries = {
     m.campaigns.find({ status }, LISTED).sort({ _id: -1 }).limit(limit),
   ),
   /** The console's campaign list, every status, newest first. */
-  listed: scans('every campaign, newest first: no equality to search by; a few hundred documents, read without their content', (m, limit: number) =>
+  listed: scans('every campaign, newest first: no equality to search by, and FerretDB sorts after reading; a few hundred campaigns', (m, limit: number) =>
     m.campaigns.find({}, LISTED).sort({ _id: -1 }).limit(limit),
   ),
   /** Watchdog: the campaigns not finished, to put back a status change a concurrent write undid. */
