@@ -5,6 +5,7 @@ import type { Config } from './config';
 import { ByIdReader } from './data/by-id';
 import { connectDatabase } from './data/connect';
 import { createModels, syncIndexes, type Models } from './data/models';
+import { campaignQueries } from './data/campaign.queries';
 import { AuditLog } from './domain/audit';
 import { ConsentLedger } from './domain/consent/consent-ledger';
 import { Suppressions } from './domain/consent/suppressions';
@@ -133,7 +134,7 @@ export async function createContainer(config: Config, logger: Logger, opts: Cont
     redis,
     prefix: config.queuePrefix,
     now,
-    campaignsSending: async () => (await models.campaigns.exists({ status: 'sending' })) !== null,
+    campaignsSending: async () => (await campaignQueries.anySending(models)) !== null,
   });
   await withdrawals.initialise();
   const suppressions = new Suppressions({ models, now, withdrawals });

@@ -3,7 +3,8 @@
 // campaign's status is from that version on. FerretDB v1 rewrites a whole document on any update,
 // so a concurrent update of another field (a fan-out checkpoint, a bounce counter) can put an old
 // status back on the campaign; this record is what puts the right one back (campaign-state.ts).
-// Found only by _id, the one lookup FerretDB's SQLite backend does without reading everything.
+// Found by _id, the one lookup FerretDB's SQLite backend does without reading everything, except
+// when a draft is deleted (campaignId index below).
 import { Schema, Types, type Connection, type InferSchemaType } from 'mongoose';
 
 const campaignStateSchema = new Schema(
@@ -18,6 +19,10 @@ const campaignStateSchema = new Schema(
   },
   { versionKey: false, minimize: false },
 );
+
+// Deleting a draft removes its records (campaignStateQueries.removeOfCampaign); without it, a scan of
+// every campaign's records while the console waits.
+campaignStateSchema.index({ campaignId: 1 });
 
 export type CampaignStateDoc = InferSchemaType<typeof campaignStateSchema>;
 export const campaignStateModel = (conn: Connection) => conn.model('CampaignState', campaignStateSchema, 'campaign_states');

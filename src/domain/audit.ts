@@ -1,5 +1,6 @@
 // Audit trail of admin actions: who among the authorised staff touched what, and when.
 import type { Models } from '../data/models';
+import { auditEntryQueries } from '../data/audit-entry.queries';
 
 export interface Actor {
   sub: string;
@@ -28,20 +29,9 @@ export class AuditLog {
    * select, so the routes bound the range and the page.
    */
   async list(opts: AuditFilter & { limit: number; before?: Date; beforeId?: string }) {
-    const filter: Record<string, unknown> = {};
-    if (opts.actor) filter.actor = opts.actor;
-    if (opts.action) filter.action = opts.action;
-    if (opts.target) filter.target = opts.target;
-    const at: Record<string, Date> = {};
-    if (opts.from) at.$gte = opts.from;
-    if (opts.to) at.$lt = opts.to;
-    if (opts.before && !opts.beforeId) at.$lt = opts.to && opts.to < opts.before ? opts.to : opts.before;
-    if (Object.keys(at).length) filter.at = at;
-    // Entries of one millisecond are told apart by id, so a page boundary loses none of them.
-    if (opts.before && opts.beforeId) {
-      filter.$or = [{ at: { $lt: opts.before } }, { at: opts.before, _id: { $lt: opts.beforeId } }];
-    }
-    return this.deps.models.auditEntries.find(filter).sort({ at: -1, _id: -1 }).limit(opts.limit).lean();
+    const q = auditEntryQueries;
+    const page = opts.actor ? q.pageOfActor : opts.action ? q.pageOfAction : opts.target ? q.pageOfTarget : q.pageOfAll;
+    return page(this.deps.models, opts).lean();
   }
 }
 

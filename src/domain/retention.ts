@@ -3,6 +3,11 @@
 // can show when data went. Periods come from RETENTION_* in the config.
 import type { Config } from '../config';
 import type { Models } from '../data/models';
+import { retentionRunQueries } from '../data/retention-run.queries';
+import { auditEntryQueries } from '../data/audit-entry.queries';
+import { claimQueries } from '../data/claim.queries';
+import { inboundMessageQueries } from '../data/inbound-message.queries';
+import { deliveryOutcomeQueries } from '../data/delivery-outcome.queries';
 import type { Logger } from '../logger';
 import type { AuditLog } from './audit';
 import type { ConsentLedger } from './consent/consent-ledger';
@@ -62,7 +67,7 @@ export class Retention {
 
   /** The last runs, newest first. */
   async lastRuns(limit: number) {
-    return this.deps.models.retentionRuns.find({}).sort({ startedAt: -1, _id: -1 }).limit(limit).lean();
+    return retentionRunQueries.latest(this.deps.models, limit).lean();
   }
 
   /** The period a sweep removes after (undefined: records that carry their own expiry). */
@@ -85,18 +90,12 @@ export class Retention {
   private readonly sweeps: Record<RetentionSweep, () => Promise<SweepCounts>> = {
     'unconfirmed-signups': () => this.unconfirmedSignups(),
     'inbound-raw': async () => {
-      const result = await this.deps.models.inboundMessages.updateMany(
-        { receivedAt: { $lt: this.cutoff(this.deps.periods.inboundRawMs) }, raw: { $exists: true } },
-        { $unset: { raw: 1 } },
-      );
+      const result = await inboundMessageQueries.removeRawBefore(this.deps.models, this.cutoff(this.deps.periods.inboundRawMs));
       return { rawRemoved: result.modifiedCount };
     },
     'delivery-details': async () => {
       // The outcome keeps campaign, person, status and reason; the SMTP details go.
-      const result = await this.deps.models.deliveryOutcomes.updateMany(
-        { at: { $lt: this.cutoff(this.deps.periods.deliveryDetailsMs) }, pseudonymised: { $ne: true } },
-        { $unset: { smtpResponse: 1, messageId: 1 }, $set: { pseudonymised: true } },
-      );
+      const result = await deliveryOutcomeQueries.pseudonymiseOlderThan(this.deps.models, this.cutoff(this.deps.periods.deliveryDetailsMs));
       return { pseudonymised: result.modifiedCount };
     },
     'closed-requests': async () => {
@@ -107,11 +106,11 @@ export class Retention {
       return { deleted: result.deletedCount };
     },
     'audit-entries': async () => {
-      const result = await this.deps.models.auditEntries.deleteMany({ at: { $lt: this.cutoff(this.deps.periods.requestsAuditMs) } });
+      const result = await auditEntryQueries.removeBefore(this.deps.models, this.cutoff(this.deps.periods.requestsAuditMs));
       return { deleted: result.deletedCount };
     },
     'expired-claims': async () => {
-      const result = await this.deps.models.claims.deleteMany({ expiresAt: { $lt: this.deps.now() } });
+      const result = await claimQueries.removeExpired(this.deps.models, this.deps.now());
       return { deleted: result.deletedCount };
     },
     'unsubscribed-people': () => this.unsubscribedPeople(),
@@ -197,12 +196,9 @@ export class Retention {
       }
       // The subscriptions go last: until then they lead the next run back here, should this one stop.
       const addresses = [...new Set([subscriber.email, emailKey(subscriber.email)])];
-      const inbound = await models.inboundMessages.updateMany(
-        { $or: [{ fromHash: subscriber.emailHash }, { from: { $in: addresses } }, { 'classification.recipient': { $in: addresses } }] },
-        { $unset: { raw: 1, from: 1, subject: 1, 'classification.from': 1, 'classification.subject': 1, 'classification.recipient': 1 } },
-      );
+      const inbound = await inboundMessageQueries.forgetPerson(models, subscriber.emailHash, addresses);
       counts.inboundMessages += inbound.modifiedCount;
-      await models.auditEntries.updateMany({ target: { $in: addresses } }, { $set: { target: `emailHash:${subscriber.emailHash}` } });
+      await auditEntryQueries.retarget(models, addresses, `emailHash:${subscriber.emailHash}`);
       counts.consentEventsAnonymised += await ledger.anonymise(subscriber.emailHash);
       counts.subscribersRemoved += (await models.subscribers.deleteOne({ _id: subscriber._id })).deletedCount;
       counts.subscriptionsRemoved += (await models.subscriptions.deleteMany({ subscriberId: subscriber._id, status: 'unsubscribed' })).deletedCount;
@@ -217,10 +213,7 @@ export class Retention {
    */
   private async inboundMeta(): Promise<SweepCounts> {
     const identifying = ['from', 'fromHash', 'subject', 'classification', 'authentication', 'note', 'error', 'raw'];
-    const result = await this.deps.models.inboundMessages.updateMany(
-      { receivedAt: { $lt: this.cutoff(this.deps.periods.inboundMetaMs) }, $or: identifying.map((field) => ({ [field]: { $exists: true } })) },
-      { $unset: Object.fromEntries(identifying.map((field) => [field, 1])) },
-    );
+    const result = await inboundMessageQueries.removeFieldsBefore(this.deps.models, this.cutoff(this.deps.periods.inboundMetaMs), identifying);
     return { metadataRemoved: result.modifiedCount };
   }
 

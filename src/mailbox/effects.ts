@@ -4,6 +4,9 @@
 // happens on the word of the message alone: a bounce or complaint acts only when proven to concern
 // a mail we sent (report-proof.ts), and a request other than an unsubscribe waits for `/r/`.
 import type { Models } from '../data/models';
+import { claimQueries } from '../data/claim.queries';
+import { inboundMessageQueries } from '../data/inbound-message.queries';
+import { campaignQueries } from '../data/campaign.queries';
 import { REQUEST_TYPES, type RequestType } from '../data/data-subject-request.model';
 import type { SuppressionReason } from '../data/suppression.model';
 import { claimOnce } from '../domain/claims';
@@ -189,7 +192,7 @@ export class MailboxEffects {
     const at = now();
     if (target.campaignId) await recordCampaignFeedback(models, target.campaignId, 'soft-bounce', target.hash, at);
     await claimOnce(models, `soft-bounce:${target.hash}:${message.id}`, new Date(at.getTime() + settings.softBounceWindowMs));
-    const recent = await models.claims.countDocuments({ key: { $regex: `^soft-bounce:${target.hash}:` }, expiresAt: { $gt: at } });
+    const recent = await claimQueries.countSoftBounces(models, target.hash, at);
     if (recent >= settings.softBounceLimit) {
       await this.suppress(target, 'soft-bounce', `${recent} soft bounces, last: ${detail}`.trim(), message.classification.messageId, {
         evidence,
@@ -254,7 +257,7 @@ export class MailboxEffects {
     const { models, settings, now } = this.deps;
     await recordCampaignFeedback(models, campaignId, counter === 'bounced' ? 'hard-bounce' : 'complaint', hash, now());
     const first = await claimOnce(models, `campaign-${counter}:${campaignId}:${hash}`, new Date(now().getTime() + settings.campaignCountMemoryMs));
-    if (first) await models.campaigns.updateOne({ _id: campaignId }, { $inc: { [`stats.${counter}`]: 1 } });
+    if (first) await campaignQueries.countFeedback(models, campaignId, counter);
   }
 
   // --- data-subject requests -------------------------------------------------------------------
@@ -288,7 +291,7 @@ export class MailboxEffects {
   private async once(message: InboundForEffects, key: string, effect: () => Promise<unknown>): Promise<void> {
     if (message.effectsDone.includes(key)) return;
     await effect();
-    await this.deps.models.inboundMessages.updateOne({ _id: message.id }, { $addToSet: { effects: key } });
+    await inboundMessageQueries.addEffect(this.deps.models, message.id, key);
   }
 
   private addressed(address: string | undefined) {

@@ -3,6 +3,7 @@
 // the worker process saw.
 import type { Redis } from 'ioredis';
 import type { Models } from '../data/models';
+import { inboundMessageQueries } from '../data/inbound-message.queries';
 import type { Classification } from './classification';
 import { guessOf } from './mailbox-review';
 import { dayOf } from './poller';
@@ -55,13 +56,13 @@ export class MailboxReport {
     const { models, redis, now } = this.deps;
     const [stored, reviewSize, keptInInbox, stuck, byKind, oldestReview, byDay] = await Promise.all([
       redis.get(this.lastPollKey),
-      models.inboundMessages.countDocuments({ outcome: { $in: REVIEW_OUTCOMES } }),
-      models.inboundMessages.countDocuments({ outcome: 'kept' }),
+      inboundMessageQueries.countWithOutcomes(models, REVIEW_OUTCOMES),
+      inboundMessageQueries.countWithOutcome(models, 'kept'),
       // Recorded but never finished: a poller died in the middle of its effects.
-      models.inboundMessages.findOne({ outcome: 'received' }, { receivedAt: 1 }).sort({ receivedAt: 1 }).lean(),
-      models.inboundMessages.aggregate<{ _id: string | null; count: number }>([{ $group: { _id: '$kind', count: { $sum: 1 } } }]),
+      inboundMessageQueries.oldestWithOutcome(models, 'received').lean(),
+      inboundMessageQueries.countsByKind(models),
       // (outcome, receivedAt): the oldest message a person has yet to decide.
-      models.inboundMessages.findOne({ outcome: { $in: REVIEW_OUTCOMES } }, { receivedAt: 1 }).sort({ receivedAt: 1 }).lean(),
+      inboundMessageQueries.oldestWithOutcomes(models, REVIEW_OUTCOMES).lean(),
       this.perDay(),
     ]);
     const lastPoll = stored ? (JSON.parse(stored) as PollSummary) : undefined;
@@ -86,7 +87,7 @@ export class MailboxReport {
   async perDay(): Promise<Array<{ day: string; counts: Record<string, number> }>> {
     const today = this.deps.now().getTime();
     const days = Array.from({ length: FIGURE_DAYS }, (_, i) => dayOf(new Date(today - (FIGURE_DAYS - 1 - i) * DAY_MS))!);
-    const docs = await this.deps.models.inboundMessages.find({ receivedDay: { $in: days } }, { receivedDay: 1, kind: 1 }).lean();
+    const docs = await inboundMessageQueries.kindsOnDays(this.deps.models, days).lean();
     const counts = new Map(days.map((d) => [d, {} as Record<string, number>]));
     for (const doc of docs) {
       const day = counts.get(doc.receivedDay ?? '');
@@ -99,12 +100,7 @@ export class MailboxReport {
 
   /** Oldest first: a queue someone works through. */
   async reviewQueue(opts: { limit: number; after?: Date }) {
-    const filter = { outcome: { $in: QUEUE_OUTCOMES }, ...(opts.after ? { receivedAt: { $gt: opts.after } } : {}) };
-    const items = await this.deps.models.inboundMessages
-      .find(filter, { raw: 0 })
-      .sort({ receivedAt: 1, _id: 1 })
-      .limit(opts.limit)
-      .lean();
+    const items = await inboundMessageQueries.reviewPage(this.deps.models, QUEUE_OUTCOMES, opts.limit, opts.after).lean();
     return items.map((m) => ({
       id: String(m._id),
       receivedAt: m.receivedAt,

@@ -7,6 +7,8 @@
 import { Types } from 'mongoose';
 import { REQUEST_TYPES } from '../data/data-subject-request.model';
 import type { Models } from '../data/models';
+import { claimQueries } from '../data/claim.queries';
+import { inboundMessageQueries } from '../data/inbound-message.queries';
 import { claimOnce } from '../domain/claims';
 import { ConflictError, InvalidStateError, NotFoundError } from '../errors';
 import type { Logger } from '../logger';
@@ -106,22 +108,25 @@ export class MailboxReview {
             });
     } catch (err) {
       // Every effect is keyed on the message, so a retry after a failure repeats none that ran.
-      await models.claims.deleteOne({ key: claimKey });
+      await claimQueries.release(models, claimKey);
       throw err;
     }
     if (result.outcome === 'review') {
       // Refused (an unproven bounce, an address that is not subscribed): it stays in the queue, with why.
-      await models.claims.deleteOne({ key: claimKey });
+      await claimQueries.release(models, claimKey);
       const note = `${kind} not applied: ${result.note ?? 'refused'}`.slice(0, 1000);
-      await models.inboundMessages.updateOne({ _id: doc._id }, { $set: { note } });
+      await inboundMessageQueries.setNote(models, doc._id, note);
       return { id, kind, outcome: 'review', note, decidedBy: null, decidedAt: null, repeated: false };
     }
     const decision = { kind, actor, at: now() };
     const note = `${kind === 'nothing' ? 'dismissed' : `${kind} applied`} in review by ${actor}${result.note ? `: ${result.note}` : ''}`.slice(0, 1000);
-    await models.inboundMessages.updateOne(
-      { _id: doc._id },
-      { $set: { outcome: result.outcome, note, decision, ...(kind === 'nothing' ? {} : { kind }), ...(result.matchedBy ? { matchedBy: result.matchedBy } : {}) } },
-    );
+    await inboundMessageQueries.recordDecision(models, doc._id, {
+      outcome: result.outcome,
+      note,
+      decision,
+      ...(kind === 'nothing' ? {} : { kind }),
+      ...(result.matchedBy ? { matchedBy: result.matchedBy } : {}),
+    });
     this.deps.logger.info({ inbound: id, kind, outcome: result.outcome }, 'review decision applied');
     return { id, kind, outcome: result.outcome, note, decidedBy: actor, decidedAt: decision.at, repeated: false };
   }
@@ -146,7 +151,7 @@ export class MailboxReview {
 
   private async load(id: string): Promise<InboundDoc> {
     if (!Types.ObjectId.isValid(id)) throw new NotFoundError('inbound message');
-    const doc = await this.deps.models.inboundMessages.findById(id).lean<InboundDoc>();
+    const doc = await inboundMessageQueries.byId(this.deps.models, id).lean<InboundDoc>();
     if (!doc) throw new NotFoundError('inbound message');
     return doc;
   }

@@ -9,7 +9,9 @@
 // recorded is never applied again: a UIDVALIDITY change meets the same Message-ID, a crash before the
 // move meets the same record, a message left in the inbox is passed by.
 import { createHash } from 'node:crypto';
+import type { Types } from 'mongoose';
 import type { Models } from '../data/models';
+import { inboundMessageQueries } from '../data/inbound-message.queries';
 import { hashEmail, normalizeEmail } from '../domain/email-address';
 import { isDuplicateKeyError } from '../errors';
 import type { Logger } from '../logger';
@@ -26,7 +28,7 @@ const REQUEST_KINDS: ReadonlySet<MailKind> = new Set(['access', 'rectification',
 
 type Outcome = EffectOutcome | 'received' | 'failed' | 'kept';
 type InboundRecord = {
-  _id: unknown;
+  _id: Types.ObjectId;
   outcome: Outcome;
   classification?: Classification;
   classifyStartedAt?: Date;
@@ -150,9 +152,7 @@ export class MailboxPoller {
   private async leftForPerson(session: MailboxSession, waiting: WaitingMessage[]): Promise<Set<number>> {
     if (waiting.length === 0) return new Set();
     const prefix = `${session.uidValidity}:`;
-    const docs = await this.deps.models.inboundMessages
-      .find({ mailbox: session.name, uidKey: { $in: waiting.map((m) => `${prefix}${m.uid}`) }, leftInInbox: true }, { uidKey: 1 })
-      .lean();
+    const docs = await inboundMessageQueries.leftInInboxAmong(this.deps.models, session.name, waiting.map((m) => `${prefix}${m.uid}`)).lean();
     return new Set(docs.map((d) => Number(d.uidKey.slice(prefix.length))));
   }
 
@@ -196,7 +196,7 @@ export class MailboxPoller {
     const folder: TargetFolder = outcome === 'applied' || outcome === 'ignored' ? this.deps.processedFolder : REVIEW_FOLDER;
     try {
       await session.move(message.uid, folder);
-      await models.inboundMessages.updateOne({ _id: record._id }, { $set: { movedTo: folder } });
+      await inboundMessageQueries.markMoved(models, record._id, folder);
       return 'moved';
     } catch (err) {
       // Effects are recorded: the next poll finds the record and only moves the message.
@@ -212,7 +212,7 @@ export class MailboxPoller {
    */
   private async record(mailbox: string, uidKey: string, raw: Buffer, receivedAt: Date, summary: PollSummary): Promise<InboundRecord> {
     const { models } = this.deps;
-    const seen = await models.inboundMessages.findOne({ mailbox, uidKey }).lean<InboundRecord>();
+    const seen = await inboundMessageQueries.inSlot(models, mailbox, uidKey).lean<InboundRecord>();
     if (seen) return seen;
     const headers = topHeaders(raw);
     const messageId = messageIdOf(headerValue(headers, 'message-id'));
@@ -235,7 +235,7 @@ export class MailboxPoller {
       return created.toObject() as unknown as InboundRecord;
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
-      const earlier = await models.inboundMessages.findOne({ $or: [{ dedupeKey }, { mailbox, uidKey }] }).lean<InboundRecord>();
+      const earlier = await inboundMessageQueries.sameMessageOrSlot(models, dedupeKey, mailbox, uidKey).lean<InboundRecord>();
       if (!earlier) throw err;
       summary.duplicates++;
       return earlier;
@@ -271,13 +271,13 @@ export class MailboxPoller {
       }
     }
     // Guarded: a poller that was given up on (hung, then woken) must not overwrite what a later one decided.
-    const stored = await models.inboundMessages.updateOne({ _id: record._id, outcome: 'received' }, { $set: result });
+    const stored = await inboundMessageQueries.recordUndecided(models, record._id, result);
     if (stored.matchedCount === 0) return this.decidedMeanwhile(record);
     return { outcome: result.outcome, leftInInbox: result.leftInInbox === true };
   }
 
   private async decidedMeanwhile(record: InboundRecord): Promise<{ outcome: Outcome; leftInInbox: boolean }> {
-    const decided = await this.deps.models.inboundMessages.findById(record._id, { outcome: 1, leftInInbox: 1 }).lean<{ outcome: Outcome; leftInInbox?: boolean }>();
+    const decided = await inboundMessageQueries.decisionOf(this.deps.models, record._id).lean<{ outcome: Outcome; leftInInbox?: boolean }>();
     if (!decided) throw new Error('inbound record disappeared');
     return { outcome: decided.outcome, leftInInbox: decided.leftInInbox === true };
   }
@@ -294,24 +294,19 @@ export class MailboxPoller {
     if (record.classifyStartedAt) {
       classification = { kind: 'other', confidence: 0, timedOut: true, reason: 'an earlier classification of this message never finished' };
     } else {
-      await models.inboundMessages.updateOne({ _id: record._id }, { $set: { classifyStartedAt: now() } });
+      await inboundMessageQueries.markClassifying(models, record._id, now());
       classification = await this.classifyInTime(raw);
     }
     const from = classification.from;
-    const stored = await models.inboundMessages.updateOne(
-      { _id: record._id, outcome: 'received' },
-      {
-        $set: {
-          classification,
-          kind: classification.kind,
-          ...(classification.messageId ? { messageId: classification.messageId } : {}),
-          ...(from ? { from, fromHash: this.hashOf(from) } : {}),
-          ...(classification.subject !== undefined ? { subject: classification.subject } : {}),
-          ...(classification.authentication ? { authentication: classification.authentication } : {}),
-          ...(classification.error ? { error: classification.error } : {}),
-        },
-      },
-    );
+    const stored = await inboundMessageQueries.recordUndecided(models, record._id, {
+      classification,
+      kind: classification.kind,
+      ...(classification.messageId ? { messageId: classification.messageId } : {}),
+      ...(from ? { from, fromHash: this.hashOf(from) } : {}),
+      ...(classification.subject !== undefined ? { subject: classification.subject } : {}),
+      ...(classification.authentication ? { authentication: classification.authentication } : {}),
+      ...(classification.error ? { error: classification.error } : {}),
+    });
     if (stored.matchedCount === 0) return undefined;
     if (classification.timedOut) summary.timedOut++;
     summary.counts[classification.kind] = (summary.counts[classification.kind] ?? 0) + 1;
@@ -359,19 +354,15 @@ export class MailboxPoller {
     err: unknown,
   ): Promise<boolean> {
     try {
-      await this.deps.models.inboundMessages.updateOne(
-        { mailbox: session.name, uidKey },
-        {
-          $setOnInsert: {
-            dedupeKey: `failed:${session.name}:${uidKey}`,
-            receivedAt: message.receivedAt,
-            receivedDay: dayOf(message.receivedAt),
-            raw: raw?.subarray(0, RAW_KEEP_BYTES).toString('utf8'),
-          },
-          $set: { outcome: 'failed', error: errorText(err), movedTo: REVIEW_FOLDER },
+      await inboundMessageQueries.recordFailedSlot(this.deps.models, session.name, uidKey, {
+        $setOnInsert: {
+          dedupeKey: `failed:${session.name}:${uidKey}`,
+          receivedAt: message.receivedAt,
+          receivedDay: dayOf(message.receivedAt),
+          raw: raw?.subarray(0, RAW_KEEP_BYTES).toString('utf8'),
         },
-        { upsert: true },
-      );
+        $set: { outcome: 'failed', error: errorText(err), movedTo: REVIEW_FOLDER },
+      });
       await session.move(message.uid, REVIEW_FOLDER);
       return true;
     } catch (again) {

@@ -3,6 +3,7 @@
 // mail to impro@impro.lv; only we can mint a VERP token, and only our sends leave delivery records.
 import { Types } from 'mongoose';
 import type { Models } from '../data/models';
+import { deliveryQueries } from '../data/delivery.queries';
 import { addressedTo } from '../domain/email-address';
 import type { LinkTokenSigner } from '../domain/link-token';
 import type { Classification, HeaderList } from './classification';
@@ -52,7 +53,7 @@ export class ReportProof {
     if (!recipient) return { refused: 'bounce without a recognisable recipient and without our VERP token or Message-ID' };
     const subscriber = await this.deps.models.subscribers.findOne({ emailKey: recipient.key }, { email: 1, emailHash: 1 }).lean<SubscriberRef>();
     const since = new Date(this.deps.now().getTime() - RECENT_DELIVERY_MS);
-    if (subscriber && (await this.deps.models.deliveries.exists({ subscriberId: subscriber._id, at: { $gte: since } }))) {
+    if (subscriber && (await deliveryQueries.recentTo(this.deps.models, subscriber._id, since))) {
       return { proven: { email: subscriber.email, hash: subscriber.emailHash, subscriberId: String(subscriber._id), campaignId: this.campaignNamed(report), matchedBy: 'recent-delivery' } };
     }
     return { refused: `bounce not proven to concern our mail: no VERP token, no Message-ID of ours, no delivery to ${recipient.email} in 30 days` };
@@ -96,7 +97,7 @@ export class ReportProof {
     if (!ids.campaignId || !ids.subscriberId) return undefined;
     const [campaignId, subscriberId] = [new Types.ObjectId(ids.campaignId), new Types.ObjectId(ids.subscriberId)];
     const [delivery, subscriber] = await Promise.all([
-      models.deliveries.exists({ campaignId, subscriberId }),
+      deliveryQueries.isClaimed(models, campaignId, subscriberId),
       models.subscribers.findById(subscriberId, { email: 1, emailHash: 1 }).lean<SubscriberRef>(),
     ]);
     if (!delivery || !subscriber) return undefined;

@@ -6,6 +6,9 @@
 // on MongoDB), and nothing is counted on the campaign document (see campaign-state.ts for why).
 import { Types } from 'mongoose';
 import type { Models } from '../../data/models';
+import { campaignQueries } from '../../data/campaign.queries';
+import { finishedBatchQueries } from '../../data/finished-batch.queries';
+import { campaignFeedbackQueries } from '../../data/campaign-feedback.queries';
 import { NotFoundError } from '../../errors';
 import { delayStats, type DelayStats } from '../consent/unsubscribe-metrics';
 import { campaignStats, type CampaignStats } from './campaign-progress';
@@ -43,14 +46,13 @@ export async function campaignReport(deps: { models: Models; now: () => Date }, 
   const { models } = deps;
   if (!Types.ObjectId.isValid(id)) throw new NotFoundError('campaign');
   const campaignId = new Types.ObjectId(id);
-  const campaign = await models.campaigns.findById(campaignId, { mjml: 0, html: 0, text: 0 }).lean();
+  const campaign = await campaignQueries.withoutContent(models, campaignId).lean();
   if (!campaign) throw new NotFoundError('campaign');
   const [stats, batches, feedback, withdrawals] = await Promise.all([
     campaignStats(models, campaign),
-    // finished_batches by campaignId (index campaignId_1): one small record per batch of 500.
-    models.finishedBatches.find({ campaignId }, { _id: 0, at: 1, recipients: 1 }).lean(),
-    // campaign_feedback by campaignId (index campaignId_1).
-    models.campaignFeedback.find({ campaignId }, { _id: 0, kind: 1 }).lean(),
+    // One small record per batch of 500.
+    finishedBatchQueries.ofCampaign(models, campaignId).lean(),
+    campaignFeedbackQueries.kindsOfCampaign(models, campaignId).lean(),
     // consent_events by {campaignId, type} (index campaignId_1_type_1).
     models.consentEvents.find({ campaignId, type: 'withdrawn' }, { _id: 0, emailHash: 1, channel: 1, list: 1, effectDelayMs: 1 }).lean(),
   ]);

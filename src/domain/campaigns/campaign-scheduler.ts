@@ -1,6 +1,7 @@
 // When campaign work runs: the fan-out now or at a scheduled time (a delayed BullMQ job with one id
 // per campaign), paused batches released on resume, and a catch-up for schedules Redis lost.
 import type { Models } from '../../data/models';
+import { campaignQueries } from '../../data/campaign.queries';
 import { ValidationError } from '../../errors';
 import { CampaignJobs, fanoutJobId, type FanoutJob, type SendBatchJob } from '../../queues/campaign-jobs';
 import type { Queues } from '../../queues/queues';
@@ -77,9 +78,7 @@ export async function releasePausedBatches(queues: Queues, campaignId: string): 
  * Redis lost it. Idempotent: an existing job with the same id makes the add a no-op.
  */
 export async function restoreCampaignJobs(deps: { models: Models; queues: Queues; now: () => Date }): Promise<number> {
-  const pending = await deps.models.campaigns
-    .find({ $or: [{ status: 'scheduled' }, { status: 'sending', fanoutDone: false }] }, { _id: 1, status: 1, scheduledAt: 1 })
-    .lean();
+  const pending = await campaignQueries.toRestoreAtStart(deps.models).lean();
   const now = deps.now().getTime();
   for (const campaign of pending) {
     const delay = campaign.status === 'scheduled' && campaign.scheduledAt ? campaign.scheduledAt.getTime() - now : 0;

@@ -11,6 +11,8 @@
 //     is repaired the same way.
 import { Types } from 'mongoose';
 import type { CampaignState } from '../../data/campaign.model';
+import { campaignQueries } from '../../data/campaign.queries';
+import { campaignStateQueries } from '../../data/campaign-state.queries';
 import type { Models } from '../../data/models';
 import { insertOnce } from '../claims';
 
@@ -29,7 +31,7 @@ export async function moveCampaign(deps: Deps, id: Types.ObjectId | string, from
   const { models } = deps;
   const campaignId = new Types.ObjectId(String(id));
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const campaign = await models.campaigns.findById(campaignId, { status: 1, stateVersion: 1 }).lean();
+    const campaign = await campaignQueries.stateOf(models, campaignId).lean();
     if (!campaign) return { moved: false, status: 'missing' };
     const version = campaign.stateVersion ?? 0;
     // A change recorded after the version on the document: the document is behind; catch it up first.
@@ -66,7 +68,7 @@ export async function repairCampaignStates(models: Models, campaigns: Array<{ _i
 
 /** Writes the change recorded for `version`, if there is one; true if it did. */
 async function applyRecord(models: Models, campaignId: Types.ObjectId, version: number): Promise<boolean> {
-  const record = await models.campaignStates.findById(recordId(campaignId, version)).lean();
+  const record = await campaignStateQueries.byId(models, recordId(campaignId, version)).lean();
   if (!record) return false;
   await writeState(models, campaignId, version, record.set as Record<string, unknown>);
   return true;
@@ -74,13 +76,13 @@ async function applyRecord(models: Models, campaignId: Types.ObjectId, version: 
 
 async function writeState(models: Models, campaignId: Types.ObjectId, version: number, set: Record<string, unknown>): Promise<void> {
   // Never backwards: a slow writer of an older version must not undo a newer change.
-  await models.campaigns.updateOne({ _id: campaignId, $or: [{ stateVersion: { $lt: version } }, { stateVersion: { $exists: false } }] }, { $set: { ...set, stateVersion: version } });
+  await campaignQueries.writeState(models, campaignId, version, set);
 }
 
 async function settle(models: Models, campaignId: Types.ObjectId, version: number): Promise<void> {
   for (const delay of SETTLE_CHECKS_MS) {
     await new Promise((r) => setTimeout(r, delay));
-    const now = await models.campaigns.findById(campaignId, { stateVersion: 1 }).lean();
+    const now = await campaignQueries.versionOf(models, campaignId).lean();
     if ((now?.stateVersion ?? 0) >= version) continue;
     // Put back by a concurrent update: write this version, and any recorded after it, again.
     await repairCampaignStates(models, [{ _id: campaignId, stateVersion: (now?.stateVersion ?? 0) }]);

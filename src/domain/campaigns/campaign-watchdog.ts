@@ -13,6 +13,8 @@
 import type { Redis } from 'ioredis';
 import { Types } from 'mongoose';
 import type { Models } from '../../data/models';
+import { campaignQueries } from '../../data/campaign.queries';
+import { deliveryQueries } from '../../data/delivery.queries';
 import type { Logger } from '../../logger';
 import { CampaignJobs, fanoutJobId, type SendBatchJob } from '../../queues/campaign-jobs';
 import type { Queues } from '../../queues/queues';
@@ -63,14 +65,12 @@ export class CampaignWatchdog {
     const report: WatchdogReport = { statesRepaired: 0, sending: 0, idle: 0, schedulesRestored: 0, fanoutsRestarted: 0, rebuilt: [], finished: [], failed: [] };
     // First, whether each unfinished campaign's document shows its latest recorded status (a cancel
     // undone by a concurrent update shows as `sending` here).
-    const unfinished = await models.campaigns.find({ status: { $in: ['scheduled', 'sending', 'paused'] } }, { _id: 1, stateVersion: 1 }).lean();
+    const unfinished = await campaignQueries.unfinished(models).lean();
     report.statesRepaired = await repairCampaignStates(models, unfinished);
     if (report.statesRepaired > 0) this.deps.logger.warn({ repaired: report.statesRepaired }, 'campaign watchdog: status changes undone by concurrent updates written again');
     report.schedulesRestored = await this.restoreSchedules();
 
-    const sending = await models.campaigns
-      .find({ status: 'sending' }, { _id: 1, list: 1, startedAt: 1, fanoutDone: 1, audienceMaxId: 1, checkpointId: 1, batchesEnqueued: 1, recoveries: 1 })
-      .lean();
+    const sending = await campaignQueries.sendingWithProgress(models).lean();
     report.sending = sending.length;
     if (sending.length === 0) return report;
     const live = await this.campaignsWithLiveJobs();
@@ -107,7 +107,7 @@ export class CampaignWatchdog {
    * them). Also only after an idle period: a reschedule removes the job a moment before adding it.
    */
   private async restoreSchedules(): Promise<number> {
-    const scheduled = await this.deps.models.campaigns.find({ status: 'scheduled' }, { _id: 1, scheduledAt: 1 }).lean();
+    const scheduled = await campaignQueries.scheduled(this.deps.models).lean();
     let restored = 0;
     for (const campaign of scheduled) {
       const id = String(campaign._id);
@@ -172,7 +172,7 @@ export class CampaignWatchdog {
    */
   private async missingRecipients(campaign: AudienceOf, bound: Types.ObjectId): Promise<Array<[string, string]>> {
     const { models } = this.deps;
-    const claims = await models.deliveries.find({ campaignId: campaign._id }, { subscriberId: 1 }).lean();
+    const claims = await deliveryQueries.recipientsOfCampaign(models, campaign._id).lean();
     const claimed = new Set(claims.map((d) => String(d.subscriberId)));
     const leftSince = campaign.startedAt ? [{ status: 'unsubscribed' as const, unsubscribedAt: { $gte: campaign.startedAt } }] : [];
     const audience = await models.subscriptions
@@ -192,12 +192,9 @@ export class CampaignWatchdog {
     for (let i = 0; i < missing.length; i += BATCH_SIZE) pages.push(missing.slice(i, i + BATCH_SIZE));
     // Counted before they are added: the finished-batch count then never reaches the target while a
     // rebuilt batch is still to run (the lost ones never finish; this watchdog finishes the campaign).
-    await this.deps.models.campaigns.updateOne(
-      { _id: campaign._id },
-      { $set: { recoveries: round, batchesEnqueued: (campaign.batchesEnqueued ?? 0) + pages.length } },
-    );
+    await campaignQueries.recordRecovery(this.deps.models, campaign._id, round, (campaign.batchesEnqueued ?? 0) + pages.length);
     // That update rewrote the whole document (FerretDB): put back a status change it may have undone.
-    const after = await this.deps.models.campaigns.findById(campaign._id, { stateVersion: 1 }).lean();
+    const after = await campaignQueries.versionOf(this.deps.models, campaign._id).lean();
     if (after) await repairCampaignStates(this.deps.models, [after]);
     if (pages.length) {
       await this.deps.queues.send.addBulk(

@@ -5,6 +5,8 @@
 import { Types } from 'mongoose';
 import type { Container } from '../../container';
 import type { CampaignState } from '../../data/campaign.model';
+import { campaignQueries } from '../../data/campaign.queries';
+import { campaignStateQueries } from '../../data/campaign-state.queries';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors';
 import { campaignMail, type CampaignMailSettings } from '../../mail/campaign-mail';
 import { AppError, ErrorCodes } from '../../errors';
@@ -109,8 +111,8 @@ export class CampaignService {
     const campaign = await this.find(id);
     const move = await moveCampaign(this.deps, campaign._id, ['draft'], { status: DELETED });
     if (!move.moved) throw new ConflictError(`a ${move.status} campaign cannot be deleted; only a draft can`);
-    await this.deps.models.campaigns.deleteOne({ _id: campaign._id });
-    await this.deps.models.campaignStates.deleteMany({ campaignId: campaign._id });
+    await campaignQueries.remove(this.deps.models, campaign._id);
+    await campaignStateQueries.removeOfCampaign(this.deps.models, campaign._id);
   }
 
   /**
@@ -151,8 +153,9 @@ export class CampaignService {
     // Absent: the English version stays as it is; null: it goes; a version: it replaces the old one.
     const en = enPatch === undefined ? sourceOf(current.en) : enPatch;
     const [compiled, english] = await compileVersions(next, en);
-    await this.deps.models.campaigns.updateOne(
-      { _id: current._id },
+    await campaignQueries.saveEdit(
+      this.deps.models,
+      current._id,
       english
         ? { $set: { ...next, html: compiled.html, text: compiled.text, en: english } }
         : { $set: { ...next, html: compiled.html, text: compiled.text }, $unset: { en: 1 } },
@@ -168,11 +171,8 @@ export class CampaignService {
   }
 
   async list(opts: { status?: CampaignState; limit: number }): Promise<CampaignView[]> {
-    const docs = await this.deps.models.campaigns
-      .find(opts.status ? { status: opts.status } : {}, { mjml: 0, html: 0, text: 0, 'en.mjml': 0, 'en.html': 0, 'en.text': 0 })
-      .sort({ _id: -1 })
-      .limit(opts.limit)
-      .lean();
+    const { models } = this.deps;
+    const docs = await (opts.status ? campaignQueries.listedInStatus(models, opts.status, opts.limit) : campaignQueries.listed(models, opts.limit)).lean();
     return docs.map(view);
   }
 
@@ -277,7 +277,7 @@ export class CampaignService {
 
   private async find(id: string) {
     if (!Types.ObjectId.isValid(id) || !/^[0-9a-f]{24}$/i.test(id)) throw new NotFoundError('campaign');
-    const campaign = await this.deps.models.campaigns.findById(id).lean();
+    const campaign = await campaignQueries.byId(this.deps.models, id).lean();
     // A deleted draft whose removal was interrupted is gone all the same.
     if (!campaign || (campaign.status as string) === DELETED) throw new NotFoundError('campaign');
     return campaign;

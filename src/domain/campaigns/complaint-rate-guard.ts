@@ -4,6 +4,7 @@
 // once enough were delivered for a rate to mean something (COMPLAINT_PAUSE_MIN_DELIVERED).
 import { Types } from 'mongoose';
 import type { Models } from '../../data/models';
+import { campaignQueries } from '../../data/campaign.queries';
 import { ConflictError } from '../../errors';
 import type { Logger } from '../../logger';
 import type { AuditLog } from '../audit';
@@ -32,7 +33,7 @@ export class ComplaintRateGuard {
   async check(campaignId: string): Promise<boolean> {
     const { models, settings, logger } = this.deps;
     if (!/^[0-9a-f]{24}$/i.test(campaignId)) return false;
-    const campaign = await models.campaigns.findById(campaignId, { status: 1, stats: 1 }).lean();
+    const campaign = await campaignQueries.complaintsOf(models, campaignId).lean();
     const complained = campaign?.stats?.complained ?? 0;
     if (!campaign || campaign.status !== 'sending' || complained === 0) return false;
     // The campaign's tallies (campaign-progress.ts), not every outcome: a complaint arrives mid-send.

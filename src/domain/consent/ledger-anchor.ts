@@ -4,6 +4,8 @@
 // a chain can no longer make it agree with a root mailed before. The leaves are kept, so a person's
 // inclusion proof for any anchored day can be computed (docs/ledger.md).
 import type { Models } from '../../data/models';
+import { ledgerAnchorQueries } from '../../data/ledger-anchor.queries';
+import { ledgerAnchorLeavesQueries } from '../../data/ledger-anchor-leaves.queries';
 import type { Logger } from '../../logger';
 import type { Mailer } from '../../mail/mailer';
 import type { AuditLog } from '../audit';
@@ -62,7 +64,7 @@ export class LedgerAnchors {
   async anchor(): Promise<AnchorRun> {
     const { models, now } = this.deps;
     const date = utcDay(now());
-    const existing = await models.ledgerAnchors.findOne({ date }).lean();
+    const existing = await ledgerAnchorQueries.ofDate(models, date).lean();
     if (existing) {
       if (!existing.mailedAt) await this.mail(summaryOf(existing), []);
       return { status: 'exists', anchor: summaryOf(existing), broken: [] };
@@ -73,11 +75,11 @@ export class LedgerAnchors {
     const sorted = sortHeads(heads);
     const root = merkleRoot(sorted);
     // Leaves of a run that died before its anchor are replaced: the claim makes this run the only writer.
-    await models.ledgerAnchorLeaves.deleteMany({ date });
+    await ledgerAnchorLeavesQueries.removeOfDate(models, date);
     const chunks: Array<{ date: string; chunk: number; leaves: ChainHead[] }> = [];
     for (let i = 0; i < sorted.length; i += CHUNK) chunks.push({ date, chunk: chunks.length, leaves: sorted.slice(i, i + CHUNK) });
     for (let i = 0; i < chunks.length; i += 20) await models.ledgerAnchorLeaves.collection.insertMany(chunks.slice(i, i + 20));
-    const previous = await models.ledgerAnchors.findOne({ date: { $lt: date } }).sort({ date: -1 }).lean();
+    const previous = await ledgerAnchorQueries.latestBefore(models, date).lean();
     const doc = {
       date,
       format: CHAIN_FORMAT,
@@ -108,7 +110,7 @@ export class LedgerAnchors {
   }
 
   async byDate(date: string): Promise<AnchorSummary | undefined> {
-    const doc = await this.deps.models.ledgerAnchors.findOne({ date }).lean();
+    const doc = await ledgerAnchorQueries.ofDate(this.deps.models, date).lean();
     return doc ? summaryOf(doc) : undefined;
   }
 
@@ -169,24 +171,24 @@ export class LedgerAnchors {
       text,
       html: `<pre>${text.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</pre>`,
     });
-    await this.deps.models.ledgerAnchors.updateOne({ date: anchor.date }, { $set: { mailedTo: to, mailedAt: this.deps.now() } });
+    await ledgerAnchorQueries.markMailed(this.deps.models, anchor.date, to, this.deps.now());
   }
 }
 
 export async function latestAnchor(models: Models): Promise<AnchorSummary | undefined> {
-  const doc = await models.ledgerAnchors.findOne({}).sort({ date: -1 }).lean();
+  const doc = await ledgerAnchorQueries.latest(models).lean();
   return doc ? summaryOf(doc) : undefined;
 }
 
 /** A day's leaves in key order. */
 export async function anchorLeaves(models: Models, date: string): Promise<ChainHead[]> {
-  const chunks = await models.ledgerAnchorLeaves.find({ date }).sort({ chunk: 1 }).lean();
+  const chunks = await ledgerAnchorLeavesQueries.ofDate(models, date).lean();
   return chunks.flatMap((c) => c.leaves.map((l) => ({ key: l.key, seq: l.seq, hash: l.hash })));
 }
 
 /** The path from the person's head on `date` (default: the latest anchor) to that day's root. */
 export async function inclusionProofFor(models: Models, emailHash: string, date?: string): Promise<InclusionProof | undefined> {
-  const doc = date ? await models.ledgerAnchors.findOne({ date }).lean() : await models.ledgerAnchors.findOne({}).sort({ date: -1 }).lean();
+  const doc = date ? await ledgerAnchorQueries.ofDate(models, date).lean() : await ledgerAnchorQueries.latest(models).lean();
   if (!doc) return undefined;
   const leaves = await anchorLeaves(models, doc.date);
   const index = binarySearch(leaves, emailHash);

@@ -14,6 +14,7 @@
 //   the DPO's retry works.
 import type { Types } from 'mongoose';
 import type { Models } from '../../data/models';
+import { claimQueries } from '../../data/claim.queries';
 import type { Logger } from '../../logger';
 import type { ConsentLedger } from './consent-ledger';
 import type { OptOuts } from './opt-outs';
@@ -225,7 +226,7 @@ export class LedgerReconciliation {
     const { models, now } = this.deps;
     const waiting = await models.requests.find({ status: 'awaiting-verification' }, { _id: 1 }).lean();
     if (waiting.length === 0) return;
-    const claims = await models.claims.find({ key: { $in: waiting.map((r) => verificationClaimKey(r._id)) } }).lean();
+    const claims = await claimQueries.amongKeys(models, waiting.map((r) => verificationClaimKey(r._id))).lean();
     const cutoff = now().getTime() - VERIFY_TAKEOVER_GRACE_MS;
     for (const claim of claims) {
       if (claimedAt(claim) > cutoff) continue;

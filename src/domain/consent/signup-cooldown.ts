@@ -5,6 +5,7 @@
 // FerretDB alike. The cooldown is one key per address holding its own expiry rather than a key per
 // fixed time slot: slot keys let two mails through seconds apart across a slot boundary.
 import type { Models } from '../../data/models';
+import { claimQueries } from '../../data/claim.queries';
 import { claimOnce } from '../claims';
 
 const DAY_MS = 86_400_000;
@@ -30,9 +31,9 @@ export class SignupCooldown {
     for (let round = 0; round < 2; round++) {
       const at = now();
       if (await claimOnce(models, key, new Date(at.getTime() + settings.cooldownMs))) return true;
-      const held = await models.claims.findOne({ key }).lean();
+      const held = await claimQueries.byKey(models, key).lean();
       if (held && held.expiresAt > at) return false;
-      if (held) await models.claims.deleteOne({ _id: held._id });
+      if (held) await claimQueries.removeById(models, held._id);
     }
     return false;
   }

@@ -6,6 +6,8 @@
 import { Types } from 'mongoose';
 import type { ConsentEventDoc } from '../../data/consent-event.model';
 import type { Models } from '../../data/models';
+import { campaignQueries } from '../../data/campaign.queries';
+import { inboundMessageQueries } from '../../data/inbound-message.queries';
 import { NotFoundError } from '../../errors';
 import type { ConsentLedger } from '../consent/consent-ledger';
 import type { Suppressions } from '../consent/suppressions';
@@ -64,7 +66,7 @@ export class PersonView {
     ]);
     const campaignIds = [...new Set(events.flatMap((e) => (e.campaignId ? [String(e.campaignId)] : [])))];
     const [campaigns, inbound] = await Promise.all([
-      campaignIds.length ? models.campaigns.find({ _id: { $in: campaignIds } }, { name: 1, subject: 1 }).lean() : [],
+      campaignIds.length ? campaignQueries.namesAndSubjects(models, campaignIds).lean() : [],
       this.inbound(subscriber.emailHash, {
         request: requests.flatMap((r) => (r.inboundMessageId ? [r.inboundMessageId] : [])),
         suppression: suppressions.flatMap((s) => (s.evidence?.inboundMessageId ? [s.evidence.inboundMessageId] : [])),
@@ -101,11 +103,10 @@ export class PersonView {
   private async inbound(emailHash: string, named: { request: string[]; suppression: string[]; consent: string[] }) {
     const { models } = this.deps;
     const ids = [...named.request, ...named.suppression].filter((id) => Types.ObjectId.isValid(id));
-    const projection = { receivedAt: 1, from: 1, subject: 1, kind: 1, outcome: 1, note: 1, effects: 1, matchedBy: 1 };
     const [sent, byId, byMessageId] = await Promise.all([
-      models.inboundMessages.find({ fromHash: emailHash }, projection).lean(),
-      ids.length ? models.inboundMessages.find({ _id: { $in: ids } }, projection).lean() : [],
-      named.consent.length ? models.inboundMessages.find({ dedupeKey: { $in: named.consent.map((m) => `mid:${m}`) } }, projection).lean() : [],
+      inboundMessageQueries.listedFrom(models, emailHash).lean(),
+      ids.length ? inboundMessageQueries.listedByIds(models, ids).lean() : [],
+      named.consent.length ? inboundMessageQueries.listedByDedupeKeys(models, named.consent.map((m) => `mid:${m}`)).lean() : [],
     ]);
     const links = new Map<string, { doc: (typeof sent)[number]; via: Set<InboundLink> }>();
     const add = (doc: (typeof sent)[number], via: InboundLink) => {

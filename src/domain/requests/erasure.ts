@@ -4,6 +4,10 @@
 // Idempotent: a second run finds nothing left to remove and records nothing new.
 import type { Queue } from 'bullmq';
 import type { Models } from '../../data/models';
+import { auditEntryQueries } from '../../data/audit-entry.queries';
+import { inboundMessageQueries } from '../../data/inbound-message.queries';
+import { deliveryQueries } from '../../data/delivery.queries';
+import { deliveryOutcomeQueries } from '../../data/delivery-outcome.queries';
 import type { Logger } from '../../logger';
 import type { ConsentLedger } from '../consent/consent-ledger';
 import type { OptOuts } from '../consent/opt-outs';
@@ -65,8 +69,8 @@ export class Erasure {
     if (subscriber) {
       // Claims and their outcomes; a delivery counts once.
       const [claims, outcomes] = await Promise.all([
-        models.deliveries.deleteMany({ subscriberId: subscriber._id }),
-        models.deliveryOutcomes.deleteMany({ subscriberId: subscriber._id }),
+        deliveryQueries.removeOfSubscriber(models, subscriber._id),
+        deliveryOutcomeQueries.removeOfSubscriber(models, subscriber._id),
         models.reConsentMails.deleteMany({ subscriberId: subscriber._id }),
       ]);
       counts.deliveries = Math.max(claims.deletedCount, outcomes.deletedCount);
@@ -76,15 +80,7 @@ export class Erasure {
 
     // Their own mails (by sender hash) and bounces or complaints that name them: the
     // classification outcome stays, everything that identifies them goes.
-    const inbound = await models.inboundMessages.updateMany(
-      {
-        $or: [
-          { fromHash: emailHash },
-          ...(addresses.length ? [{ from: { $in: addresses } }, { 'classification.recipient': { $in: addresses } }] : []),
-        ],
-      },
-      { $unset: { raw: 1, from: 1, subject: 1, 'classification.from': 1, 'classification.subject': 1, 'classification.recipient': 1 } },
-    );
+    const inbound = await inboundMessageQueries.forgetPerson(models, emailHash, addresses);
     counts.inboundMessages = inbound.modifiedCount;
 
     // Requests keep their deadline history (accountability) but only the hash of whom they were
@@ -105,7 +101,7 @@ export class Erasure {
     const openAccess = requests.filter(isOpenAccess);
     if (openAccess.length) await models.requests.updateMany({ _id: { $in: openAccess.map((r) => r._id) } }, { $unset: { subscriberId: 1 } });
     if (addresses.length) {
-      await models.auditEntries.updateMany({ target: { $in: addresses } }, { $set: { target: `emailHash:${emailHash}` } });
+      await auditEntryQueries.retarget(models, addresses, `emailHash:${emailHash}`);
     }
 
     counts.consentEvents = await ledger.anonymise(emailHash);

@@ -3,6 +3,10 @@
 // most once, when a section first asks for it. Only the person's own records: by their keyed hash
 // or by their subscriber id, never a query that could return someone else's.
 import type { Models } from '../../data/models';
+import { campaignQueries } from '../../data/campaign.queries';
+import { deliveryQueries } from '../../data/delivery.queries';
+import { deliveryOutcomeQueries } from '../../data/delivery-outcome.queries';
+import { inboundMessageQueries } from '../../data/inbound-message.queries';
 import { suppressionQueries } from '../../data/suppression.queries';
 
 export class PersonRecords {
@@ -68,15 +72,15 @@ export class PersonRecords {
       const subscriber = await this.subscriber();
       if (!subscriber) return [];
       const [claims, outcomes] = await Promise.all([
-        this.models.deliveries.find({ subscriberId: subscriber._id }, { campaignId: 1, at: 1 }).lean(),
-        this.models.deliveryOutcomes.find({ subscriberId: subscriber._id }, { campaignId: 1, status: 1, reason: 1, at: 1 }).lean(),
+        deliveryQueries.ofSubscriber(this.models, subscriber._id).lean(),
+        deliveryOutcomeQueries.ofSubscriber(this.models, subscriber._id).lean(),
       ]);
       const decided = new Set(outcomes.map((o) => String(o.campaignId)));
       const entries = [
         ...outcomes.map((o) => ({ campaignId: o.campaignId, at: o.at, outcome: o.status as string, reason: o.reason ?? null })),
         ...claims.filter((c) => !decided.has(String(c.campaignId))).map((c) => ({ campaignId: c.campaignId, at: c.at, outcome: 'ambiguous', reason: null })),
       ].sort((a, b) => a.at.getTime() - b.at.getTime());
-      const campaigns = await this.models.campaigns.find({ _id: { $in: entries.map((e) => e.campaignId) } }, { subject: 1, list: 1 }).lean();
+      const campaigns = await campaignQueries.subjectsAndLists(this.models, entries.map((e) => e.campaignId)).lean();
       const byId = new Map(campaigns.map((c) => [String(c._id), c]));
       return entries.map((e) => ({ ...e, campaign: byId.get(String(e.campaignId)) }));
     });
@@ -86,7 +90,7 @@ export class PersonRecords {
   campaignsOfEvents() {
     return this.once('event-campaigns', async () => {
       const ids = (await this.consentEvents()).map((e) => e.campaignId).filter((id) => id !== undefined && id !== null);
-      const campaigns = ids.length ? await this.models.campaigns.find({ _id: { $in: ids } }, { subject: 1, list: 1 }).lean() : [];
+      const campaigns = ids.length ? await campaignQueries.subjectsAndLists(this.models, ids).lean() : [];
       return new Map(campaigns.map((c) => [String(c._id), c]));
     });
   }
@@ -100,6 +104,6 @@ export class PersonRecords {
   }
 
   inboundMessages() {
-    return this.once('inbound', () => this.models.inboundMessages.find({ fromHash: this.emailHash }).sort({ receivedAt: 1, _id: 1 }).lean());
+    return this.once('inbound', () => inboundMessageQueries.documentsFrom(this.models, this.emailHash).lean());
   }
 }

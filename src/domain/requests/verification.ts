@@ -5,6 +5,7 @@ import { days } from '../../i18n/plural';
 import type { Types } from 'mongoose';
 import { crashPoint } from '../../crash-point';
 import type { Models } from '../../data/models';
+import { claimQueries } from '../../data/claim.queries';
 import { claimOnce } from '../claims';
 import type { LinkTokenSigner } from '../link-token';
 import type { MailLocale, RequesterMail } from './requester-mail';
@@ -79,7 +80,7 @@ export async function claimVerification(models: Models, requestId: Types.ObjectI
     crashPoint('verify:after-claim');
     return true;
   }
-  const first = await models.claims.findOne({ key }).lean();
+  const first = await claimQueries.byKey(models, key).lean();
   if (!first || claimedAt(first) > now.getTime() - VERIFY_TAKEOVER_GRACE_MS) return false;
   return claimOnce(models, `${key}:taken-over:${first._id}`, expiresAt);
 }

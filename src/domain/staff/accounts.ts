@@ -2,6 +2,8 @@
 // the second factor. Every change is audited; every change of who may do what ends the person's
 // sessions.
 import type { Models } from '../../data/models';
+import { staffQueries } from '../../data/staff.queries';
+import { claimQueries } from '../../data/claim.queries';
 import type { StaffDoc } from '../../data/staff.model';
 import { ConflictError, DuplicateError, NotFoundError, isDuplicateKeyError } from '../../errors';
 import { escapeHtml } from '../../html';
@@ -66,7 +68,7 @@ export class StaffAccounts {
   ) {}
 
   async list(): Promise<StaffView[]> {
-    const all = await this.deps.models.staff.find().sort({ email: 1 }).lean();
+    const all = await staffQueries.all(this.deps.models).lean();
     return all.map((s) => staffView(s as StaffDoc));
   }
 
@@ -102,14 +104,11 @@ export class StaffAccounts {
   async setPassword(token: unknown, password: string, ip?: string): Promise<StaffView> {
     const link = this.deps.links.verify(token);
     assertAcceptablePassword(password);
-    const doc = await this.deps.models.staff.findById(link.staffId).lean<StaffDoc>();
+    const doc = await staffQueries.byId(this.deps.models, link.staffId).lean<StaffDoc>();
     if (!doc || doc.status === 'deactivated') throw new InvalidTokenError('the link no longer applies');
     await this.deps.links.consume(link);
     const now = this.deps.now();
-    await this.deps.models.staff.updateOne(
-      { _id: link.staffId },
-      { $set: { password: await this.deps.hasher.hash(password), passwordChangedAt: now, status: 'active', failedAttempts: 0 } },
-    );
+    await staffQueries.activateWithPassword(this.deps.models, link.staffId, await this.deps.hasher.hash(password), now);
     await this.deps.sessions.revokeAll(link.staffId);
     await this.deps.audit.record({ sub: doc.email, role: doc.role, ip }, 'staff.password.set', doc.email);
     return staffView({ ...doc, status: 'active' });
@@ -119,7 +118,7 @@ export class StaffAccounts {
     const doc = await this.load(id);
     if (doc.email === actor.sub) throw new ConflictError('you cannot change your own role', { reason: 'self' });
     if (role === doc.role) return staffView(doc);
-    await this.keepingAnAdmin(doc, role === 'admin', () => this.deps.models.staff.updateOne({ _id: id }, { $set: { role } }));
+    await this.keepingAnAdmin(doc, role === 'admin', () => staffQueries.setRole(this.deps.models, id, role));
     const ended = await this.deps.sessions.revokeAll(id);
     await this.deps.audit.record(actor, 'staff.role', doc.email, { from: doc.role, to: role, sessionsEnded: ended });
     return staffView({ ...doc, role });
@@ -129,7 +128,7 @@ export class StaffAccounts {
     const doc = await this.load(id);
     if (doc.email === actor.sub) throw new ConflictError('you cannot deactivate your own account', { reason: 'self' });
     if (doc.status === 'deactivated') return staffView(doc);
-    await this.keepingAnAdmin(doc, false, () => this.deps.models.staff.updateOne({ _id: id }, { $set: { status: 'deactivated' } }));
+    await this.keepingAnAdmin(doc, false, () => staffQueries.deactivate(this.deps.models, id));
     const ended = await this.deps.sessions.revokeAll(id);
     await this.deps.audit.record(actor, 'staff.deactivate', doc.email, { sessionsEnded: ended });
     return staffView({ ...doc, status: 'deactivated' });
@@ -150,26 +149,25 @@ export class StaffAccounts {
     }
     const { models, now } = this.deps;
     const at = now();
-    await models.claims.deleteOne({ key: ADMIN_CHANGE_LOCK, expiresAt: { $lte: at } });
+    await claimQueries.releaseIfExpired(models, ADMIN_CHANGE_LOCK, at);
     if (!(await claimOnce(models, ADMIN_CHANGE_LOCK, new Date(at.getTime() + ADMIN_CHANGE_LOCK_MS)))) {
       throw new ConflictError('another change to the administrators is under way; try again', { reason: 'busy' });
     }
     try {
-      // No index of its own: the staff collection holds a few dozen accounts.
-      const admins = await models.staff.find({ role: 'admin', status: 'active' }, { _id: 1 }).lean();
+      const admins = await staffQueries.activeAdmins(models).lean();
       if (!admins.some((a) => String(a._id) !== String(doc._id))) {
         throw new ConflictError('this is the last active admin: make someone else an admin first', { reason: 'last_admin' });
       }
       await change();
     } finally {
-      await models.claims.deleteOne({ key: ADMIN_CHANGE_LOCK });
+      await claimQueries.release(models, ADMIN_CHANGE_LOCK);
     }
   }
 
   /** Removes the second factor (a lost phone); the person enrols again at the next sign-in. */
   async resetTotp(id: string, actor: Actor): Promise<StaffView> {
     const doc = await this.load(id);
-    await this.deps.models.staff.updateOne({ _id: id }, { $unset: { totpSecret: 1, totpEnabledAt: 1 } });
+    await staffQueries.removeTotp(this.deps.models, id);
     const ended = await this.deps.sessions.revokeAll(id);
     await this.deps.audit.record(actor, 'staff.totp.reset', doc.email, { sessionsEnded: ended });
     return staffView({ ...doc, totpSecret: undefined });
@@ -177,7 +175,7 @@ export class StaffAccounts {
 
   private async load(id: string): Promise<StaffDoc> {
     if (!HEX24.test(id)) throw new NotFoundError('staff member');
-    const doc = await this.deps.models.staff.findById(id).lean<StaffDoc>();
+    const doc = await staffQueries.byId(this.deps.models, id).lean<StaffDoc>();
     if (!doc) throw new NotFoundError('staff member');
     return doc;
   }

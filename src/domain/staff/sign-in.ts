@@ -2,6 +2,7 @@
 // An unknown address, a deactivated or invited account and a wrong password get the same answer
 // after the same work (a scrypt run against a dummy hash), and count against the same throttles.
 import type { Models } from '../../data/models';
+import { staffQueries } from '../../data/staff.queries';
 import type { StaffDoc } from '../../data/staff.model';
 import { AppError, ErrorCodes } from '../../errors';
 import type { AdminRole } from './admin-token';
@@ -50,7 +51,7 @@ export class StaffSignIn {
     const ip: ThrottleSubject = { kind: 'ip', key: input.ip ?? 'unknown' };
     await this.deps.throttle.assertAllowed([account, ip]);
 
-    const staff = email ? await this.deps.models.staff.findOne({ email }).lean<StaffDoc>() : null;
+    const staff = email ? await staffQueries.ofEmail(this.deps.models, email).lean<StaffDoc>() : null;
     const matches = staff?.password ? await this.deps.hasher.verify(password, staff.password) : await this.deps.hasher.verifyDummy(password);
     if (!staff || !matches || staff.status !== 'active') {
       await this.fail({ email: email ?? String(input.email).slice(0, 200), role: staff?.role, ip: input.ip }, account, ip, 'password');
@@ -66,7 +67,7 @@ export class StaffSignIn {
   /** The second step: a code from the enrolled authenticator turns a pending session into a full one. */
   async withTotp(sessionId: string, session: StaffSession, code: unknown, ip?: string): Promise<SignInResult> {
     if (session.stage !== 'totp') throw new AppError(ErrorCodes.INVALID_STATE, 'no TOTP code is expected for this session');
-    const staff = await this.deps.models.staff.findById(session.staffId).lean<StaffDoc>();
+    const staff = await staffQueries.byId(this.deps.models, session.staffId).lean<StaffDoc>();
     const secret = staff?.totpSecret ? openTotpSecret(staff.totpSecret, this.deps.totpKey) : undefined;
     if (!secret || staff?.status !== 'active') throw new WrongCredentialsError('the sign-in is no longer valid; start again');
     await this.checkCode(session, secret, code, ip);
@@ -85,7 +86,7 @@ export class StaffSignIn {
   async confirmEnrolment(sessionId: string, session: StaffSession, code: unknown, ip?: string): Promise<SignInResult> {
     if (session.stage === 'totp' || !session.pendingTotpSecret) throw new AppError(ErrorCodes.INVALID_STATE, 'start the enrolment first');
     await this.checkCode(session, session.pendingTotpSecret, code, ip);
-    await this.deps.models.staff.updateOne({ _id: session.staffId }, { $set: { totpSecret: sealTotpSecret(session.pendingTotpSecret, this.deps.totpKey), totpEnabledAt: this.deps.now() } });
+    await staffQueries.enableTotp(this.deps.models, session.staffId, sealTotpSecret(session.pendingTotpSecret, this.deps.totpKey), this.deps.now());
     await this.deps.audit.record({ sub: session.email, role: session.role, ip }, 'staff.totp.enrol', session.email);
     return this.promote(sessionId, session, ip);
   }
@@ -100,12 +101,12 @@ export class StaffSignIn {
     const ipSubject: ThrottleSubject = { kind: 'ip', key: ip ?? 'unknown' };
     await this.deps.throttle.assertAllowed([account, ipSubject]);
     assertAcceptablePassword(next);
-    const staff = await this.deps.models.staff.findById(session.staffId).lean<StaffDoc>();
+    const staff = await staffQueries.byId(this.deps.models, session.staffId).lean<StaffDoc>();
     if (!staff?.password || !(await this.deps.hasher.verify(current, staff.password))) {
       await this.fail({ email: session.email, role: session.role, ip }, account, ipSubject, 'password');
       throw new WrongCredentialsError('the current password is wrong');
     }
-    await this.deps.models.staff.updateOne({ _id: session.staffId }, { $set: { password: await this.deps.hasher.hash(next), passwordChangedAt: this.deps.now() } });
+    await staffQueries.changePassword(this.deps.models, session.staffId, await this.deps.hasher.hash(next), this.deps.now());
     const ended = await this.deps.sessions.revokeAll(session.staffId);
     await this.deps.audit.record({ sub: session.email, role: session.role, ip }, 'staff.password.change', session.email, { sessionsEnded: ended });
     const opened = await this.deps.sessions.create({ staffId: session.staffId, email: session.email, role: session.role }, 'active');
@@ -138,14 +139,14 @@ export class StaffSignIn {
   }
 
   private async signedIn(session: StaffSession, ip?: string): Promise<void> {
-    await this.deps.models.staff.updateOne({ _id: session.staffId }, { $set: { lastLoginAt: this.deps.now(), failedAttempts: 0 } });
+    await staffQueries.markSignedIn(this.deps.models, session.staffId, this.deps.now());
     await this.deps.audit.record({ sub: session.email, role: session.role, ip }, 'staff.login', session.email);
   }
 
   private async fail(who: { email: string; role?: string; ip?: string }, account: ThrottleSubject, ip: ThrottleSubject, step: 'password' | 'totp'): Promise<void> {
     const [byAccount, byIp] = await Promise.all([this.deps.throttle.recordFailure(account), this.deps.throttle.recordFailure(ip)]);
     // The same write for a known and an unknown address (it matches nothing then): same time.
-    await this.deps.models.staff.updateOne({ email: who.email }, { $inc: { failedAttempts: 1 } });
+    await staffQueries.countFailure(this.deps.models, who.email);
     const actor = { sub: who.email, role: who.role ?? 'unknown', ip: who.ip };
     await this.deps.audit.record(actor, 'staff.login.failure', who.email, { step, failures: byAccount.failures });
     if (byAccount.lockedOut) await this.deps.audit.record(actor, 'staff.lockout', who.email, { failures: byAccount.failures });

@@ -5,6 +5,7 @@ import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Container } from '../../container';
 import { STAFF_STATUSES } from '../../data/staff.model';
+import { staffQueries } from '../../data/staff.queries';
 import { ADMIN_ROLES } from '../../domain/staff/admin-token';
 import { TOTP_REQUIRED } from '../../domain/staff/sign-in';
 import type { StaffSession } from '../../domain/staff/sessions';
@@ -45,7 +46,7 @@ export interface Me {
 }
 
 export async function describeMe(c: Pick<Container, 'models'>, sub: string, role: string, session?: StaffSession): Promise<Me> {
-  const staff = await c.models.staff.findOne({ email: sub }).lean();
+  const staff = await staffQueries.ofEmail(c.models, sub).lean();
   return { email: sub, name: staff?.name ?? '', role, csrfToken: session?.csrfToken ?? null, totpEnabled: Boolean(staff?.totpSecret), via: session ? 'session' : 'bearer' };
 }
 
