@@ -74,6 +74,8 @@ export const campaignQueries = {
   freezeAudience: uses('_id_', (m, id: Id, bound: Types.ObjectId) => m.campaigns.updateOne({ _id: id, audienceMaxId: { $exists: false } }, { $set: { audienceMaxId: bound } })),
   /** Watchdog: a rebuild round, counted before its batches are added. */
   recordRecovery: uses('_id_', (m, id: Id, recoveries: number, batchesEnqueued: number) => m.campaigns.updateOne({ _id: id }, { $set: { recoveries, batchesEnqueued } })),
+  /** A campaign's exact figures, counted once when it ended (campaign-progress.ts). */
+  recordFinalStats: uses('_id_', (m, id: Id, finalStats: object) => m.campaigns.updateOne({ _id: id, status: { $in: ['sent', 'cancelled', 'failed'] } }, { $set: { finalStats } })),
   /** Deleting a draft, once its deletion has claimed the next state. */
   remove: uses('_id_', (m, id: Id) => m.campaigns.deleteOne({ _id: id })),
 };

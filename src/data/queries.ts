@@ -7,6 +7,7 @@ import { deliveryQueries } from './delivery.queries';
 import { deliveryOutcomeQueries } from './delivery-outcome.queries';
 import { finishedBatchQueries } from './finished-batch.queries';
 import { campaignFeedbackQueries } from './campaign-feedback.queries';
+import { campaignTallyQueries } from './campaign-tally.queries';
 import { inboundMessageQueries } from './inbound-message.queries';
 import { claimQueries } from './claim.queries';
 import { auditEntryQueries } from './audit-entry.queries';
@@ -26,6 +27,7 @@ export const QUERIES: Record<string, Record<string, AnyNamedQuery>> = {
   deliveryOutcomes: deliveryOutcomeQueries,
   finishedBatches: finishedBatchQueries,
   campaignFeedback: campaignFeedbackQueries,
+  campaignTallies: campaignTallyQueries,
   inboundMessages: inboundMessageQueries,
   claims: claimQueries,
   auditEntries: auditEntryQueries,

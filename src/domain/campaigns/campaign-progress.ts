@@ -7,6 +7,11 @@ import type { CampaignState } from '../../data/campaign.model';
 import type { Models } from '../../data/models';
 import { moveCampaign } from './campaign-state';
 import { insertOnce } from '../claims';
+import { campaignQueries } from '../../data/campaign.queries';
+import { campaignTallyQueries } from '../../data/campaign-tally.queries';
+import { deliveryOutcomeQueries } from '../../data/delivery-outcome.queries';
+import { deliveryQueries } from '../../data/delivery.queries';
+import { finishedBatchQueries } from '../../data/finished-batch.queries';
 
 export interface CampaignStats {
   queued: number;
@@ -32,7 +37,7 @@ export async function markBatchDone(deps: { models: Models; now: () => Date }, c
 
 /** A sending campaign is sent when the fan-out is done and every batch it enqueued has finished. */
 export async function completeIfDone(deps: { models: Models; now: () => Date }, campaignId: string): Promise<boolean> {
-  const campaign = await deps.models.campaigns.findById(campaignId, { status: 1, fanoutDone: 1, batchesEnqueued: 1 }).lean();
+  const campaign = await campaignQueries.progressOf(deps.models, campaignId).lean();
   if (campaign && isOver(campaign.status)) {
     // A batch that finished after its campaign ended (its last chunk was with SMTP at a cancel):
     // its outcomes join the stored figures.
@@ -40,7 +45,7 @@ export async function completeIfDone(deps: { models: Models; now: () => Date }, 
     return false;
   }
   if (!campaign || campaign.status !== 'sending' || !campaign.fanoutDone) return false;
-  const finished = await deps.models.finishedBatches.countDocuments({ campaignId });
+  const finished = await finishedBatchQueries.countOfCampaign(deps.models, campaignId);
   if (finished < campaign.batchesEnqueued) return false;
   if (!(await moveCampaign(deps, campaignId, ['sending'], { status: 'sent', finishedAt: deps.now() })).moved) return false;
   await recordFinalStats(deps.models, campaignId);
@@ -95,14 +100,13 @@ export async function campaignStats(models: Models, campaign: CampaignFigures): 
 export async function recordFinalStats(models: Models, campaignId: Types.ObjectId | string): Promise<Counted> {
   const id = new Types.ObjectId(String(campaignId));
   const counted = await countOutcomes(models, id);
-  await models.campaigns.updateOne({ _id: id, status: { $in: ENDED } }, { $set: { finalStats: counted } });
+  await campaignQueries.recordFinalStats(models, id, counted);
   return counted;
 }
 
 /** What a running campaign has recorded so far, from its tallies (see campaignStats). */
 export async function sumTallies(models: Models, campaignId: Types.ObjectId): Promise<Counted> {
-  // campaign_tallies by campaignId (index campaignId_1).
-  const tallies = await models.campaignTallies.find({ campaignId }, { _id: 0, sent: 1, failed: 1, ambiguous: 1, skipped: 1 }).lean();
+  const tallies = await campaignTallyQueries.ofCampaign(models, campaignId).lean();
   const counted: Counted = { sent: 0, skipped: 0, failed: 0, ambiguous: 0, skipReasons: {} };
   // While the campaign runs, a claim without an outcome is in flight, not ambiguous: no claims count.
   for (const t of tallies) {
@@ -119,13 +123,7 @@ export async function sumTallies(models: Models, campaignId: Types.ObjectId): Pr
 
 /** Every outcome of the campaign by status and reason, and every claim: O(recipients), run once per campaign. */
 async function countOutcomes(models: Models, campaignId: Types.ObjectId): Promise<Counted> {
-  const [rows, claims]: [Array<{ _id: { status: string; reason?: string }; n: number }>, number] = await Promise.all([
-    models.deliveryOutcomes.aggregate([
-      { $match: { campaignId } },
-      { $group: { _id: { status: '$status', reason: '$reason' }, n: { $sum: 1 } } },
-    ]),
-    models.deliveries.countDocuments({ campaignId }),
-  ]);
+  const [rows, claims] = await Promise.all([deliveryOutcomeQueries.countsOfCampaign(models, campaignId), deliveryQueries.countOfCampaign(models, campaignId)]);
   const count = (status: string) => rows.filter((r) => r._id.status === status).reduce((sum, r) => sum + r.n, 0);
   const skipReasons: Record<string, number> = {};
   for (const row of rows) if (row._id.status === 'skipped') skipReasons[row._id.reason ?? 'unknown'] = (skipReasons[row._id.reason ?? 'unknown'] ?? 0) + row.n;

@@ -7,6 +7,7 @@ import type { Container } from '../../container';
 import { CampaignJobs, sendBatchJobId, type SendBatchJob } from '../../queues/campaign-jobs';
 import { completeIfDone } from './campaign-progress';
 import { moveCampaign, repairCampaignStates } from './campaign-state';
+import { campaignQueries } from '../../data/campaign.queries';
 
 export type FanoutDeps = Pick<Container, 'models' | 'queues'> & { now: () => Date };
 
@@ -23,7 +24,7 @@ export interface FanoutResult {
 
 export async function fanOutCampaign(deps: FanoutDeps, campaignId: string): Promise<FanoutResult> {
   const { models } = deps;
-  let campaign = await models.campaigns.findById(campaignId).select('-mjml -html -text').lean();
+  let campaign = await campaignQueries.withoutContent(models, campaignId).lean();
   if (!campaign) return { queued: 0, batches: 0, done: false };
   if (campaign.status === 'scheduled') {
     // Lost to a cancel at the same moment: the status it left is the one that counts.
@@ -61,10 +62,7 @@ export async function fanOutCampaign(deps: FanoutDeps, campaignId: string): Prom
     queued += pending.reduce((sum, p) => sum + p.length, 0);
     batches += pending.length;
     pending = [];
-    await models.campaigns.updateOne(
-      { _id: campaign._id },
-      { $set: { checkpointId: last[last.length - 1]!._id, batchesEnqueued: batches, 'stats.queued': queued } },
-    );
+    await campaignQueries.checkpoint(models, campaign._id, last[last.length - 1]!._id, batches, queued);
     // A cancel stops the fan-out at the next checkpoint (findAndModify with a projection is not in FerretDB v1).
     return (await statusAfterWrite(models, campaign._id)) !== 'cancelled';
   };
@@ -81,7 +79,7 @@ export async function fanOutCampaign(deps: FanoutDeps, campaignId: string): Prom
   } finally {
     await cursor.close();
   }
-  await models.campaigns.updateOne({ _id: campaign._id }, { $set: { fanoutDone: true } });
+  await campaignQueries.markFannedOut(models, campaign._id);
   await statusAfterWrite(models, campaign._id);
   // Every batch may have finished before fanoutDone was set; then nobody else would notice.
   await completeIfDone(deps, campaignId);
@@ -93,9 +91,9 @@ export async function fanOutCampaign(deps: FanoutDeps, campaignId: string): Prom
  * status change (a cancel) writes the old status back. The change's record puts it right again.
  */
 async function statusAfterWrite(models: FanoutDeps['models'], campaignId: Types.ObjectId): Promise<string | undefined> {
-  const now = await models.campaigns.findById(campaignId, { status: 1, stateVersion: 1 }).lean();
+  const now = await campaignQueries.stateOf(models, campaignId).lean();
   if (!now || (await repairCampaignStates(models, [now])) === 0) return now?.status ?? undefined;
-  return (await models.campaigns.findById(campaignId, { status: 1 }).lean())?.status ?? undefined;
+  return (await campaignQueries.statusOf(models, campaignId).lean())?.status ?? undefined;
 }
 
 /**
@@ -107,8 +105,8 @@ async function statusAfterWrite(models: FanoutDeps['models'], campaignId: Types.
 async function freezeAudience(deps: FanoutDeps, campaignId: Types.ObjectId): Promise<Types.ObjectId> {
   const second = Math.floor(deps.now().getTime() / 1000);
   const bound = new Types.ObjectId(second.toString(16).padStart(8, '0') + 'f'.repeat(16));
-  await deps.models.campaigns.updateOne({ _id: campaignId, audienceMaxId: { $exists: false } }, { $set: { audienceMaxId: bound } });
+  await campaignQueries.freezeAudience(deps.models, campaignId, bound);
   // A concurrent fan-out of the same campaign may have frozen it first; its bound stands.
-  const frozen = await deps.models.campaigns.findById(campaignId, { audienceMaxId: 1 }).lean();
+  const frozen = await campaignQueries.audienceBoundOf(deps.models, campaignId).lean();
   return frozen?.audienceMaxId ?? bound;
 }

@@ -25,6 +25,8 @@ import { mapConcurrently } from '../../map-concurrently';
 import type { BatchRecipient, SendBatchJob } from '../../queues/campaign-jobs';
 import { insertManyOnce } from '../claims';
 import { completeIfDone, isOver, markBatchDone, recordFinalStats } from './campaign-progress';
+import { campaignQueries } from '../../data/campaign.queries';
+import { deliveryQueries } from '../../data/delivery.queries';
 
 export type SendDeps = Pick<Container, 'models' | 'byId' | 'mailer' | 'listHeaders' | 'suppressions' | 'ledger' | 'withdrawals'> & {
   now: () => Date;
@@ -73,7 +75,7 @@ const STATUS_RECHECK_MS = 1000;
 
 export async function sendBatch(deps: SendDeps, job: SendBatchJob, run: SendRun): Promise<BatchOutcome> {
   const campaignId = new Types.ObjectId(job.campaignId);
-  const campaign = await deps.models.campaigns.findById(campaignId, { status: 1, list: 1, subject: 1, html: 1, text: 1, en: 1 }).lean();
+  const campaign = await campaignQueries.forSending(deps.models, campaignId).lean();
   if (!campaign || (campaign.status !== 'sending' && campaign.status !== 'paused')) return { state: 'stopped' };
   if (campaign.status === 'paused') return { state: 'paused' };
   const compiled: CompiledCampaign = { subject: campaign.subject, html: campaign.html, text: campaign.text };
@@ -92,7 +94,7 @@ export async function sendBatch(deps: SendDeps, job: SendBatchJob, run: SendRun)
   const chunkSize = deps.pacer.chunkSize(CLAIM_CHUNK);
   for (let i = 0; i < eligible.length; i += chunkSize) {
     if (Date.now() - checkedAt >= STATUS_RECHECK_MS) {
-      const now = await deps.models.campaigns.findById(campaignId, { status: 1 }).lean();
+      const now = await campaignQueries.statusOf(deps.models, campaignId).lean();
       checkedAt = Date.now();
       if (now?.status === 'paused') return { state: 'paused' };
       if (now?.status !== 'sending') {
@@ -300,7 +302,7 @@ async function recordAttempts(deps: SendDeps, campaignId: Types.ObjectId, attemp
   }
   // A duplicate cannot come from this run (it held the claim); were it there, the first outcome stands.
   await recordOutcomes(deps, campaignId, outcomes, run, at);
-  if (retryable.length) await deps.models.deliveries.collection.deleteMany({ _id: { $in: retryable } });
+  if (retryable.length) await deliveryQueries.release(deps.models, retryable);
 }
 
 async function suppressDead(deps: SendDeps, campaignId: Types.ObjectId, list: string, attempts: Attempt[]): Promise<void> {
