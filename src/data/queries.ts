@@ -1,5 +1,8 @@
 // Every collection's named queries (see named-query.ts), for the plans test to walk.
 import type { NamedQuery } from './named-query';
+import { consentEventQueries } from './consent-event.queries';
+import { subscriberQueries } from './subscriber.queries';
+import { subscriptionQueries } from './subscription.queries';
 import { suppressionQueries } from './suppression.queries';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each query has its own arguments
@@ -7,4 +10,7 @@ export type AnyNamedQuery = NamedQuery<any[], unknown>;
 
 export const QUERIES: Record<string, Record<string, AnyNamedQuery>> = {
   suppressions: suppressionQueries,
+  subscribers: subscriberQueries,
+  subscriptions: subscriptionQueries,
+  consentEvents: consentEventQueries,
 };

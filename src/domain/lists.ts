@@ -3,6 +3,7 @@
 // never changes; names and descriptions do.
 import type { Container } from '../container';
 import { DuplicateError, NotFoundError, isDuplicateKeyError } from '../errors';
+import { subscriptionQueries } from '../data/subscription.queries';
 
 export interface Localized {
   lv: string;
@@ -63,10 +64,9 @@ export class ListService {
   }
 
   private async counts(slug?: string) {
-    const rows: Array<{ _id: { list: string; status: string }; n: number }> = await this.deps.models.subscriptions.aggregate([
-      ...(slug ? [{ $match: { list: slug } }] : []),
-      { $group: { _id: { list: '$list', status: '$status' }, n: { $sum: 1 } } },
-    ]);
+    const rows: Array<{ _id: { list: string; status: string }; n: number }> = await (slug
+      ? subscriptionQueries.countsOfList(this.deps.models, slug)
+      : subscriptionQueries.countsByList(this.deps.models));
     const byList = new Map<string, ListView['subscriptions']>();
     for (const row of rows) {
       const counts = byList.get(row._id.list) ?? { pending: 0, active: 0, unsubscribed: 0, lapsed: 0 };

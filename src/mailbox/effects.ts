@@ -24,6 +24,7 @@ import type { Classification } from './classification';
 import { reasonNotToAnswer, topHeaders, type AckQuota, type OwnAddresses } from './loop-guard';
 import { diagnosticOf } from './mail-origin';
 import type { MatchedBy, ProvenTarget, ReportProof } from './report-proof';
+import { subscriberQueries } from '../data/subscriber.queries';
 
 export type EffectOutcome = 'applied' | 'review' | 'ignored';
 
@@ -105,7 +106,7 @@ export class MailboxEffects {
     // The List-Unsubscribe mailto token names the subscriber and list whatever the sender's address.
     const claims = c.unsubscribeToken ? this.tokenClaims(c.unsubscribeToken) : undefined;
     const subscriber = claims
-      ? await this.deps.models.subscribers.findById(claims.subject).lean<Subscriber>()
+      ? await subscriberQueries.byId(this.deps.models, claims.subject).lean<Subscriber>()
       : await this.subscriberByAddress(c.from);
     if (!subscriber) return { outcome: 'review', note: 'unsubscribe request from an address that is not subscribed' };
 
@@ -237,7 +238,7 @@ export class MailboxEffects {
   private async suppress(target: ProvenTarget, reason: SuppressionReason, detail: string, messageId: string | undefined, opts: SuppressOptions): Promise<void> {
     const { suppressions, models, ledger } = this.deps;
     if (!(await suppressions.suppress(target.hash, reason, detail, target.campaignId, opts))) return;
-    const subscriber = target.subscriberId ? { _id: target.subscriberId } : await models.subscribers.findOne({ emailHash: target.hash }, { _id: 1 }).lean();
+    const subscriber = target.subscriberId ? { _id: target.subscriberId } : await subscriberQueries.refOfHash(models, target.hash).lean();
     await ledger.record({
       subscriberId: subscriber?._id,
       emailHash: target.hash,
@@ -298,7 +299,7 @@ export class MailboxEffects {
   private async subscriberByAddress(address: string | undefined): Promise<Subscriber | null> {
     const sender = this.addressed(address);
     if (!sender) return null;
-    return this.deps.models.subscribers.findOne({ emailKey: sender.key }).lean<Subscriber>();
+    return subscriberQueries.ofAddress(this.deps.models, sender.key).lean<Subscriber>();
   }
 }
 

@@ -20,6 +20,9 @@ import type { OptOuts } from './opt-outs';
 import { transitionEventId, WINNER_GRACE_MS, type SubscriptionSnapshot, type SubscriptionStates, type TransitionType } from './subscription-state';
 import { claimedAt, verificationClaimKey, VERIFY_TAKEOVER_GRACE_MS } from '../requests/verification';
 import { suppressionQueries } from '../../data/suppression.queries';
+import { subscriberQueries } from '../../data/subscriber.queries';
+import { subscriptionQueries } from '../../data/subscription.queries';
+import { consentEventQueries } from '../../data/consent-event.queries';
 
 export interface ReconciliationCounts {
   subscriptionsChecked: number;
@@ -76,11 +79,7 @@ export class LedgerReconciliation {
     const { models } = this.deps;
     let after: Types.ObjectId | undefined;
     for (;;) {
-      const page: SubscriptionRow[] = await models.subscriptions
-        .find(after ? { _id: { $gt: after } } : {})
-        .sort({ _id: 1 })
-        .limit(PAGE)
-        .lean();
+      const page: SubscriptionRow[] = await subscriptionQueries.pageAfter(models, after, PAGE).lean();
       if (page.length === 0) return;
       after = page[page.length - 1]!._id;
       counts.subscriptionsChecked += page.length;
@@ -91,9 +90,7 @@ export class LedgerReconciliation {
   }
 
   private async rollForward(page: SubscriptionRow[], counts: ReconciliationCounts): Promise<void> {
-    const ahead = await this.deps.models.consentEvents
-      .find({ _id: { $in: page.map((s) => transitionEventId(s._id, s.version ?? 0)) } })
-      .lean();
+    const ahead = await consentEventQueries.amongIds(this.deps.models, page.map((s) => transitionEventId(s._id, s.version ?? 0))).lean();
     const byId = new Map(ahead.map((e) => [String(e._id), e]));
     // An event this young may have a live writer about to apply it (and then move on).
     const settled = this.deps.now().getTime() - WINNER_GRACE_MS;
@@ -108,7 +105,7 @@ export class LedgerReconciliation {
     const { models, ledger } = this.deps;
     const versioned = page.filter((s) => (s.version ?? 0) >= 1);
     if (versioned.length === 0) return;
-    const found = await models.consentEvents.find({ _id: { $in: versioned.map((s) => transitionEventId(s._id, s.version! - 1)) } }, { _id: 1 }).lean();
+    const found = await consentEventQueries.presentAmong(models, versioned.map((s) => transitionEventId(s._id, s.version! - 1))).lean();
     const present = new Set(found.map((e) => String(e._id)));
     const missing = versioned.filter((s) => !present.has(String(transitionEventId(s._id, s.version! - 1))));
     if (missing.length === 0) return;
@@ -154,10 +151,7 @@ export class LedgerReconciliation {
   private async optOutsFromLedger(counts: ReconciliationCounts): Promise<void> {
     const { models, optOuts, ledger } = this.deps;
     const lists = (await models.lists.find({}, { slug: 1 }).lean()).map((l) => l.slug);
-    const events = await models.consentEvents
-      .find({ type: { $in: ['withdrawn', 'confirmed', 'erased'] } }, { emailHash: 1, list: 1, type: 1, at: 1, subscriberId: 1, requestRef: 1 })
-      .sort({ at: 1 })
-      .lean();
+    const events = await consentEventQueries.withdrawalsAndConfirmations(models).lean();
     type Last = { emailHash: string; list: string; type: string; at: Date; subscriberId?: Types.ObjectId | null; requestRef?: string | null };
     const last = new Map<string, Last>();
     for (const e of events) {
@@ -206,17 +200,14 @@ export class LedgerReconciliation {
   /** The restriction flag is what the last restriction event says (the event is written first). */
   private async restrictions(counts: ReconciliationCounts): Promise<void> {
     const { models } = this.deps;
-    const events = await models.consentEvents
-      .find({ type: { $in: ['restricted', 'restriction-lifted'] }, subscriberId: { $exists: true } }, { subscriberId: 1, type: 1, at: 1 })
-      .sort({ at: 1 })
-      .lean();
+    const events = await consentEventQueries.restrictionChanges(models).lean();
     const last = new Map(events.map((e) => [String(e.subscriberId), e.type === 'restricted']));
     for (let i = 0, ids = [...last.keys()]; i < ids.length; i += PAGE) {
-      const subscribers = await models.subscribers.find({ _id: { $in: ids.slice(i, i + PAGE) } }, { restricted: 1 }).lean();
+      const subscribers = await subscriberQueries.hashesAmong(models, ids.slice(i, i + PAGE)).lean();
       for (const s of subscribers) {
         const restricted = last.get(String(s._id))!;
         if (Boolean(s.restricted) === restricted) continue;
-        counts.restrictionsApplied += (await models.subscribers.updateOne({ _id: s._id }, { $set: { restricted } })).modifiedCount;
+        counts.restrictionsApplied += (await subscriberQueries.setRestricted(models, s._id, restricted)).modifiedCount;
       }
     }
   }
@@ -242,7 +233,7 @@ export class LedgerReconciliation {
   }
 
   private async hashesOf(subscriberIds: Types.ObjectId[]): Promise<Map<string, string>> {
-    const found = await this.deps.models.subscribers.find({ _id: { $in: subscriberIds } }, { emailHash: 1 }).lean();
+    const found = await subscriberQueries.hashesAmong(this.deps.models, subscriberIds).lean();
     return new Map(found.map((s) => [String(s._id), s.emailHash]));
   }
 }

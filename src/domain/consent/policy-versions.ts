@@ -4,6 +4,7 @@ import type { Models } from '../../data/models';
 import { isDuplicateKeyError, NotFoundError, ValidationError } from '../../errors';
 import { sha256 } from '../seed';
 import { specificConsentText } from './specific-consent';
+import { subscriptionQueries } from '../../data/subscription.queries';
 
 export type PolicyLocale = 'lv' | 'en';
 
@@ -79,11 +80,7 @@ export class PolicyVersions {
    * under different versions counts under both.
    */
   async coverage(): Promise<{ current?: number; versions: Array<PolicyVersion & { activeSubscribers: number }>; unknownVersion: number }> {
-    const grouped: Array<{ _id: number | null; subscribers: number }> = await this.deps.models.subscriptions.aggregate([
-      { $match: { status: 'active' } },
-      { $group: { _id: { version: '$policyVersion', subscriber: '$subscriberId' } } },
-      { $group: { _id: '$_id.version', subscribers: { $sum: 1 } } },
-    ]);
+    const grouped: Array<{ _id: number | null; subscribers: number }> = await subscriptionQueries.activeByPolicyVersion(this.deps.models);
     const counts = new Map(grouped.map((g) => [g._id ?? null, g.subscribers]));
     const versions = await this.all();
     return {

@@ -12,6 +12,7 @@
 import { Types } from 'mongoose';
 import type { ReConsentMailKind } from '../../data/re-consent-mail.model';
 import type { ReConsentCampaignDoc, ReConsentState } from '../../data/re-consent-campaign.model';
+import type { ConsentChannel, ConsentEventType } from '../../data/consent-event.model';
 import type { Models } from '../../data/models';
 import { ConflictError, InvalidStateError, isDuplicateKeyError, NotFoundError } from '../../errors';
 import type { EmailTemplates } from '../../mail/email-templates';
@@ -23,8 +24,11 @@ import { ExpiredTokenError, InvalidTokenError, UsedTokenError, type LinkTokenSig
 import { consentProof, type PolicyLocale, type PolicyVersion, type PolicyVersions } from './policy-versions';
 import type { RecentWithdrawals } from './recent-withdrawals';
 import { quotedNames } from './specific-consent';
-import { SNAPSHOT_FIELDS, type SubscriptionStates } from './subscription-state';
+import type { SubscriptionStates } from './subscription-state';
 import type { Suppressions } from './suppressions';
+import { subscriberQueries } from '../../data/subscriber.queries';
+import { subscriptionQueries } from '../../data/subscription.queries';
+import { consentEventQueries } from '../../data/consent-event.queries';
 
 export const DEFAULT_DEADLINE_DAYS = 30;
 const DAY_MS = 86_400_000;
@@ -88,11 +92,6 @@ export interface ReConsentOffer {
 }
 
 type OlderSubscription = { _id: Types.ObjectId; subscriberId: Types.ObjectId; list: string; status: string; version?: number | null; policyVersion?: number | null };
-
-/** Active consent that names a version older than `version` (or none at all: it predates versions). */
-function olderThan(version: number) {
-  return { status: 'active' as const, $or: [{ policyVersion: { $lt: version } }, { policyVersion: null }] };
-}
 
 export class ReConsent {
   constructor(private readonly deps: Deps) {}
@@ -159,9 +158,8 @@ export class ReConsent {
     const checkpoint = campaign[checkpointField];
     const range: Record<string, Types.ObjectId> = { $lte: campaign.audienceMaxId };
     if (checkpoint) range.$gt = checkpoint;
-    const cursor = models.subscriptions
-      .find({ _id: range, ...olderThan(campaign.policyVersion) }, { _id: 1, subscriberId: 1 })
-      .sort({ _id: 1 })
+    const cursor = subscriptionQueries
+      .olderInRange(models, range, campaign.policyVersion)
       .lean()
       .cursor({ batchSize: 1000 });
     let jobs = 0;
@@ -231,7 +229,7 @@ export class ReConsent {
   /** What the page behind the link shows (GET: changes nothing). */
   async offer(token: string, locale?: PolicyLocale): Promise<ReConsentOffer> {
     const { campaign, subscriberId } = await this.verify(token);
-    const subscriber = await this.deps.models.subscribers.findById(subscriberId, { locale: 1 }).lean();
+    const subscriber = await subscriberQueries.addresseeOf(this.deps.models, subscriberId).lean();
     const older = subscriber ? await this.olderSubscriptions(subscriber._id, campaign.policyVersion) : [];
     if (!subscriber || older.length === 0) throw new UsedTokenError();
     const policy = await this.deps.policies.get(campaign.policyVersion);
@@ -246,7 +244,7 @@ export class ReConsent {
    */
   async confirm(token: string, locale: PolicyLocale, ctx: ReConsentContext): Promise<string[]> {
     const { campaign, subscriberId } = await this.verify(token);
-    const subscriber = await this.deps.models.subscribers.findById(subscriberId, { emailHash: 1, restricted: 1 }).lean();
+    const subscriber = await subscriberQueries.addresseeOf(this.deps.models, subscriberId).lean();
     if (!subscriber) throw new UsedTokenError();
     const older = await this.olderSubscriptions(subscriber._id, campaign.policyVersion);
     const policy = await this.deps.policies.get(campaign.policyVersion);
@@ -303,8 +301,8 @@ export class ReConsent {
     let page: Types.ObjectId[] = [];
     const flush = async () => {
       if (page.length === 0) return;
-      const older = await models.subscriptions.find({ subscriberId: { $in: page }, ...olderThan(campaign.policyVersion) }, { ...SNAPSHOT_FIELDS, policyVersion: 1 }).lean();
-      const hashes = new Map((await models.subscribers.find({ _id: { $in: older.map((s) => s.subscriberId) } }, { emailHash: 1 }).lean()).map((s) => [String(s._id), s.emailHash]));
+      const older = await subscriptionQueries.olderAmongSubscribers(models, page, campaign.policyVersion).lean();
+      const hashes = new Map((await subscriberQueries.hashesAmong(models, older.map((s) => s.subscriberId)).lean()).map((s) => [String(s._id), s.emailHash]));
       for (const s of older) {
         const emailHash = hashes.get(String(s.subscriberId));
         if (!emailHash) continue;
@@ -366,13 +364,13 @@ export class ReConsent {
   }
 
   private olderSubscriptions(subscriberId: Types.ObjectId, version: number): Promise<OlderSubscription[]> {
-    return this.deps.models.subscriptions.find({ subscriberId, ...olderThan(version) }, { ...SNAPSHOT_FIELDS, policyVersion: 1 }).sort({ list: 1 }).lean();
+    return subscriptionQueries.olderOf(this.deps.models, subscriberId, version).lean();
   }
 
   /** Never a restricted (art. 18) or suppressed address. */
   private async mailable(subscriberId: string) {
     if (!Types.ObjectId.isValid(subscriberId)) return undefined;
-    const s = await this.deps.models.subscribers.findById(subscriberId, { email: 1, emailHash: 1, locale: 1, restricted: 1 }).lean();
+    const s = await subscriberQueries.addresseeOf(this.deps.models, subscriberId).lean();
     if (!s || s.restricted || (await this.deps.suppressions.reasonFor(s.emailHash))) return undefined;
     return s;
   }
@@ -428,27 +426,19 @@ export class ReConsent {
   /** Counts only; people, not subscriptions (a person on two lists counts once). */
   private async progress(doc: ReConsentCampaignDoc): Promise<ReConsentProgress> {
     const { models } = this.deps;
-    const people = async (match: Record<string, unknown>): Promise<number> => {
-      const rows: Array<{ n: number }> = await models.consentEvents.aggregate([
-        { $match: match },
-        { $group: { _id: '$subscriberId' } },
-        { $group: { _id: null, n: { $sum: 1 } } },
-      ]);
+    const people = async (type: ConsentEventType, channel?: ConsentChannel): Promise<number> => {
+      const rows: Array<{ n: number }> = await consentEventQueries.peopleOfCampaign(models, doc._id, type, channel);
       return rows[0]?.n ?? 0;
     };
     const waitingRows: Array<{ n: number }> =
       doc.status === 'closed'
         ? []
-        : await models.subscriptions.aggregate([
-            { $match: { _id: { $lte: doc.audienceMaxId }, ...olderThan(doc.policyVersion) } },
-            { $group: { _id: '$subscriberId' } },
-            { $group: { _id: null, n: { $sum: 1 } } },
-          ]);
+        : await subscriptionQueries.waitingPeople(models, doc.audienceMaxId, doc.policyVersion);
     const [asked, reminded, confirmed, lapsed] = await Promise.all([
       models.reConsentMails.countDocuments({ campaignId: doc._id, kind: 'invitation' }),
       models.reConsentMails.countDocuments({ campaignId: doc._id, kind: 'reminder' }),
-      people({ type: 'confirmed', channel: 're-consent', campaignId: doc._id }),
-      people({ type: 'lapsed', campaignId: doc._id }),
+      people('confirmed', 're-consent'),
+      people('lapsed'),
     ]);
     return { asked, confirmed, waiting: waitingRows[0]?.n ?? 0, lapsed, reminded };
   }

@@ -9,6 +9,8 @@ import type { ConsentLedger } from '../consent/consent-ledger';
 import type { OptOuts } from '../consent/opt-outs';
 import { emailKey } from '../email-address';
 import type { Suppressions } from '../consent/suppressions';
+import { subscriberQueries } from '../../data/subscriber.queries';
+import { subscriptionQueries } from '../../data/subscription.queries';
 
 export interface ErasureTarget {
   emailHash: string;
@@ -58,7 +60,7 @@ export class Erasure {
     await this.deps.optOuts.recordAll(emailHash, (await models.lists.find({}, { slug: 1 }).lean()).map((l) => l.slug));
 
     const addresses = target.email ? [...new Set([target.email, emailKey(target.email)])] : [];
-    const subscriber = await models.subscribers.findOne({ emailHash }, { _id: 1 }).lean();
+    const subscriber = await subscriberQueries.refOfHash(models, emailHash).lean();
     const counts: ErasureCounts = { subscribers: 0, subscriptions: 0, deliveries: 0, inboundMessages: 0, requests: 0, consentEvents: 0, jobs: 0 };
 
     counts.jobs = await this.removeJobs([...(subscriber ? [String(subscriber._id)] : []), ...addresses]);
@@ -71,8 +73,8 @@ export class Erasure {
       ]);
       counts.deliveries = Math.max(claims.deletedCount, outcomes.deletedCount);
     }
-    if (subscriber) counts.subscriptions = (await models.subscriptions.deleteMany({ subscriberId: subscriber._id })).deletedCount;
-    if (subscriber) counts.subscribers = (await models.subscribers.deleteOne({ _id: subscriber._id })).deletedCount;
+    if (subscriber) counts.subscriptions = (await subscriptionQueries.removeAllOf(models, subscriber._id)).deletedCount;
+    if (subscriber) counts.subscribers = (await subscriberQueries.remove(models, subscriber._id)).deletedCount;
 
     // Their own mails (by sender hash) and bounces or complaints that name them: the
     // classification outcome stays, everything that identifies them goes.

@@ -4,6 +4,9 @@
 // or by their subscriber id, never a query that could return someone else's.
 import type { Models } from '../../data/models';
 import { suppressionQueries } from '../../data/suppression.queries';
+import { subscriberQueries } from '../../data/subscriber.queries';
+import { subscriptionQueries } from '../../data/subscription.queries';
+import { consentEventQueries } from '../../data/consent-event.queries';
 
 export class PersonRecords {
   private readonly loaded = new Map<string, Promise<unknown>>();
@@ -25,13 +28,13 @@ export class PersonRecords {
   }
 
   subscriber() {
-    return this.once('subscriber', () => this.models.subscribers.findOne({ emailHash: this.emailHash }).lean());
+    return this.once('subscriber', () => subscriberQueries.documentOfHash(this.models, this.emailHash).lean());
   }
 
   subscriptions() {
     return this.once('subscriptions', async () => {
       const subscriber = await this.subscriber();
-      return subscriber ? this.models.subscriptions.find({ subscriberId: subscriber._id }).sort({ _id: 1 }).lean() : [];
+      return subscriber ? subscriptionQueries.documentsOfSubscriber(this.models, subscriber._id).lean() : [];
     });
   }
 
@@ -47,7 +50,7 @@ export class PersonRecords {
   }
 
   consentEvents() {
-    return this.once('events', () => this.models.consentEvents.find({ emailHash: this.emailHash }).sort({ at: 1, _id: 1 }).lean());
+    return this.once('events', () => consentEventQueries.ofAddress(this.models, this.emailHash).lean());
   }
 
   policyVersions() {

@@ -20,6 +20,7 @@ import type { Restrictions } from './restriction';
 import type { UnsubscribeService } from '../consent/unsubscribe';
 import { claimVerification, type RequestVerification } from './verification';
 import { suppressionQueries } from '../../data/suppression.queries';
+import { subscriberQueries } from '../../data/subscriber.queries';
 
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];
 
@@ -117,7 +118,7 @@ export class DataSubjectRequestService {
     const receivedAt = deadlineStart(input.receivedAt, now());
     const actor = input.actor ?? input.channel;
     if (input.confirmedBy) assertConfirmable(input);
-    const subscriber = await models.subscribers.findOne({ emailHash }, { _id: 1, locale: 1 }).lean();
+    const subscriber = await subscriberQueries.refOfHash(models, emailHash).lean();
     const needsVerification = NEEDS_VERIFICATION.has(input.type) || input.verifyFirst === true;
     const doc = await this.insertNumbered({
       type: input.type,
@@ -269,7 +270,7 @@ export class DataSubjectRequestService {
    */
   async liftRestriction(subscriberId: string, by: { channel: 'admin' | 'mailbox'; actor: string }): Promise<boolean> {
     if (!Types.ObjectId.isValid(subscriberId)) throw new NotFoundError('subscriber');
-    const subscriber = await this.deps.models.subscribers.findById(subscriberId, { email: 1, locale: 1, restricted: 1 }).lean();
+    const subscriber = await subscriberQueries.addresseeOf(this.deps.models, subscriberId).lean();
     if (!subscriber) throw new NotFoundError('subscriber');
     if (subscriber.restricted) {
       await this.deps.requesterMail.send({
@@ -369,7 +370,7 @@ export class DataSubjectRequestService {
   }
 
   private async applyRectification(doc: RequestDoc, changes: Rectifiable, actor: string, channel: 'admin' | 'web-form') {
-    const subscriber = await this.deps.models.subscribers.findOne({ emailHash: doc.emailHash }, { _id: 1 }).lean();
+    const subscriber = await subscriberQueries.refOfHash(this.deps.models, doc.emailHash).lean();
     const fields = subscriber
       ? await this.deps.rectification.apply(subscriber._id, changes, { channel, actor, requestRef: doc.number })
       : [];
