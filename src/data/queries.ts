@@ -1,6 +1,9 @@
 // Every collection's named queries (see named-query.ts), for the plans test to walk.
 import type { NamedQuery } from './named-query';
 import { consentEventQueries } from './consent-event.queries';
+import { listQueries } from './list.queries';
+import { optOutQueries } from './opt-out.queries';
+import { policyVersionQueries } from './policy-version.queries';
 import { subscriberQueries } from './subscriber.queries';
 import { subscriptionQueries } from './subscription.queries';
 import { suppressionQueries } from './suppression.queries';
@@ -13,4 +16,7 @@ export const QUERIES: Record<string, Record<string, AnyNamedQuery>> = {
   subscribers: subscriberQueries,
   subscriptions: subscriptionQueries,
   consentEvents: consentEventQueries,
+  optOuts: optOutQueries,
+  lists: listQueries,
+  policyVersions: policyVersionQueries,
 };

@@ -15,6 +15,7 @@ import { moveCampaign } from './campaign-state';
 import { emailKey, normalizeEmail } from '../email-address';
 import { subscriberQueries } from '../../data/subscriber.queries';
 import { subscriptionQueries } from '../../data/subscription.queries';
+import { listQueries } from '../../data/list.queries';
 
 export type CampaignServiceDeps = Pick<Container, 'models' | 'byId' | 'queues' | 'mailer' | 'listHeaders'> & {
   now: () => Date;
@@ -280,7 +281,7 @@ export class CampaignService {
   }
 
   private async requireList(slug: string): Promise<void> {
-    if (!(await this.deps.models.lists.exists({ slug }))) throw new ValidationError(`list: no list named ${slug}`);
+    if (!(await listQueries.exists(this.deps.models, slug))) throw new ValidationError(`list: no list named ${slug}`);
   }
 
   /**

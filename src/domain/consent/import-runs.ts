@@ -14,6 +14,7 @@ import { readCsvRecords } from './csv-records';
 import type { ConsentLedger } from './consent-ledger';
 import type { OptOuts } from './opt-outs';
 import type { PolicyVersions } from './policy-versions';
+import { listQueries } from '../../data/list.queries';
 
 export const ImportJobs = { run: 'import-run' } as const;
 export interface ImportJob {
@@ -125,7 +126,7 @@ export class ImportRuns {
    * that is not CSV (the whole file is parsed once, which also counts its rows for the progress bar).
    */
   private async check(request: ImportRequest): Promise<number> {
-    if (!(await this.deps.models.lists.exists({ slug: request.list }))) throw new ValidationError(`unknown list: ${request.list}`);
+    if (!(await listQueries.exists(this.deps.models, request.list))) throw new ValidationError(`unknown list: ${request.list}`);
     const { columns } = await previewImport(request.csv, 0);
     if (request.mapping) checkMapping(columns, request.mapping);
     let rows = 0;

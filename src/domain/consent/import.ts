@@ -22,6 +22,7 @@ import { suppressionQueries } from '../../data/suppression.queries';
 import { subscriberQueries } from '../../data/subscriber.queries';
 import { subscriptionQueries } from '../../data/subscription.queries';
 import { consentEventQueries } from '../../data/consent-event.queries';
+import { listQueries } from '../../data/list.queries';
 
 const CHUNK_SIZE = 5000;
 // Inserts within a chunk run as parallel batches: the database's own work overlaps that way.
@@ -126,7 +127,7 @@ interface RawRow {
 }
 
 export async function importSubscribers(deps: ImportDeps, input: ImportInput): Promise<ImportReport> {
-  if (!(await deps.models.lists.exists({ slug: input.list }))) throw new ValidationError(`unknown list: ${input.list}`);
+  if (!(await listQueries.exists(deps.models, input.list))) throw new ValidationError(`unknown list: ${input.list}`);
   const run = new ImportRun(deps, input, await deps.policies.all());
   const records = readCsvRecords<RawRow>(input.csv, {
     delimiter: [',', ';'],

@@ -23,6 +23,8 @@ import { suppressionQueries } from '../../data/suppression.queries';
 import { subscriberQueries } from '../../data/subscriber.queries';
 import { subscriptionQueries } from '../../data/subscription.queries';
 import { consentEventQueries } from '../../data/consent-event.queries';
+import { optOutQueries } from '../../data/opt-out.queries';
+import { listQueries } from '../../data/list.queries';
 
 export interface ReconciliationCounts {
   subscriptionsChecked: number;
@@ -150,7 +152,7 @@ export class LedgerReconciliation {
    */
   private async optOutsFromLedger(counts: ReconciliationCounts): Promise<void> {
     const { models, optOuts, ledger } = this.deps;
-    const lists = (await models.lists.find({}, { slug: 1 }).lean()).map((l) => l.slug);
+    const lists = (await listQueries.slugs(models).lean()).map((l) => l.slug);
     const events = await consentEventQueries.withdrawalsAndConfirmations(models).lean();
     type Last = { emailHash: string; list: string; type: string; at: Date; subscriberId?: Types.ObjectId | null; requestRef?: string | null };
     const last = new Map<string, Last>();
@@ -169,7 +171,7 @@ export class LedgerReconciliation {
     }
     for (let i = 0; i < confirmedLast.length; i += PAGE) {
       const slice = confirmedLast.slice(i, i + PAGE);
-      const records = await models.optOuts.find({ hash: { $in: slice.map((e) => optOuts.hashOf(e.emailHash, e.list)) } }, { hash: 1, at: 1 }).lean();
+      const records = await optOutQueries.amongHashes(models, slice.map((e) => optOuts.hashOf(e.emailHash, e.list))).lean();
       const recordAt = new Map(records.map((r) => [r.hash, r.at]));
       for (const e of slice) {
         const at = recordAt.get(optOuts.hashOf(e.emailHash, e.list));

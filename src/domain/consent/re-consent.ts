@@ -29,6 +29,7 @@ import type { Suppressions } from './suppressions';
 import { subscriberQueries } from '../../data/subscriber.queries';
 import { subscriptionQueries } from '../../data/subscription.queries';
 import { consentEventQueries } from '../../data/consent-event.queries';
+import { listQueries } from '../../data/list.queries';
 
 export const DEFAULT_DEADLINE_DAYS = 30;
 const DAY_MS = 86_400_000;
@@ -404,7 +405,7 @@ export class ReConsent {
   }
 
   private async listNames(slugs: string[], locale: PolicyLocale): Promise<string[]> {
-    const lists = await this.deps.models.lists.find({ slug: { $in: slugs } }, { slug: 1, name: 1 }).lean();
+    const lists = await listQueries.namesOf(this.deps.models, slugs).lean();
     const names = new Map(lists.map((l) => [l.slug, l.name?.[locale] ?? l.slug]));
     return [...slugs].sort().map((s) => names.get(s) ?? s);
   }

@@ -12,6 +12,7 @@ import { days } from '../../i18n/plural';
 import { quotedNames } from './specific-consent';
 import { subscriberQueries } from '../../data/subscriber.queries';
 import { subscriptionQueries } from '../../data/subscription.queries';
+import { listQueries } from '../../data/list.queries';
 
 export type SignupMailResult = 'sent' | 'skipped';
 
@@ -78,7 +79,7 @@ export class SignupMails {
   }
 
   private async listNames(slugs: string[], locale: 'lv' | 'en'): Promise<string> {
-    const lists = await this.deps.models.lists.find({ slug: { $in: slugs } }, { slug: 1, name: 1 }).sort({ slug: 1 }).lean();
+    const lists = await listQueries.namesOf(this.deps.models, slugs).lean();
     // Each list once, by its name in quotes: „e-Jaunumi”, „Ceļojumi ģimenēm”.
     return quotedNames(lists.map((l) => l.name?.[locale] ?? l.slug), locale);
   }

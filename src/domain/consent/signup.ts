@@ -23,6 +23,7 @@ import type { Suppressions } from './suppressions';
 import { subscriberQueries } from '../../data/subscriber.queries';
 import { subscriptionQueries } from '../../data/subscription.queries';
 import { consentEventQueries } from '../../data/consent-event.queries';
+import { listQueries } from '../../data/list.queries';
 
 export type SignupChannel = 'web-form' | 'api';
 
@@ -314,7 +315,7 @@ export class SignupService {
   /** Requested lists, deduplicated, with their names; each must exist and be public, or the request is a 400. */
   private async publicLists(requested: string[] | undefined, locale: PolicyLocale): Promise<{ slugs: string[]; names: Map<string, string> }> {
     const wanted = [...new Set(requested?.length ? requested : [DEFAULT_LIST])];
-    const found = await this.deps.models.lists.find({ slug: { $in: wanted }, public: true }, { slug: 1, name: 1 }).lean();
+    const found = await listQueries.publicNamesOf(this.deps.models, wanted).lean();
     const names = new Map(found.map((l) => [l.slug, l.name?.[locale] ?? l.slug]));
     const unknown = wanted.filter((slug) => !names.has(slug));
     if (unknown.length) throw new ValidationError(`unknown list: ${unknown.join(', ')}`, { fields: [{ field: 'lists', message: 'unknown list' }] });

@@ -12,6 +12,7 @@ import type { Suppressions } from '../consent/suppressions';
 import type { DataSubjectRequestService } from '../requests/requests';
 import { subscriberQueries } from '../../data/subscriber.queries';
 import { subscriptionQueries } from '../../data/subscription.queries';
+import { listQueries } from '../../data/list.queries';
 
 type StoredEvent = ConsentEventDoc & { _id: Types.ObjectId };
 
@@ -59,7 +60,7 @@ export class PersonView {
     if (!subscriber) throw new NotFoundError('subscriber');
     const [subscriptions, lists, suppressions, events, requests] = await Promise.all([
       subscriptionQueries.ofSubscriber(models, subscriber._id).lean(),
-      models.lists.find({}, { slug: 1, name: 1 }).lean(),
+      listQueries.names(models).lean(),
       this.deps.suppressions.forAddress(subscriber.emailHash),
       this.deps.ledger.history(subscriber._id),
       this.deps.requests.forPerson(subscriber.emailHash),

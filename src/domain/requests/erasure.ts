@@ -11,6 +11,7 @@ import { emailKey } from '../email-address';
 import type { Suppressions } from '../consent/suppressions';
 import { subscriberQueries } from '../../data/subscriber.queries';
 import { subscriptionQueries } from '../../data/subscription.queries';
+import { listQueries } from '../../data/list.queries';
 
 export interface ErasureTarget {
   emailHash: string;
@@ -57,7 +58,7 @@ export class Erasure {
     await suppressions.suppress(emailHash, 'erasure', target.requestRef);
     // A "no" on every list, which outlives even the tombstone: a fresh opt-in lifts the tombstone, and
     // the opt-outs of the lists it confirms, no others.
-    await this.deps.optOuts.recordAll(emailHash, (await models.lists.find({}, { slug: 1 }).lean()).map((l) => l.slug));
+    await this.deps.optOuts.recordAll(emailHash, (await listQueries.slugs(models).lean()).map((l) => l.slug));
 
     const addresses = target.email ? [...new Set([target.email, emailKey(target.email)])] : [];
     const subscriber = await subscriberQueries.refOfHash(models, emailHash).lean();

@@ -7,6 +7,8 @@ import { suppressionQueries } from '../../data/suppression.queries';
 import { subscriberQueries } from '../../data/subscriber.queries';
 import { subscriptionQueries } from '../../data/subscription.queries';
 import { consentEventQueries } from '../../data/consent-event.queries';
+import { listQueries } from '../../data/list.queries';
+import { policyVersionQueries } from '../../data/policy-version.queries';
 
 export class PersonRecords {
   private readonly loaded = new Map<string, Promise<unknown>>();
@@ -44,7 +46,7 @@ export class PersonRecords {
       const [subscriptions, events, mailings] = await Promise.all([this.subscriptions(), this.consentEvents(), this.mailings()]);
       const slugs = [...subscriptions.map((s) => s.list), ...events.map((e) => e.list), ...mailings.map((m) => m.campaign?.list)];
       const known = [...new Set(slugs.filter((s): s is string => typeof s === 'string'))];
-      const lists = await this.models.lists.find({ slug: { $in: known } }, { slug: 1, name: 1 }).lean();
+      const lists = await listQueries.namesOf(this.models, known).lean();
       return new Map(lists.map((l) => [l.slug, { lv: l.name?.lv ?? l.slug, en: l.name?.en ?? l.slug }]));
     });
   }
@@ -58,7 +60,7 @@ export class PersonRecords {
       const events = await this.consentEvents();
       const subscriptions = await this.subscriptions();
       const versions = new Set([...events.map((e) => e.policyVersion), ...subscriptions.map((s) => s.policyVersion)].filter((v): v is number => typeof v === 'number'));
-      return this.models.policyVersions.find({ version: { $in: [...versions] } }, { version: 1, effectiveAt: 1 }).sort({ version: 1 }).lean();
+      return policyVersionQueries.ofVersions(this.models, [...versions]).lean();
     });
   }
 

@@ -20,6 +20,7 @@ import { suppressionResponse } from './suppression-routes';
 import { caseSensitiveRouter } from '../router';
 import { csvBody, csvBodyParser } from './import-routes';
 import { subscriberQueries } from '../../data/subscriber.queries';
+import { listQueries } from '../../data/list.queries';
 
 // Exact (`email`, an index lookup) or partial (`address`, `name`: a bounded scan); `list` and `state` narrow.
 export const searchQuery = z
@@ -140,7 +141,7 @@ export function subscriberRoutes(c: Deps): Router {
 
   // The search's list filter: slugs and names only (the lists pages themselves are the marketers').
   router.get('/subscribers/lists', dpo, async (_req, res) => {
-    const lists = await c.models.lists.find({}, { _id: 0, slug: 1, name: 1 }).sort({ slug: 1 }).lean();
+    const lists = await listQueries.names(c.models).lean();
     res.json({ items: lists.map((l) => ({ slug: l.slug, name: l.name })) });
   });
 
