@@ -1,6 +1,7 @@
 // Every collection's named queries (see named-query.ts), for the plans test to walk.
 import type { NamedQuery } from './named-query';
 import { consentEventQueries } from './consent-event.queries';
+import { dataSubjectRequestQueries } from './data-subject-request.queries';
 import { listQueries } from './list.queries';
 import { optOutQueries } from './opt-out.queries';
 import { policyVersionQueries } from './policy-version.queries';
@@ -19,4 +20,5 @@ export const QUERIES: Record<string, Record<string, AnyNamedQuery>> = {
   optOuts: optOutQueries,
   lists: listQueries,
   policyVersions: policyVersionQueries,
+  requests: dataSubjectRequestQueries,
 };

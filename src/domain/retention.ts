@@ -9,6 +9,7 @@ import type { ConsentLedger } from './consent/consent-ledger';
 import { emailKey } from './email-address';
 import { subscriberQueries } from '../data/subscriber.queries';
 import { subscriptionQueries } from '../data/subscription.queries';
+import { dataSubjectRequestQueries } from '../data/data-subject-request.queries';
 
 export const RETENTION_SWEEPS = [
   'unconfirmed-signups',
@@ -102,10 +103,7 @@ export class Retention {
       return { pseudonymised: result.modifiedCount };
     },
     'closed-requests': async () => {
-      const result = await this.deps.models.requests.deleteMany({
-        status: { $in: ['done', 'rejected'] },
-        closedAt: { $lt: this.cutoff(this.deps.periods.requestsAuditMs) },
-      });
+      const result = await dataSubjectRequestQueries.removeClosedBefore(this.deps.models, ['done', 'rejected'], this.cutoff(this.deps.periods.requestsAuditMs));
       return { deleted: result.deletedCount };
     },
     'audit-entries': async () => {
@@ -185,7 +183,7 @@ export class Retention {
       }
       const all = await subscriptionQueries.statesOf(models, subscriber._id).lean();
       const gone = all.every((s) => s.status === 'unsubscribed' && (s.unsubscribedAt ?? s.updatedAt ?? cutoff) < cutoff);
-      const openRequest = await models.requests.exists({ emailHash: subscriber.emailHash, status: { $nin: ['done', 'rejected'] } });
+      const openRequest = await dataSubjectRequestQueries.hasOpenOfAddress(models, subscriber.emailHash);
       if (!gone || subscriber.restricted || openRequest) {
         counts.kept++;
         continue;

@@ -25,6 +25,7 @@ import { reasonNotToAnswer, topHeaders, type AckQuota, type OwnAddresses } from 
 import { diagnosticOf } from './mail-origin';
 import type { MatchedBy, ProvenTarget, ReportProof } from './report-proof';
 import { subscriberQueries } from '../data/subscriber.queries';
+import { dataSubjectRequestQueries } from '../data/data-subject-request.queries';
 
 export type EffectOutcome = 'applied' | 'review' | 'ignored';
 
@@ -267,7 +268,7 @@ export class MailboxEffects {
     if (!sender || this.deps.own.has(sender.email)) return { outcome: 'review', note: `${type} request without a usable sender address` };
     await this.once(message, 'request', async () => {
       // Not the effects list alone: a crash right after create() must not open a second request.
-      if (await this.deps.models.requests.exists({ inboundMessageId: message.id })) return;
+      if (await dataSubjectRequestQueries.fromMessage(this.deps.models, message.id)) return;
       await this.deps.requests.create({
         type,
         // A From header proves nothing: every request by mail waits for the `/r/` verification.

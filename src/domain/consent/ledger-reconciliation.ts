@@ -25,6 +25,7 @@ import { subscriptionQueries } from '../../data/subscription.queries';
 import { consentEventQueries } from '../../data/consent-event.queries';
 import { optOutQueries } from '../../data/opt-out.queries';
 import { listQueries } from '../../data/list.queries';
+import { dataSubjectRequestQueries } from '../../data/data-subject-request.queries';
 
 export interface ReconciliationCounts {
   subscriptionsChecked: number;
@@ -216,20 +217,17 @@ export class LedgerReconciliation {
 
   private async stuckVerifications(counts: ReconciliationCounts): Promise<void> {
     const { models, now } = this.deps;
-    const waiting = await models.requests.find({ status: 'awaiting-verification' }, { _id: 1 }).lean();
+    const waiting = await dataSubjectRequestQueries.awaitingVerification(models).lean();
     if (waiting.length === 0) return;
     const claims = await models.claims.find({ key: { $in: waiting.map((r) => verificationClaimKey(r._id)) } }).lean();
     const cutoff = now().getTime() - VERIFY_TAKEOVER_GRACE_MS;
     for (const claim of claims) {
       if (claimedAt(claim) > cutoff) continue;
       const requestId = claim.key.slice(verificationClaimKey('').length);
-      const result = await models.requests.updateOne(
-        { _id: requestId, status: 'awaiting-verification' },
-        {
-          $set: { status: 'open', verifiedAt: new Date(claimedAt(claim)) },
-          $push: { actions: { at: now(), actor: 'system', action: 'verified', note: 'recorded by reconciliation: the verification was claimed, then interrupted' } },
-        },
-      );
+      const result = await dataSubjectRequestQueries.updateIfAwaitingVerification(models, requestId, {
+        $set: { status: 'open', verifiedAt: new Date(claimedAt(claim)) },
+        $push: { actions: { at: now(), actor: 'system', action: 'verified', note: 'recorded by reconciliation: the verification was claimed, then interrupted' } },
+      });
       counts.requestsUnstuck += result.modifiedCount;
     }
   }

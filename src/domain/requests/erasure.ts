@@ -12,6 +12,7 @@ import type { Suppressions } from '../consent/suppressions';
 import { subscriberQueries } from '../../data/subscriber.queries';
 import { subscriptionQueries } from '../../data/subscription.queries';
 import { listQueries } from '../../data/list.queries';
+import { dataSubjectRequestQueries } from '../../data/data-subject-request.queries';
 
 export interface ErasureTarget {
   emailHash: string;
@@ -93,20 +94,17 @@ export class Erasure {
     // Requests keep their deadline history (accountability) but only the hash of whom they were
     // about; free-text notes and reasons may quote the person, so they go too. The person's own open
     // access request keeps its address until it is answered (requests.ts forgets it then).
-    const requests = await models.requests.find({ emailHash }, { actions: 1, type: 1, status: 1 }).lean();
+    const requests = await dataSubjectRequestQueries.actionsOfAddress(models, emailHash).lean();
     const isOpenAccess = (r: { type: string; status: string }) => r.type === 'access' && (r.status === 'awaiting-verification' || r.status === 'open');
     for (const request of requests.filter((r) => !isOpenAccess(r))) {
-      const result = await models.requests.updateOne(
-        { _id: request._id },
-        {
-          $unset: { email: 1, subscriberId: 1, rectification: 1, note: 1, extensionReason: 1, rejectionReason: 1 },
-          $set: { actions: request.actions.map(({ at, actor, action }) => ({ at, actor, action })) },
-        },
-      );
+      const result = await dataSubjectRequestQueries.update(models, request._id, {
+        $unset: { email: 1, subscriberId: 1, rectification: 1, note: 1, extensionReason: 1, rejectionReason: 1 },
+        $set: { actions: request.actions.map(({ at, actor, action }) => ({ at, actor, action })) },
+      });
       counts.requests += result.modifiedCount;
     }
     const openAccess = requests.filter(isOpenAccess);
-    if (openAccess.length) await models.requests.updateMany({ _id: { $in: openAccess.map((r) => r._id) } }, { $unset: { subscriberId: 1 } });
+    if (openAccess.length) await dataSubjectRequestQueries.forgetSubscriberOf(models, openAccess.map((r) => r._id));
     if (addresses.length) {
       await models.auditEntries.updateMany({ target: { $in: addresses } }, { $set: { target: `emailHash:${emailHash}` } });
     }

@@ -9,6 +9,7 @@ import { subscriptionQueries } from '../../data/subscription.queries';
 import { consentEventQueries } from '../../data/consent-event.queries';
 import { listQueries } from '../../data/list.queries';
 import { policyVersionQueries } from '../../data/policy-version.queries';
+import { dataSubjectRequestQueries } from '../../data/data-subject-request.queries';
 
 export class PersonRecords {
   private readonly loaded = new Map<string, Promise<unknown>>();
@@ -97,7 +98,7 @@ export class PersonRecords {
   }
 
   requests() {
-    return this.once('requests', () => this.models.requests.find({ emailHash: this.emailHash }).sort({ receivedAt: 1, _id: 1 }).lean());
+    return this.once('requests', () => dataSubjectRequestQueries.documentsOfAddress(this.models, this.emailHash).lean());
   }
 
   suppressions() {
