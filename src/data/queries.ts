@@ -2,9 +2,12 @@
 import type { NamedQuery } from './named-query';
 import { consentEventQueries } from './consent-event.queries';
 import { dataSubjectRequestQueries } from './data-subject-request.queries';
+import { importQueries } from './import.queries';
 import { listQueries } from './list.queries';
 import { optOutQueries } from './opt-out.queries';
 import { policyVersionQueries } from './policy-version.queries';
+import { reConsentCampaignQueries } from './re-consent-campaign.queries';
+import { reConsentMailQueries } from './re-consent-mail.queries';
 import { subscriberQueries } from './subscriber.queries';
 import { subscriptionQueries } from './subscription.queries';
 import { suppressionQueries } from './suppression.queries';
@@ -21,4 +24,7 @@ export const QUERIES: Record<string, Record<string, AnyNamedQuery>> = {
   lists: listQueries,
   policyVersions: policyVersionQueries,
   requests: dataSubjectRequestQueries,
+  reConsentCampaigns: reConsentCampaignQueries,
+  reConsentMails: reConsentMailQueries,
+  imports: importQueries,
 };

@@ -10,6 +10,7 @@ import { emailKey } from './email-address';
 import { subscriberQueries } from '../data/subscriber.queries';
 import { subscriptionQueries } from '../data/subscription.queries';
 import { dataSubjectRequestQueries } from '../data/data-subject-request.queries';
+import { importQueries } from '../data/import.queries';
 
 export const RETENTION_SWEEPS = [
   'unconfirmed-signups',
@@ -124,13 +125,13 @@ export class Retention {
    * stay, to count by); the whole report, which names the staff member, goes with the audit trail.
    */
   private async importDetails(): Promise<SweepCounts> {
-    const { imports } = this.deps.models;
-    const reportsDeleted = (await imports.deleteMany({ createdAt: { $lt: this.cutoff(this.deps.periods.requestsAuditMs) } })).deletedCount;
-    const due = await imports.find({ finishedAt: { $lt: this.cutoff(this.deps.periods.importDetailsMs) }, detailsRemoved: { $ne: true } }, { skippedRows: 1 }).lean();
+    const { models } = this.deps;
+    const reportsDeleted = (await importQueries.removeCreatedBefore(models, this.cutoff(this.deps.periods.requestsAuditMs))).deletedCount;
+    const due = await importQueries.detailsDue(models, this.cutoff(this.deps.periods.importDetailsMs)).lean();
     let addressesRemoved = 0;
     for (const report of due) {
       addressesRemoved += report.skippedRows.filter((r) => r.email).length;
-      await imports.updateOne({ _id: report._id }, { $set: { skippedRows: report.skippedRows.map((r) => ({ line: r.line, reason: r.reason })), detailsRemoved: true } });
+      await importQueries.update(models, report._id, { skippedRows: report.skippedRows.map((r) => ({ line: r.line, reason: r.reason })), detailsRemoved: true });
     }
     return { reportsDeleted, reportsStripped: due.length, addressesRemoved };
   }

@@ -121,6 +121,17 @@ const SAMPLE_ARGS: Record<string, unknown[]> = {
   'requests.nearestDue': [['awaiting-verification', 'open']],
   'requests.awaitingVerification': [],
   'requests.removeClosedBefore': [['done', 'rejected'], new Date()],
+  'reConsentCampaigns.byId': [id],
+  'reConsentCampaigns.update': [id, { $set: { status: 'closed' } }],
+  'reConsentCampaigns.markReminded': [id, new Date()],
+  'reConsentCampaigns.duePast': [new Date()],
+  'reConsentMails.release': [id],
+  'reConsentMails.invitedBy': [id],
+  'reConsentMails.countOf': [id, 'reminder'],
+  'reConsentMails.removeAllOf': [id],
+  'imports.byId': [id],
+  'imports.start': [id, new Date()],
+  'imports.update': [id, { rows: 10 }],
 };
 
 /**

@@ -30,6 +30,8 @@ import { subscriberQueries } from '../../data/subscriber.queries';
 import { subscriptionQueries } from '../../data/subscription.queries';
 import { consentEventQueries } from '../../data/consent-event.queries';
 import { listQueries } from '../../data/list.queries';
+import { reConsentCampaignQueries } from '../../data/re-consent-campaign.queries';
+import { reConsentMailQueries } from '../../data/re-consent-mail.queries';
 
 export const DEFAULT_DEADLINE_DAYS = 30;
 const DAY_MS = 86_400_000;
@@ -131,13 +133,13 @@ export class ReConsent {
     if (campaign.reminderAt) throw new ConflictError('the reminder was sent already');
     // Not a lock (FerretDB updates are not isolated): two clicks at once may both pass, and the
     // per-person claims still mail each person one reminder at most.
-    await this.deps.models.reConsentCampaigns.updateOne({ _id: campaign._id, reminderAt: { $exists: false } }, { $set: { reminderAt: this.deps.now() } });
+    await reConsentCampaignQueries.markReminded(this.deps.models, campaign._id, this.deps.now());
     await this.enqueueFanout(campaignId, 'reminder');
     return this.get(campaignId);
   }
 
   async list(): Promise<ReConsentView[]> {
-    const docs = await this.deps.models.reConsentCampaigns.find({}).sort({ policyVersion: -1 }).lean();
+    const docs = await reConsentCampaignQueries.all(this.deps.models).lean();
     return Promise.all(docs.map((d) => this.view(d)));
   }
 
@@ -152,7 +154,7 @@ export class ReConsent {
    */
   async fanOut(campaignId: string, kind: ReConsentMailKind): Promise<number> {
     const { models } = this.deps;
-    const campaign = await models.reConsentCampaigns.findById(campaignId).lean();
+    const campaign = await reConsentCampaignQueries.byId(models, campaignId).lean();
     if (!campaign || campaign.status === 'closed') return 0;
     if (kind === 'invitation' ? campaign.fanoutDone : campaign.reminderDone || !campaign.reminderAt) return 0;
     const checkpointField = kind === 'invitation' ? 'checkpointId' : 'reminderCheckpointId';
@@ -170,7 +172,7 @@ export class ReConsent {
       // A person on two lists appears twice; the claim, not this set, is what keeps it to one mail.
       const subscriberIds = [...new Set(page.map((s) => String(s.subscriberId)))];
       await this.deps.jobs.add(ReConsentJobs.send, { campaignId, kind, subscriberIds }, { jobId: reConsentSendJobId(campaignId, kind, String(page[0]!._id)) });
-      await models.reConsentCampaigns.updateOne({ _id: campaign._id }, { $set: { [checkpointField]: page[page.length - 1]!._id } });
+      await reConsentCampaignQueries.update(models, campaign._id, { $set: { [checkpointField]: page[page.length - 1]!._id } });
       jobs++;
       page = [];
     };
@@ -183,10 +185,7 @@ export class ReConsent {
     } finally {
       await cursor.close();
     }
-    await models.reConsentCampaigns.updateOne(
-      { _id: campaign._id },
-      kind === 'invitation' ? { $set: { fanoutDone: true, status: 'open' } } : { $set: { reminderDone: true } },
-    );
+    await reConsentCampaignQueries.update(models, campaign._id, kind === 'invitation' ? { $set: { fanoutDone: true, status: 'open' } } : { $set: { reminderDone: true } });
     return jobs;
   }
 
@@ -197,7 +196,7 @@ export class ReConsent {
    */
   async sendBatch(job: ReConsentSendJob): Promise<{ sent: number; skipped: number }> {
     const { models } = this.deps;
-    const campaign = await models.reConsentCampaigns.findById(job.campaignId).lean();
+    const campaign = await reConsentCampaignQueries.byId(models, job.campaignId).lean();
     const tally = { sent: 0, skipped: 0 };
     if (!campaign || campaign.status === 'closed') return { sent: 0, skipped: job.subscriberIds.length };
     const policy = await this.deps.policies.get(campaign.policyVersion);
@@ -219,7 +218,7 @@ export class ReConsent {
         tally.sent++;
       } catch (err) {
         if (classifySmtpError(err) !== 'temporary') continue;
-        await models.reConsentMails.deleteOne({ _id: claim._id });
+        await reConsentMailQueries.release(models, claim._id);
         retry ??= err;
       }
     }
@@ -281,7 +280,7 @@ export class ReConsent {
 
   /** The deadline sweep: every open campaign past its deadline lapses its non-confirmers and closes. */
   async lapseDue(): Promise<number> {
-    const due = await this.deps.models.reConsentCampaigns.find({ status: 'open', deadline: { $lte: this.deps.now() } }, { _id: 1 }).lean();
+    const due = await reConsentCampaignQueries.duePast(this.deps.models, this.deps.now()).lean();
     let lapsed = 0;
     for (const c of due) lapsed += await this.lapse(String(c._id));
     return lapsed;
@@ -297,7 +296,7 @@ export class ReConsent {
     const campaign = await this.campaign(campaignId);
     if (campaign.status === 'closed') return 0;
     if (campaign.deadline > this.deps.now()) throw new InvalidStateError('the deadline has not passed');
-    const asked = models.reConsentMails.find({ campaignId: campaign._id, kind: 'invitation' }, { subscriberId: 1 }).sort({ subscriberId: 1 }).lean().cursor({ batchSize: 500 });
+    const asked = reConsentMailQueries.invitedBy(models, campaign._id).lean().cursor({ batchSize: 500 });
     let lapsed = 0;
     let page: Types.ObjectId[] = [];
     const flush = async () => {
@@ -339,7 +338,7 @@ export class ReConsent {
     } finally {
       await asked.close();
     }
-    await models.reConsentCampaigns.updateOne({ _id: campaign._id }, { $set: { status: 'closed', closedAt: this.deps.now() } });
+    await reConsentCampaignQueries.update(models, campaign._id, { $set: { status: 'closed', closedAt: this.deps.now() } });
     return lapsed;
   }
 
@@ -349,7 +348,7 @@ export class ReConsent {
 
   private async campaign(campaignId: string) {
     if (!Types.ObjectId.isValid(campaignId)) throw new NotFoundError('re-consent campaign');
-    const doc = await this.deps.models.reConsentCampaigns.findById(campaignId).lean();
+    const doc = await reConsentCampaignQueries.byId(this.deps.models, campaignId).lean();
     if (!doc) throw new NotFoundError('re-consent campaign');
     return doc;
   }
@@ -358,7 +357,7 @@ export class ReConsent {
   private async verify(token: string) {
     const claims = this.deps.signer.verify(token, 're-consent');
     if (!claims.campaign) throw new InvalidTokenError('re-consent link without its campaign');
-    const campaign = await this.deps.models.reConsentCampaigns.findById(claims.campaign).lean();
+    const campaign = await reConsentCampaignQueries.byId(this.deps.models, claims.campaign).lean();
     if (!campaign) throw new InvalidTokenError('re-consent link of an unknown campaign');
     if (campaign.status === 'closed' || campaign.deadline <= this.deps.now()) throw new ExpiredTokenError();
     return { campaign, subscriberId: new Types.ObjectId(claims.subject) };
@@ -436,8 +435,8 @@ export class ReConsent {
         ? []
         : await subscriptionQueries.waitingPeople(models, doc.audienceMaxId, doc.policyVersion);
     const [asked, reminded, confirmed, lapsed] = await Promise.all([
-      models.reConsentMails.countDocuments({ campaignId: doc._id, kind: 'invitation' }),
-      models.reConsentMails.countDocuments({ campaignId: doc._id, kind: 'reminder' }),
+      reConsentMailQueries.countOf(models, doc._id, 'invitation'),
+      reConsentMailQueries.countOf(models, doc._id, 'reminder'),
       people('confirmed', 're-consent'),
       people('lapsed'),
     ]);

@@ -13,6 +13,7 @@ import { subscriberQueries } from '../../data/subscriber.queries';
 import { subscriptionQueries } from '../../data/subscription.queries';
 import { listQueries } from '../../data/list.queries';
 import { dataSubjectRequestQueries } from '../../data/data-subject-request.queries';
+import { reConsentMailQueries } from '../../data/re-consent-mail.queries';
 
 export interface ErasureTarget {
   emailHash: string;
@@ -71,7 +72,7 @@ export class Erasure {
       const [claims, outcomes] = await Promise.all([
         models.deliveries.deleteMany({ subscriberId: subscriber._id }),
         models.deliveryOutcomes.deleteMany({ subscriberId: subscriber._id }),
-        models.reConsentMails.deleteMany({ subscriberId: subscriber._id }),
+        reConsentMailQueries.removeAllOf(models, subscriber._id),
       ]);
       counts.deliveries = Math.max(claims.deletedCount, outcomes.deletedCount);
     }
