@@ -47,6 +47,8 @@ dataSubjectRequestSchema.index({ status: 1, dueAt: 1 });
 dataSubjectRequestSchema.index({ emailHash: 1 });
 // Retention of closed requests by age.
 dataSubjectRequestSchema.index({ closedAt: 1 });
+// A mailed request, once per message (dataSubjectRequestQueries.fromMessage): not a scan per inbound mail.
+dataSubjectRequestSchema.index({ inboundMessageId: 1 });
 
 export type DataSubjectRequestDoc = InferSchemaType<typeof dataSubjectRequestSchema>;
 export const dataSubjectRequestModel = (conn: Connection) =>

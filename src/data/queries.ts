@@ -1,5 +1,15 @@
 // Every collection's named queries (see named-query.ts), for the plans test to walk.
 import type { NamedQuery } from './named-query';
+import { consentEventQueries } from './consent-event.queries';
+import { dataSubjectRequestQueries } from './data-subject-request.queries';
+import { importQueries } from './import.queries';
+import { listQueries } from './list.queries';
+import { optOutQueries } from './opt-out.queries';
+import { policyVersionQueries } from './policy-version.queries';
+import { reConsentCampaignQueries } from './re-consent-campaign.queries';
+import { reConsentMailQueries } from './re-consent-mail.queries';
+import { subscriberQueries } from './subscriber.queries';
+import { subscriptionQueries } from './subscription.queries';
 import { suppressionQueries } from './suppression.queries';
 import { campaignQueries } from './campaign.queries';
 import { campaignStateQueries } from './campaign-state.queries';
@@ -35,4 +45,14 @@ export const QUERIES: Record<string, Record<string, AnyNamedQuery>> = {
   retentionRuns: retentionRunQueries,
   ledgerAnchors: ledgerAnchorQueries,
   ledgerAnchorLeaves: ledgerAnchorLeavesQueries,
+  subscribers: subscriberQueries,
+  subscriptions: subscriptionQueries,
+  consentEvents: consentEventQueries,
+  optOuts: optOutQueries,
+  lists: listQueries,
+  policyVersions: policyVersionQueries,
+  requests: dataSubjectRequestQueries,
+  reConsentCampaigns: reConsentCampaignQueries,
+  reConsentMails: reConsentMailQueries,
+  imports: importQueries,
 };

@@ -3,6 +3,8 @@
 // never changes; names and descriptions do.
 import type { Container } from '../container';
 import { DuplicateError, NotFoundError, isDuplicateKeyError } from '../errors';
+import { subscriptionQueries } from '../data/subscription.queries';
+import { listQueries } from '../data/list.queries';
 
 export interface Localized {
   lv: string;
@@ -32,12 +34,12 @@ export class ListService {
   constructor(private readonly deps: Pick<Container, 'models'>) {}
 
   async list(): Promise<ListView[]> {
-    const [lists, counts] = await Promise.all([this.deps.models.lists.find().sort({ slug: 1 }).lean(), this.counts()]);
+    const [lists, counts] = await Promise.all([listQueries.all(this.deps.models).lean(), this.counts()]);
     return lists.map((l) => toView(l, counts.get(l.slug)));
   }
 
   async get(slug: string): Promise<ListView> {
-    const list = await this.deps.models.lists.findOne({ slug }).lean();
+    const list = await listQueries.bySlug(this.deps.models, slug).lean();
     if (!list) throw new NotFoundError(`list ${slug}`);
     return toView(list, (await this.counts(slug)).get(slug));
   }
@@ -57,16 +59,15 @@ export class ListService {
     if (patch.name) set.name = patch.name;
     if (patch.description) set.description = patch.description;
     if (patch.public !== undefined) set.public = patch.public;
-    const result = await this.deps.models.lists.updateOne({ slug }, { $set: set });
+    const result = await listQueries.update(this.deps.models, slug, set);
     if (result.matchedCount === 0) throw new NotFoundError(`list ${slug}`);
     return this.get(slug);
   }
 
   private async counts(slug?: string) {
-    const rows: Array<{ _id: { list: string; status: string }; n: number }> = await this.deps.models.subscriptions.aggregate([
-      ...(slug ? [{ $match: { list: slug } }] : []),
-      { $group: { _id: { list: '$list', status: '$status' }, n: { $sum: 1 } } },
-    ]);
+    const rows: Array<{ _id: { list: string; status: string }; n: number }> = await (slug
+      ? subscriptionQueries.countsOfList(this.deps.models, slug)
+      : subscriptionQueries.countsByList(this.deps.models));
     const byList = new Map<string, ListView['subscriptions']>();
     for (const row of rows) {
       const counts = byList.get(row._id.list) ?? { pending: 0, active: 0, unsubscribed: 0, lapsed: 0 };

@@ -12,6 +12,10 @@ import type { Logger } from '../logger';
 import type { AuditLog } from './audit';
 import type { ConsentLedger } from './consent/consent-ledger';
 import { emailKey } from './email-address';
+import { subscriberQueries } from '../data/subscriber.queries';
+import { subscriptionQueries } from '../data/subscription.queries';
+import { dataSubjectRequestQueries } from '../data/data-subject-request.queries';
+import { importQueries } from '../data/import.queries';
 
 export const RETENTION_SWEEPS = [
   'unconfirmed-signups',
@@ -99,10 +103,7 @@ export class Retention {
       return { pseudonymised: result.modifiedCount };
     },
     'closed-requests': async () => {
-      const result = await this.deps.models.requests.deleteMany({
-        status: { $in: ['done', 'rejected'] },
-        closedAt: { $lt: this.cutoff(this.deps.periods.requestsAuditMs) },
-      });
+      const result = await dataSubjectRequestQueries.removeClosedBefore(this.deps.models, ['done', 'rejected'], this.cutoff(this.deps.periods.requestsAuditMs));
       return { deleted: result.deletedCount };
     },
     'audit-entries': async () => {
@@ -123,13 +124,13 @@ export class Retention {
    * stay, to count by); the whole report, which names the staff member, goes with the audit trail.
    */
   private async importDetails(): Promise<SweepCounts> {
-    const { imports } = this.deps.models;
-    const reportsDeleted = (await imports.deleteMany({ createdAt: { $lt: this.cutoff(this.deps.periods.requestsAuditMs) } })).deletedCount;
-    const due = await imports.find({ finishedAt: { $lt: this.cutoff(this.deps.periods.importDetailsMs) }, detailsRemoved: { $ne: true } }, { skippedRows: 1 }).lean();
+    const { models } = this.deps;
+    const reportsDeleted = (await importQueries.removeCreatedBefore(models, this.cutoff(this.deps.periods.requestsAuditMs))).deletedCount;
+    const due = await importQueries.detailsDue(models, this.cutoff(this.deps.periods.importDetailsMs)).lean();
     let addressesRemoved = 0;
     for (const report of due) {
       addressesRemoved += report.skippedRows.filter((r) => r.email).length;
-      await imports.updateOne({ _id: report._id }, { $set: { skippedRows: report.skippedRows.map((r) => ({ line: r.line, reason: r.reason })), detailsRemoved: true } });
+      await importQueries.update(models, report._id, { skippedRows: report.skippedRows.map((r) => ({ line: r.line, reason: r.reason })), detailsRemoved: true });
     }
     return { reportsDeleted, reportsStripped: due.length, addressesRemoved };
   }
@@ -142,23 +143,18 @@ export class Retention {
   private async unconfirmedSignups(): Promise<SweepCounts> {
     const { models, ledger } = this.deps;
     const cutoff = this.cutoff(this.deps.periods.unconfirmedMs);
-    const stale = await models.subscriptions
-      .find(
-        { status: 'pending', $or: [{ requestedAt: { $lt: cutoff } }, { requestedAt: { $exists: false }, createdAt: { $lt: cutoff } }] },
-        { subscriberId: 1, list: 1 },
-      )
-      .lean();
+    const stale = await subscriptionQueries.stalePending(models, cutoff).lean();
     let subscriptions = 0;
     let subscribers = 0;
     for (const subscription of stale) {
-      const subscriber = await models.subscribers.findById(subscription.subscriberId, { emailHash: 1 }).lean();
-      const removed = await models.subscriptions.deleteOne({ _id: subscription._id, status: 'pending' });
+      const subscriber = await subscriberQueries.hashOf(models, subscription.subscriberId).lean();
+      const removed = await subscriptionQueries.removePending(models, subscription._id);
       if (removed.deletedCount === 0) continue;
       subscriptions++;
       if (!subscriber) continue;
       await ledger.record({ subscriberId: subscriber._id, emailHash: subscriber.emailHash, list: subscription.list, type: 'expired', channel: 'retention' });
-      if ((await models.subscriptions.countDocuments({ subscriberId: subscriber._id })) > 0) continue;
-      subscribers += (await models.subscribers.deleteOne({ _id: subscriber._id })).deletedCount;
+      if ((await subscriptionQueries.countOfSubscriber(models, subscriber._id)) > 0) continue;
+      subscribers += (await subscriberQueries.remove(models, subscriber._id)).deletedCount;
       await ledger.anonymise(subscriber.emailHash);
     }
     return { subscriptionsRemoved: subscriptions, subscribersRemoved: subscribers };
@@ -176,20 +172,18 @@ export class Retention {
   private async unsubscribedPeople(): Promise<SweepCounts> {
     const { models, ledger } = this.deps;
     const cutoff = this.cutoff(this.deps.periods.unsubscribedMs);
-    const candidates = await models.subscriptions
-      .find({ status: 'unsubscribed', $or: [{ unsubscribedAt: { $lt: cutoff } }, { unsubscribedAt: { $exists: false }, updatedAt: { $lt: cutoff } }] }, { subscriberId: 1 })
-      .lean();
+    const candidates = await subscriptionQueries.longUnsubscribed(models, cutoff).lean();
     const counts = { subscribersRemoved: 0, subscriptionsRemoved: 0, consentEventsAnonymised: 0, inboundMessages: 0, kept: 0 };
     for (const subscriberId of new Set(candidates.map((s) => String(s.subscriberId)))) {
-      const subscriber = await models.subscribers.findById(subscriberId, { email: 1, emailHash: 1, restricted: 1 }).lean();
+      const subscriber = await subscriberQueries.addresseeOf(models, subscriberId).lean();
       if (!subscriber) {
         // An earlier run stopped after removing the subscriber: finish it.
-        counts.subscriptionsRemoved += (await models.subscriptions.deleteMany({ subscriberId, status: 'unsubscribed' })).deletedCount;
+        counts.subscriptionsRemoved += (await subscriptionQueries.removeUnsubscribedOf(models, subscriberId)).deletedCount;
         continue;
       }
-      const all = await models.subscriptions.find({ subscriberId: subscriber._id }, { status: 1, unsubscribedAt: 1, updatedAt: 1 }).lean();
+      const all = await subscriptionQueries.statesOf(models, subscriber._id).lean();
       const gone = all.every((s) => s.status === 'unsubscribed' && (s.unsubscribedAt ?? s.updatedAt ?? cutoff) < cutoff);
-      const openRequest = await models.requests.exists({ emailHash: subscriber.emailHash, status: { $nin: ['done', 'rejected'] } });
+      const openRequest = await dataSubjectRequestQueries.hasOpenOfAddress(models, subscriber.emailHash);
       if (!gone || subscriber.restricted || openRequest) {
         counts.kept++;
         continue;
@@ -200,8 +194,8 @@ export class Retention {
       counts.inboundMessages += inbound.modifiedCount;
       await auditEntryQueries.retarget(models, addresses, `emailHash:${subscriber.emailHash}`);
       counts.consentEventsAnonymised += await ledger.anonymise(subscriber.emailHash);
-      counts.subscribersRemoved += (await models.subscribers.deleteOne({ _id: subscriber._id })).deletedCount;
-      counts.subscriptionsRemoved += (await models.subscriptions.deleteMany({ subscriberId: subscriber._id, status: 'unsubscribed' })).deletedCount;
+      counts.subscribersRemoved += (await subscriberQueries.remove(models, subscriber._id)).deletedCount;
+      counts.subscriptionsRemoved += (await subscriptionQueries.removeUnsubscribedOf(models, subscriber._id)).deletedCount;
     }
     return counts;
   }

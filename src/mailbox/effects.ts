@@ -27,6 +27,8 @@ import type { Classification } from './classification';
 import { reasonNotToAnswer, topHeaders, type AckQuota, type OwnAddresses } from './loop-guard';
 import { diagnosticOf } from './mail-origin';
 import type { MatchedBy, ProvenTarget, ReportProof } from './report-proof';
+import { subscriberQueries } from '../data/subscriber.queries';
+import { dataSubjectRequestQueries } from '../data/data-subject-request.queries';
 
 export type EffectOutcome = 'applied' | 'review' | 'ignored';
 
@@ -108,7 +110,7 @@ export class MailboxEffects {
     // The List-Unsubscribe mailto token names the subscriber and list whatever the sender's address.
     const claims = c.unsubscribeToken ? this.tokenClaims(c.unsubscribeToken) : undefined;
     const subscriber = claims
-      ? await this.deps.models.subscribers.findById(claims.subject).lean<Subscriber>()
+      ? await subscriberQueries.byId(this.deps.models, claims.subject).lean<Subscriber>()
       : await this.subscriberByAddress(c.from);
     if (!subscriber) return { outcome: 'review', note: 'unsubscribe request from an address that is not subscribed' };
 
@@ -240,7 +242,7 @@ export class MailboxEffects {
   private async suppress(target: ProvenTarget, reason: SuppressionReason, detail: string, messageId: string | undefined, opts: SuppressOptions): Promise<void> {
     const { suppressions, models, ledger } = this.deps;
     if (!(await suppressions.suppress(target.hash, reason, detail, target.campaignId, opts))) return;
-    const subscriber = target.subscriberId ? { _id: target.subscriberId } : await models.subscribers.findOne({ emailHash: target.hash }, { _id: 1 }).lean();
+    const subscriber = target.subscriberId ? { _id: target.subscriberId } : await subscriberQueries.refOfHash(models, target.hash).lean();
     await ledger.record({
       subscriberId: subscriber?._id,
       emailHash: target.hash,
@@ -269,7 +271,7 @@ export class MailboxEffects {
     if (!sender || this.deps.own.has(sender.email)) return { outcome: 'review', note: `${type} request without a usable sender address` };
     await this.once(message, 'request', async () => {
       // Not the effects list alone: a crash right after create() must not open a second request.
-      if (await this.deps.models.requests.exists({ inboundMessageId: message.id })) return;
+      if (await dataSubjectRequestQueries.fromMessage(this.deps.models, message.id)) return;
       await this.deps.requests.create({
         type,
         // A From header proves nothing: every request by mail waits for the `/r/` verification.
@@ -301,7 +303,7 @@ export class MailboxEffects {
   private async subscriberByAddress(address: string | undefined): Promise<Subscriber | null> {
     const sender = this.addressed(address);
     if (!sender) return null;
-    return this.deps.models.subscribers.findOne({ emailKey: sender.key }).lean<Subscriber>();
+    return subscriberQueries.ofAddress(this.deps.models, sender.key).lean<Subscriber>();
   }
 }
 

@@ -8,6 +8,7 @@ import { addressedTo } from '../domain/email-address';
 import type { LinkTokenSigner } from '../domain/link-token';
 import type { Classification, HeaderList } from './classification';
 import { feedbackLoopRefusal, returnedIdsOf, verpTokensOf, type FeedbackLoopSettings } from './mail-origin';
+import { subscriberQueries } from '../data/subscriber.queries';
 
 /** The last resort for a bounce without our token or ids: a delivery to the address this recently. */
 export const RECENT_DELIVERY_MS = 30 * 86_400_000;
@@ -51,7 +52,7 @@ export class ReportProof {
     if (byOurs) return byOurs;
     const recipient = this.addressed(report.classification.recipient);
     if (!recipient) return { refused: 'bounce without a recognisable recipient and without our VERP token or Message-ID' };
-    const subscriber = await this.deps.models.subscribers.findOne({ emailKey: recipient.key }, { email: 1, emailHash: 1 }).lean<SubscriberRef>();
+    const subscriber = await subscriberQueries.refOfAddress(this.deps.models, recipient.key).lean<SubscriberRef>();
     const since = new Date(this.deps.now().getTime() - RECENT_DELIVERY_MS);
     if (subscriber && (await deliveryQueries.recentTo(this.deps.models, subscriber._id, since))) {
       return { proven: { email: subscriber.email, hash: subscriber.emailHash, subscriberId: String(subscriber._id), campaignId: this.campaignNamed(report), matchedBy: 'recent-delivery' } };
@@ -66,7 +67,7 @@ export class ReportProof {
     if (refusal) return { refused: `complaint not proven to concern our mail: ${refusal}; no VERP token or Message-ID of ours` };
     const recipient = this.addressed(report.classification.recipient);
     if (!recipient) return { refused: 'complaint from a feedback loop without a recognisable recipient' };
-    const subscriber = await this.deps.models.subscribers.findOne({ emailKey: recipient.key }, { _id: 1 }).lean<{ _id: Types.ObjectId }>();
+    const subscriber = await subscriberQueries.refOfAddress(this.deps.models, recipient.key).lean<{ _id: Types.ObjectId }>();
     return {
       proven: { email: recipient.email, hash: recipient.hash, subscriberId: subscriber ? String(subscriber._id) : undefined, campaignId: this.campaignNamed(report), matchedBy: 'feedback-loop' },
     };
@@ -88,7 +89,7 @@ export class ReportProof {
     for (const token of verpTokensOf(report.headers, report.raw, settings.bounceAddressLocal, mailboxDomain)) {
       const claims = signer.verifyBounce(token);
       if (!claims) continue;
-      const subscriber = await models.subscribers.findById(claims.subscriber, { email: 1, emailHash: 1 }).lean<SubscriberRef>();
+      const subscriber = await subscriberQueries.addresseeOf(models, claims.subscriber).lean<SubscriberRef>();
       if (!subscriber) return { refused: 'our VERP token names a subscriber who no longer exists' };
       return { proven: { email: subscriber.email, hash: subscriber.emailHash, subscriberId: claims.subscriber, campaignId: claims.campaign, matchedBy: 'verp' } };
     }
@@ -98,7 +99,7 @@ export class ReportProof {
     const [campaignId, subscriberId] = [new Types.ObjectId(ids.campaignId), new Types.ObjectId(ids.subscriberId)];
     const [delivery, subscriber] = await Promise.all([
       deliveryQueries.isClaimed(models, campaignId, subscriberId),
-      models.subscribers.findById(subscriberId, { email: 1, emailHash: 1 }).lean<SubscriberRef>(),
+      subscriberQueries.addresseeOf(models, subscriberId).lean<SubscriberRef>(),
     ]);
     if (!delivery || !subscriber) return undefined;
     const recipient = this.addressed(report.classification.recipient);

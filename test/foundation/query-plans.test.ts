@@ -1,7 +1,8 @@
-// The queries a person or a campaign waits for, each with the index that must serve it. On the
-// embedded FerretDB a filter the SQLite backend does not push down reads and decodes the whole
-// collection (O(collection) per request); on MongoDB a missing index does the same. Each shape is
-// the one the product sends (src/domain, src/data), explained on the real server: a scan fails.
+// Every query the product sends (the named queries of src/data/*.queries.ts), each with the index
+// that must serve it. On the embedded FerretDB a filter the SQLite backend does not push down reads
+// and decodes the whole collection (O(collection) per request); on MongoDB a missing index does the
+// same. Each is explained on the real server as the product sends it: a scan fails, unless the query
+// is declared a scan on purpose, with its reason.
 import { expect } from 'chai';
 import mongoose, { type Connection } from 'mongoose';
 import { connectDatabase } from '../../src/data/connect';
@@ -10,12 +11,6 @@ import { QUERIES, type AnyNamedQuery } from '../../src/data/queries';
 import { getServices, uniqueName } from '../helpers/services';
 
 const { ObjectId } = mongoose.Types;
-
-interface HotQuery {
-  name: string;
-  index: string;
-  explain(m: Models): Promise<unknown>;
-}
 
 const id = new ObjectId();
 const ids = [new ObjectId(), new ObjectId(), new ObjectId()];
@@ -119,9 +114,110 @@ const SAMPLE_ARGS: Record<string, unknown[]> = {
   'ledgerAnchors.markMailed': ['2026-12-01', 'anchor@example.lv', new Date()],
   'ledgerAnchorLeaves.ofDate': ['2026-12-01'],
   'ledgerAnchorLeaves.removeOfDate': ['2026-12-01'],
+  'subscribers.byId': [id],
+  'subscribers.hashOf': [id],
+  'subscribers.addresseeOf': [id],
+  'subscribers.recordOf': [id],
+  'subscribers.exists': [id],
+  'subscribers.ofAddress': ['anna@example.lv'],
+  'subscribers.refOfAddress': ['anna@example.lv'],
+  'subscribers.documentOfHash': [hash],
+  'subscribers.refOfHash': [hash],
+  'subscribers.amongAddresses': [['a@example.lv', 'b@example.lv']],
+  'subscribers.hashesAmong': [ids],
+  'subscribers.recipientsAmong': [ids],
+  'subscribers.rowsAmong': [ids],
+  'subscribers.idsOfAddress': ['anna@example.lv', 'Anna'],
+  'subscribers.setLocale': [id, 'en'],
+  'subscribers.setRestricted': [id, true],
+  'subscribers.rectify': [id, { name: 'Anna' }],
+  'subscribers.remove': [id],
+  'subscriptions.snapshot': [id],
+  'subscriptions.versionOf': [id],
+  'subscriptions.moveTo': [id, { $set: { status: 'active', version: 2 } }, { from: 1 }],
+  'subscriptions.removePending': [id],
+  'subscriptions.statesAmong': [ids],
+  'subscriptions.ofSubscriberOnList': [id, 'e-jaunumi'],
+  'subscriptions.activeAmongLists': [id, ['e-jaunumi', 'other']],
+  'subscriptions.newestPendingRef': [id],
+  'subscriptions.pendingOfRequest': [id, 'r'],
+  'subscriptions.openOf': [id, ['e-jaunumi']],
+  'subscriptions.choicesOf': [id],
+  'subscriptions.statesOf': [id],
+  'subscriptions.ofSubscriber': [id],
+  'subscriptions.documentsOfSubscriber': [id],
+  'subscriptions.countOfSubscriber': [id],
+  'subscriptions.amongSubscribers': [ids],
+  'subscriptions.olderOf': [id, 3],
+  'subscriptions.olderAmongSubscribers': [ids, 3],
+  'subscriptions.removeAllOf': [id],
+  'subscriptions.removeUnsubscribedOf': [id],
+  'subscriptions.activeCountOfList': ['e-jaunumi'],
+  'subscriptions.activeOfList': ['e-jaunumi', { $gt: ids[0], $lte: ids[1] }, 1000],
+  'subscriptions.audienceUpTo': ['e-jaunumi', ids[1], new Date()],
+  'subscriptions.membersOf': ['e-jaunumi', 'active'],
+  'subscriptions.countsOfList': ['e-jaunumi'],
+  'consentEvents.byId': [id],
+  'consentEvents.countById': [id],
+  'consentEvents.amongIds': [ids],
+  'consentEvents.presentAmong': [ids],
+  'consentEvents.setLink': [id, { seq: 1, hash: hash }],
+  'consentEvents.ofSubscriber': [id],
+  'consentEvents.hashOfSubscriber': [id],
+  'consentEvents.proofOfRequest': [id, 'r'],
+  'consentEvents.proofsOfRequest': [id, 'r'],
+  'consentEvents.ofAddress': [hash],
+  'consentEvents.rawOfAddress': [hash],
+  'consentEvents.headOf': [hash],
+  'consentEvents.unchainedOf': [[hash, 'b'.repeat(64)]],
+  'consentEvents.anonymise': [hash, { $unset: { ip: 1 }, $set: { anonymised: true } }],
+  'consentEvents.withdrawalsFromCampaign': [id],
+  'consentEvents.peopleOfCampaign': [id, 'confirmed', 're-consent'],
+  'consentEvents.ofDays': [['2026-11-30', '2026-12-01'], ['requested', 'confirmed', 'withdrawn']],
+  'consentEvents.withdrawalsBetween': [new Date(Date.now() - 7 * 86_400_000), new Date()],
+  'consentEvents.transitionsUpTo': [['requested', 'confirmed', 'withdrawn'], new Date()],
+  'consentEvents.withdrawalsAndConfirmations': [],
+  'consentEvents.restrictionChanges': [],
+  'optOuts.countOf': [hash],
+  'optOuts.amongHashes': [[hash, 'b'.repeat(64)]],
+  'optOuts.lift': [hash],
+  'lists.bySlug': ['e-jaunumi'],
+  'lists.exists': ['e-jaunumi'],
+  'lists.namesOf': [['e-jaunumi', 'other']],
+  'lists.publicNamesOf': [['e-jaunumi', 'other']],
+  'lists.update': ['e-jaunumi', { public: false }],
+  'requests.byId': [id],
+  'requests.update': [id, { $set: { status: 'done' } }],
+  'requests.updateIfAwaitingVerification': [id, { $set: { status: 'open' } }],
+  'requests.forgetSubscriberOf': [ids],
+  'requests.ofAddress': [hash],
+  'requests.documentsOfAddress': [hash],
+  'requests.actionsOfAddress': [hash],
+  'requests.hasOpenOfAddress': [hash],
+  'requests.fromMessage': ['m-1'],
+  'requests.openByDue': [['awaiting-verification', 'open'], new Date(), 50],
+  'requests.closedNewestFirst': [['done', 'rejected'], 50],
+  'requests.countIn': [['awaiting-verification', 'open'], { $gte: new Date(), $lt: new Date(Date.now() + 7 * 86_400_000) }],
+  'requests.nearestDue': [['awaiting-verification', 'open']],
+  'requests.awaitingVerification': [],
+  'requests.removeClosedBefore': [['done', 'rejected'], new Date()],
+  'reConsentCampaigns.byId': [id],
+  'reConsentCampaigns.update': [id, { $set: { status: 'closed' } }],
+  'reConsentCampaigns.markReminded': [id, new Date()],
+  'reConsentCampaigns.duePast': [new Date()],
+  'reConsentMails.release': [id],
+  'reConsentMails.invitedBy': [id],
+  'reConsentMails.countOf': [id, 'reminder'],
+  'reConsentMails.removeAllOf': [id],
+  'imports.byId': [id],
+  'imports.start': [id, new Date()],
+  'imports.update': [id, { rows: 10 }],
 };
 
-/** Explains the shape a named query sends: finds and aggregates as they are, writes through a find with their filter. */
+/**
+ * Explains the shape a named query sends: finds and aggregates as they are, writes and counts through
+ * a find with their filter (Mongoose runs a count's explain() as the count itself).
+ */
 async function explainNamed(m: Models, query: AnyNamedQuery, args: unknown[]): Promise<unknown> {
   const built = query(m, ...args) as { explain?: () => Promise<unknown>; op?: string; model?: Models[keyof Models]; getFilter?: () => object; getOptions?: () => { sort?: object } };
   // A count's explain() answers the count: it is explained as the $match + $group the driver sends.
@@ -135,58 +231,9 @@ async function explainNamed(m: Models, query: AnyNamedQuery, args: unknown[]): P
   throw new Error('a named query must return its Query or Aggregate unawaited');
 }
 
-// find().explain() for finds, updates and deletes (they read through the same backend query);
-// aggregate().explain() for countDocuments (the driver sends it as $match + $group) and $match stats.
+// A count as the driver sends it: $match + $group.
 const count = (filter: Record<string, unknown>) => [{ $match: filter }, { $group: { _id: 1, n: { $sum: 1 } } }];
 
-const HOT_QUERIES: HotQuery[] = [
-  { name: 'sign-up: subscriber by emailKey', index: 'emailKey_1', explain: (m) => m.subscribers.find({ emailKey: 'anna@example.lv' }).explain() },
-  { name: 'requests, erasure: subscriber by emailHash', index: 'emailHash_1', explain: (m) => m.subscribers.find({ emailHash: hash }).explain() },
-  { name: 'import: subscribers by emailKey $in', index: 'emailKey_1', explain: (m) => m.subscribers.find({ emailKey: { $in: ['a@example.lv', 'b@example.lv'] } }).explain() },
-  { name: 'send batch: subscribers by _id $in', index: '_id_', explain: (m) => m.subscribers.find({ _id: { $in: ids } }).explain() },
-  { name: 'one-click: subscription by _id', index: '_id_', explain: (m) => m.subscriptions.find({ _id: id }).explain() },
-  { name: 'unsubscribe page: subscriptions by subscriberId', index: 'subscriberId_1_list_1', explain: (m) => m.subscriptions.find({ subscriberId: id }).sort({ list: 1 }).explain() },
-  {
-    name: 'sign-up: active subscriptions of a subscriber in lists',
-    index: 'subscriberId_1_list_1',
-    explain: (m) => m.subscriptions.find({ subscriberId: id, list: { $in: ['e-jaunumi', 'other'] }, status: 'active' }).explain(),
-  },
-  {
-    name: 'sign-up: subscription update guard',
-    index: 'subscriberId_1_list_1',
-    explain: (m) => m.subscriptions.find({ subscriberId: id, list: 'e-jaunumi', status: { $ne: 'active' } }).explain(),
-  },
-  { name: 'import: subscriptions by subscriberId $in', index: 'subscriberId_1_list_1', explain: (m) => m.subscriptions.find({ subscriberId: { $in: ids } }).explain() },
-  {
-    name: 'fan-out: a page of active subscriptions of a list',
-    index: 'list_1_status_1__id_1',
-    explain: (m) =>
-      m.subscriptions
-        .find({ list: 'e-jaunumi', status: 'active', _id: { $gt: ids[0], $lte: ids[1] } }, { _id: 1, subscriberId: 1 })
-        .sort({ _id: 1 })
-        .limit(1000)
-        .explain(),
-  },
-  { name: 'stats: subscriptions of a list by status (count)', index: 'list_1_status_1__id_1', explain: (m) => m.subscriptions.aggregate(count({ list: 'e-jaunumi', status: 'active' })).explain() },
-  { name: 'campaign report: withdrawals from a campaign', index: 'campaignId_1_type_1', explain: (m) => m.consentEvents.find({ campaignId: id, type: 'withdrawn' }).explain() },
-  { name: 'dashboard: consent events of the last days by type', index: 'day_1_type_1', explain: (m) => m.consentEvents.find({ day: { $in: ['2026-11-30', '2026-12-01'] }, type: { $in: ['requested', 'confirmed', 'withdrawn'] } }).explain() },
-  { name: 'erasure: erased event already recorded (count)', index: 'emailHash_1', explain: (m) => m.consentEvents.aggregate(count({ emailHash: hash, type: 'erased', requestRef: 'R-1' })).explain() },
-  { name: 'ledger: a chain\'s head (append) and its events (verify, export)', index: 'emailHash_1', explain: (m) => m.consentEvents.find({ emailHash: hash }, { seq: 1, hash: 1 }).sort({ seq: -1 }).limit(1).explain() },
-  { name: 'erasure: requests by emailHash', index: 'emailHash_1', explain: (m) => m.requests.find({ emailHash: hash }).explain() },
-  { name: 'sign-up: public lists by slug $in', index: 'slug_1', explain: (m) => m.lists.find({ slug: { $in: ['e-jaunumi', 'other'] }, public: true }).explain() },
-  {
-    name: 'confirm: pending subscriptions of a request',
-    index: 'subscriberId_1_list_1',
-    explain: (m) => m.subscriptions.find({ subscriberId: id, pendingRef: 'r', status: 'pending' }, { list: 1, policyVersion: 1 }).explain(),
-  },
-  {
-    name: 'confirm: consent events of a request',
-    index: 'subscriberId_1_at_1',
-    explain: (m) => m.consentEvents.find({ subscriberId: id, requestRef: 'r', type: 'requested' }).explain(),
-  },
-  { name: 'access export: consent history of a subscriber', index: 'subscriberId_1_at_1', explain: (m) => m.consentEvents.find({ subscriberId: id }).sort({ at: 1, _id: 1 }).explain() },
-  { name: 'people: members of a list in a state', index: 'list_1_status_1__id_1', explain: (m) => m.subscriptions.find({ list: 'e-jaunumi', status: 'active' }, { _id: 0, subscriberId: 1 }).explain() },
-];
 
 describe('query plans: every hot query is served by an index', () => {
   let conn: Connection;
@@ -215,11 +262,6 @@ describe('query plans: every hot query is served by an index', () => {
     });
   }
 
-  for (const q of HOT_QUERIES) {
-    it(`${q.name} uses ${q.index}`, async () => {
-      expectIndexed((await q.explain(models)) as Record<string, unknown>, q.index);
-    });
-  }
 });
 
 function expectIndexed(explained: Record<string, unknown>, index: string): void {

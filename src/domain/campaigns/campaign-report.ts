@@ -12,6 +12,7 @@ import { campaignFeedbackQueries } from '../../data/campaign-feedback.queries';
 import { NotFoundError } from '../../errors';
 import { delayStats, type DelayStats } from '../consent/unsubscribe-metrics';
 import { campaignStats, type CampaignStats } from './campaign-progress';
+import { consentEventQueries } from '../../data/consent-event.queries';
 
 /** Batches finished this recently make the rate: long enough to smooth batch edges, short enough to follow a change of pace. */
 export const RATE_WINDOW_MS = 5 * 60_000;
@@ -54,7 +55,7 @@ export async function campaignReport(deps: { models: Models; now: () => Date }, 
     finishedBatchQueries.ofCampaign(models, campaignId).lean(),
     campaignFeedbackQueries.kindsOfCampaign(models, campaignId).lean(),
     // consent_events by {campaignId, type} (index campaignId_1_type_1).
-    models.consentEvents.find({ campaignId, type: 'withdrawn' }, { _id: 0, emailHash: 1, channel: 1, list: 1, effectDelayMs: 1 }).lean(),
+    consentEventQueries.withdrawalsFromCampaign(models, campaignId).lean(),
   ]);
 
   const now = deps.now();

@@ -23,6 +23,7 @@ import { recordFinalStats } from './campaign-progress';
 import { enqueueFanout } from './campaign-scheduler';
 import { moveCampaign, repairCampaignStates } from './campaign-state';
 import { BATCH_SIZE } from './fanout';
+import { subscriptionQueries } from '../../data/subscription.queries';
 
 export const MAX_RECOVERIES = 3;
 
@@ -174,11 +175,7 @@ export class CampaignWatchdog {
     const { models } = this.deps;
     const claims = await deliveryQueries.recipientsOfCampaign(models, campaign._id).lean();
     const claimed = new Set(claims.map((d) => String(d.subscriberId)));
-    const leftSince = campaign.startedAt ? [{ status: 'unsubscribed' as const, unsubscribedAt: { $gte: campaign.startedAt } }] : [];
-    const audience = await models.subscriptions
-      .find({ list: campaign.list, _id: { $lte: bound }, $or: [{ status: 'active' as const }, ...leftSince] }, { _id: 1, subscriberId: 1 })
-      .sort({ _id: 1 })
-      .lean();
+    const audience = await subscriptionQueries.audienceUpTo(models, campaign.list, bound, campaign.startedAt ?? undefined).lean();
     return audience.filter((s) => !claimed.has(String(s.subscriberId))).map((s) => [String(s._id), String(s.subscriberId)]);
   }
 

@@ -15,6 +15,9 @@ import { campaignStats, completeIfDone, recordFinalStats, type CampaignStats } f
 import { enqueueFanout, releasePausedBatches, resolveSendAt, unscheduleFanout } from './campaign-scheduler';
 import { moveCampaign } from './campaign-state';
 import { emailKey, normalizeEmail } from '../email-address';
+import { subscriberQueries } from '../../data/subscriber.queries';
+import { subscriptionQueries } from '../../data/subscription.queries';
+import { listQueries } from '../../data/list.queries';
 
 export type CampaignServiceDeps = Pick<Container, 'models' | 'byId' | 'queues' | 'mailer' | 'listHeaders'> & {
   now: () => Date;
@@ -123,15 +126,13 @@ export class CampaignService {
   async namelessOnList(list: string, bounds = { limit: NAME_CHECK_LIMIT, page: NAME_CHECK_PAGE }): Promise<NamelessCount> {
     await this.requireList(list);
     const { models, byId } = this.deps;
-    const recipients = await models.subscriptions.countDocuments({ list, status: 'active' });
+    const recipients = await subscriptionQueries.activeCountOfList(models, list);
     let checked = 0;
     let nameless = 0;
     let after: Types.ObjectId | undefined;
     while (checked < bounds.limit) {
-      const page = await models.subscriptions
-        .find({ list, status: 'active', ...(after ? { _id: { $gt: after } } : {}) }, { _id: 1, subscriberId: 1 })
-        .sort({ _id: 1 })
-        .limit(Math.min(bounds.page, bounds.limit - checked))
+      const page = await subscriptionQueries
+        .activeOfList(models, list, after ? { $gt: after } : undefined, Math.min(bounds.page, bounds.limit - checked))
         .lean();
       if (page.length === 0) break;
       const people = await byId.find(models.subscribers, page.map((s) => s.subscriberId), { name: 1 });
@@ -195,7 +196,7 @@ export class CampaignService {
   /** Who a send started now would reach: the list's active subscriptions (the fan-out's own filter). */
   async audience(id: string): Promise<{ list: string; recipients: number }> {
     const campaign = await this.find(id);
-    const recipients = await this.deps.models.subscriptions.countDocuments({ list: campaign.list, status: 'active' });
+    const recipients = await subscriptionQueries.activeCountOfList(this.deps.models, campaign.list);
     return { list: campaign.list, recipients };
   }
 
@@ -210,9 +211,7 @@ export class CampaignService {
     const versions = langs ?? (campaign.en ? (['lv', 'en'] as const) : (['lv'] as const));
     if (versions.includes('en') && !campaign.en) throw new ValidationError('lang: this campaign has no English version');
     const addresses = to.map((address) => normalizeEmail(address));
-    const known = await this.deps.models.subscribers
-      .find({ emailKey: { $in: addresses.map(emailKey) } }, { emailKey: 1, name: 1 })
-      .lean();
+    const known = await subscriberQueries.amongAddresses(this.deps.models, addresses.map(emailKey)).lean();
     const byKey = new Map(known.map((s) => [s.emailKey, s]));
     const copies = addresses.flatMap((email) => versions.map((lang) => ({ email, lang })));
     return Promise.all(
@@ -284,7 +283,7 @@ export class CampaignService {
   }
 
   private async requireList(slug: string): Promise<void> {
-    if (!(await this.deps.models.lists.exists({ slug }))) throw new ValidationError(`list: no list named ${slug}`);
+    if (!(await listQueries.exists(this.deps.models, slug))) throw new ValidationError(`list: no list named ${slug}`);
   }
 
   /**

@@ -5,6 +5,7 @@
 // Cost: one ordered pass over the transition events (a few per subscription); a DPO's chart, not a
 // hot path.
 import type { Models } from '../../data/models';
+import { consentEventQueries } from '../../data/consent-event.queries';
 
 const DAY_MS = 86_400_000;
 const TRANSITIONS = ['requested', 'confirmed', 'imported', 'withdrawn', 'lapsed', 'erased', 'expired'] as const;
@@ -41,9 +42,8 @@ export async function coverageHistory(models: Models, now: Date, days: number): 
     active.delete(key);
   };
 
-  const cursor = models.consentEvents
-    .find({ type: { $in: [...TRANSITIONS] }, at: { $lte: now } }, { emailHash: 1, list: 1, type: 1, policyVersion: 1, at: 1 })
-    .sort({ at: 1, _id: 1 })
+  const cursor = consentEventQueries
+    .transitionsUpTo(models, TRANSITIONS, now)
     .lean()
     .cursor({ batchSize: 2000 });
   try {

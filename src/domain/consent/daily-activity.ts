@@ -3,6 +3,7 @@
 // window's events of the three kinds, never the whole ledger. Counts only: no person in them.
 import type { Models } from '../../data/models';
 import { rigaDay } from './consent-ledger';
+import { consentEventQueries } from '../../data/consent-event.queries';
 
 export const ACTIVITY_WINDOWS = [30, 90] as const;
 export type ActivityWindow = (typeof ACTIVITY_WINDOWS)[number];
@@ -27,7 +28,7 @@ export function lastDays(now: Date, days: number): string[] {
 
 export async function dailyActivity(models: Models, now: Date, days: ActivityWindow): Promise<{ days: DayActivity[] }> {
   const window = lastDays(now, days);
-  const events = await models.consentEvents.find({ day: { $in: window }, type: { $in: TYPES } }, { _id: 0, day: 1, type: 1 }).lean();
+  const events = await consentEventQueries.ofDays(models, window, TYPES).lean();
   const byDay = new Map(window.map((day) => [day, { day, signups: 0, confirmations: 0, unsubscribes: 0 }]));
   for (const e of events) {
     const row = byDay.get(e.day ?? '');

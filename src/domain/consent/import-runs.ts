@@ -14,6 +14,8 @@ import { readCsvRecords } from './csv-records';
 import type { ConsentLedger } from './consent-ledger';
 import type { OptOuts } from './opt-outs';
 import type { PolicyVersions } from './policy-versions';
+import { listQueries } from '../../data/list.queries';
+import { importQueries } from '../../data/import.queries';
 
 export const ImportJobs = { run: 'import-run' } as const;
 export interface ImportJob {
@@ -60,7 +62,7 @@ export class ImportRuns {
   /** The worker's part: runs a queued import once, reporting progress into its record. */
   async run(importId: string): Promise<void> {
     const { models, redis } = this.deps;
-    const record = await models.imports.findOneAndUpdate({ _id: importId, status: 'queued' }, { $set: { status: 'running', startedAt: this.deps.clock.now() } }, { returnDocument: 'after' }).lean();
+    const record = await importQueries.start(models, importId, this.deps.clock.now()).lean();
     if (!record) return;
     const key = this.fileKey(importId);
     try {
@@ -85,12 +87,12 @@ export class ImportRuns {
   }
 
   async list(limit: number) {
-    return this.deps.models.imports.find({}, { skippedRows: 0 }).sort({ createdAt: -1 }).limit(limit).lean();
+    return importQueries.newest(this.deps.models, limit).lean();
   }
 
   async get(id: string) {
     if (!Types.ObjectId.isValid(id) || !/^[0-9a-f]{24}$/i.test(id)) throw new ValidationError('id must be a 24-character hex import id');
-    const record = await this.deps.models.imports.findById(id).lean();
+    const record = await importQueries.byId(this.deps.models, id).lean();
     if (!record) throw new NotFoundError('import');
     return record;
   }
@@ -105,17 +107,17 @@ export class ImportRuns {
         mapping: request.mapping,
         actor: request.actor.sub,
         onProgress: async (r) => {
-          await models.imports.updateOne({ _id: id }, { $set: { rows: r.rows, added: r.added, skipped: r.skipped } });
+          await importQueries.update(models, id, { rows: r.rows, added: r.added, skipped: r.skipped });
         },
       });
       const { rows, added, skipped, repaired, reasons, skippedRows } = report;
-      await models.imports.updateOne({ _id: id }, { $set: { status: 'done', rows, added, skipped, repaired, reasons, skippedRows, finishedAt: this.deps.clock.now() } });
+      await importQueries.update(models, id, { status: 'done', rows, added, skipped, repaired, reasons, skippedRows, finishedAt: this.deps.clock.now() });
       await this.deps.audit.record(request.actor, 'subscribers.import', request.list, { importId: id, added, skipped });
       return report;
     } catch (err) {
       // The uploader's mistake is told as such; ours is logged by the caller and shown without details.
       const message = err instanceof AppError ? err.message : 'the import stopped on an internal error';
-      await models.imports.updateOne({ _id: id }, { $set: { status: 'failed', error: message, finishedAt: this.deps.clock.now() } });
+      await importQueries.update(models, id, { status: 'failed', error: message, finishedAt: this.deps.clock.now() });
       throw err;
     }
   }
@@ -125,7 +127,7 @@ export class ImportRuns {
    * that is not CSV (the whole file is parsed once, which also counts its rows for the progress bar).
    */
   private async check(request: ImportRequest): Promise<number> {
-    if (!(await this.deps.models.lists.exists({ slug: request.list }))) throw new ValidationError(`unknown list: ${request.list}`);
+    if (!(await listQueries.exists(this.deps.models, request.list))) throw new ValidationError(`unknown list: ${request.list}`);
     const { columns } = await previewImport(request.csv, 0);
     if (request.mapping) checkMapping(columns, request.mapping);
     let rows = 0;

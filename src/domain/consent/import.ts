@@ -19,6 +19,10 @@ import { OptOuts } from './opt-outs';
 import type { PolicyVersion, PolicyVersions } from './policy-versions';
 import { transitionEventId } from './subscription-state';
 import { suppressionQueries } from '../../data/suppression.queries';
+import { subscriberQueries } from '../../data/subscriber.queries';
+import { subscriptionQueries } from '../../data/subscription.queries';
+import { consentEventQueries } from '../../data/consent-event.queries';
+import { listQueries } from '../../data/list.queries';
 
 const CHUNK_SIZE = 5000;
 // Inserts within a chunk run as parallel batches: the database's own work overlaps that way.
@@ -123,7 +127,7 @@ interface RawRow {
 }
 
 export async function importSubscribers(deps: ImportDeps, input: ImportInput): Promise<ImportReport> {
-  if (!(await deps.models.lists.exists({ slug: input.list }))) throw new ValidationError(`unknown list: ${input.list}`);
+  if (!(await listQueries.exists(deps.models, input.list))) throw new ValidationError(`unknown list: ${input.list}`);
   const run = new ImportRun(deps, input, await deps.policies.all());
   const records = readCsvRecords<RawRow>(input.csv, {
     delimiter: [',', ';'],
@@ -322,11 +326,9 @@ class ImportRun {
   ): Promise<{ eligible: Array<{ row: Row; subscriberId: Types.ObjectId }>; fresh: Row[] }> {
     if (rows.length === 0) return { eligible: [], fresh: [] };
     const { models } = this.deps;
-    const subscribers = await models.subscribers.find({ emailKey: { $in: rows.map((r) => r.key) } }, { emailKey: 1, restricted: 1 }).lean();
+    const subscribers = await subscriberQueries.amongAddresses(models, rows.map((r) => r.key)).lean();
     const byKey = new Map(subscribers.map((s) => [s.emailKey, s]));
-    const subscriptions = await models.subscriptions
-      .find({ subscriberId: { $in: subscribers.map((s) => s._id) } }, { subscriberId: 1, list: 1, status: 1, version: 1 })
-      .lean();
+    const subscriptions = await subscriptionQueries.amongSubscribers(models, subscribers.map((s) => s._id)).lean();
     const everUnsubscribed = new Set(subscriptions.filter((s) => s.status === 'unsubscribed').map((s) => String(s.subscriberId)));
     const onList = new Map(subscriptions.filter((s) => s.list === this.input.list).map((s) => [String(s.subscriberId), s.status]));
     if (!opts.dryRun) await this.repairInterrupted(rows, byKey, subscriptions.filter((s) => s.list === this.input.list));
@@ -363,7 +365,7 @@ class ImportRun {
     const candidates = onList.filter((s) => s.status === 'active' && s.version === 1);
     if (candidates.length === 0) return;
     const recorded = new Set(
-      (await this.deps.models.consentEvents.find({ _id: { $in: candidates.map((s) => transitionEventId(s._id, 0)) } }, { _id: 1 }).lean()).map((e) => String(e._id)),
+      (await consentEventQueries.presentAmong(this.deps.models, candidates.map((s) => transitionEventId(s._id, 0))).lean()).map((e) => String(e._id)),
     );
     const bySubscriber = new Map(candidates.filter((s) => !recorded.has(String(transitionEventId(s._id, 0)))).map((s) => [String(s.subscriberId), s._id]));
     const repairs = rows.flatMap((row) => {

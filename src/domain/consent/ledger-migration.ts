@@ -3,11 +3,12 @@
 // writers: each event is linked by one update guarded by its missing seq, and the unique chainLink
 // refuses a place a live append took meanwhile (the head is read again). The first daily anchor after
 // it records that the chains start there (ledger-anchor.ts: chainStart).
-import type { Collection, Document } from 'mongodb';
+import type { Document } from 'mongodb';
 import type { Models } from '../../data/models';
 import { isDuplicateKeyError } from '../../errors';
 import type { RawEvent } from './ledger-canonical';
 import { LedgerChain } from './ledger-chain';
+import { consentEventQueries } from '../../data/consent-event.queries';
 
 export interface MigrationCounts {
   chains: number;
@@ -24,15 +25,11 @@ export class LedgerMigration {
     this.chain = new LedgerChain(deps);
   }
 
-  private get events(): Collection {
-    return this.deps.models.consentEvents.collection as unknown as Collection;
-  }
-
   async run(onProgress?: (counts: MigrationCounts) => void): Promise<MigrationCounts> {
     const counts: MigrationCounts = { chains: 0, eventsChained: 0 };
-    const keys = (await this.events.distinct('emailHash', { seq: { $exists: false } })) as string[];
+    const keys = (await consentEventQueries.unchainedAddresses(this.deps.models)) as string[];
     for (let i = 0; i < keys.length; i += PEOPLE_PER_READ) {
-      const unchained = await this.events.find({ emailHash: { $in: keys.slice(i, i + PEOPLE_PER_READ) }, seq: { $exists: false } }).toArray();
+      const unchained = await consentEventQueries.unchainedOf(this.deps.models, keys.slice(i, i + PEOPLE_PER_READ)).toArray();
       const byKey = new Map<string, Document[]>();
       for (const e of unchained) byKey.set(e.emailHash, [...(byKey.get(e.emailHash) ?? []), e]);
       for (const list of byKey.values()) {
@@ -50,7 +47,7 @@ export class LedgerMigration {
       const linked = this.chain.link(event, await this.chain.head(event.emailHash));
       const { _id, ...fields } = linked;
       try {
-        const result = await this.events.updateOne({ _id, seq: { $exists: false } }, { $set: pick(fields, ['chainFormat', 'seq', 'chainLink', 'prevHash', 'erasableDigest', 'hash']) });
+        const result = await consentEventQueries.setLink(this.deps.models, _id, pick(fields, ['chainFormat', 'seq', 'chainLink', 'prevHash', 'erasableDigest', 'hash']));
         // Nothing matched: another run chained it first.
         return result.modifiedCount > 0;
       } catch (err) {

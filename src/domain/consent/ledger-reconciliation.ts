@@ -21,6 +21,12 @@ import type { OptOuts } from './opt-outs';
 import { transitionEventId, WINNER_GRACE_MS, type SubscriptionSnapshot, type SubscriptionStates, type TransitionType } from './subscription-state';
 import { claimedAt, verificationClaimKey, VERIFY_TAKEOVER_GRACE_MS } from '../requests/verification';
 import { suppressionQueries } from '../../data/suppression.queries';
+import { subscriberQueries } from '../../data/subscriber.queries';
+import { subscriptionQueries } from '../../data/subscription.queries';
+import { consentEventQueries } from '../../data/consent-event.queries';
+import { optOutQueries } from '../../data/opt-out.queries';
+import { listQueries } from '../../data/list.queries';
+import { dataSubjectRequestQueries } from '../../data/data-subject-request.queries';
 
 export interface ReconciliationCounts {
   subscriptionsChecked: number;
@@ -77,11 +83,7 @@ export class LedgerReconciliation {
     const { models } = this.deps;
     let after: Types.ObjectId | undefined;
     for (;;) {
-      const page: SubscriptionRow[] = await models.subscriptions
-        .find(after ? { _id: { $gt: after } } : {})
-        .sort({ _id: 1 })
-        .limit(PAGE)
-        .lean();
+      const page: SubscriptionRow[] = await subscriptionQueries.pageAfter(models, after, PAGE).lean();
       if (page.length === 0) return;
       after = page[page.length - 1]!._id;
       counts.subscriptionsChecked += page.length;
@@ -92,9 +94,7 @@ export class LedgerReconciliation {
   }
 
   private async rollForward(page: SubscriptionRow[], counts: ReconciliationCounts): Promise<void> {
-    const ahead = await this.deps.models.consentEvents
-      .find({ _id: { $in: page.map((s) => transitionEventId(s._id, s.version ?? 0)) } })
-      .lean();
+    const ahead = await consentEventQueries.amongIds(this.deps.models, page.map((s) => transitionEventId(s._id, s.version ?? 0))).lean();
     const byId = new Map(ahead.map((e) => [String(e._id), e]));
     // An event this young may have a live writer about to apply it (and then move on).
     const settled = this.deps.now().getTime() - WINNER_GRACE_MS;
@@ -109,7 +109,7 @@ export class LedgerReconciliation {
     const { models, ledger } = this.deps;
     const versioned = page.filter((s) => (s.version ?? 0) >= 1);
     if (versioned.length === 0) return;
-    const found = await models.consentEvents.find({ _id: { $in: versioned.map((s) => transitionEventId(s._id, s.version! - 1)) } }, { _id: 1 }).lean();
+    const found = await consentEventQueries.presentAmong(models, versioned.map((s) => transitionEventId(s._id, s.version! - 1))).lean();
     const present = new Set(found.map((e) => String(e._id)));
     const missing = versioned.filter((s) => !present.has(String(transitionEventId(s._id, s.version! - 1))));
     if (missing.length === 0) return;
@@ -154,11 +154,8 @@ export class LedgerReconciliation {
    */
   private async optOutsFromLedger(counts: ReconciliationCounts): Promise<void> {
     const { models, optOuts, ledger } = this.deps;
-    const lists = (await models.lists.find({}, { slug: 1 }).lean()).map((l) => l.slug);
-    const events = await models.consentEvents
-      .find({ type: { $in: ['withdrawn', 'confirmed', 'erased'] } }, { emailHash: 1, list: 1, type: 1, at: 1, subscriberId: 1, requestRef: 1 })
-      .sort({ at: 1 })
-      .lean();
+    const lists = (await listQueries.slugs(models).lean()).map((l) => l.slug);
+    const events = await consentEventQueries.withdrawalsAndConfirmations(models).lean();
     type Last = { emailHash: string; list: string; type: string; at: Date; subscriberId?: Types.ObjectId | null; requestRef?: string | null };
     const last = new Map<string, Last>();
     for (const e of events) {
@@ -176,7 +173,7 @@ export class LedgerReconciliation {
     }
     for (let i = 0; i < confirmedLast.length; i += PAGE) {
       const slice = confirmedLast.slice(i, i + PAGE);
-      const records = await models.optOuts.find({ hash: { $in: slice.map((e) => optOuts.hashOf(e.emailHash, e.list)) } }, { hash: 1, at: 1 }).lean();
+      const records = await optOutQueries.amongHashes(models, slice.map((e) => optOuts.hashOf(e.emailHash, e.list))).lean();
       const recordAt = new Map(records.map((r) => [r.hash, r.at]));
       for (const e of slice) {
         const at = recordAt.get(optOuts.hashOf(e.emailHash, e.list));
@@ -207,43 +204,37 @@ export class LedgerReconciliation {
   /** The restriction flag is what the last restriction event says (the event is written first). */
   private async restrictions(counts: ReconciliationCounts): Promise<void> {
     const { models } = this.deps;
-    const events = await models.consentEvents
-      .find({ type: { $in: ['restricted', 'restriction-lifted'] }, subscriberId: { $exists: true } }, { subscriberId: 1, type: 1, at: 1 })
-      .sort({ at: 1 })
-      .lean();
+    const events = await consentEventQueries.restrictionChanges(models).lean();
     const last = new Map(events.map((e) => [String(e.subscriberId), e.type === 'restricted']));
     for (let i = 0, ids = [...last.keys()]; i < ids.length; i += PAGE) {
-      const subscribers = await models.subscribers.find({ _id: { $in: ids.slice(i, i + PAGE) } }, { restricted: 1 }).lean();
+      const subscribers = await subscriberQueries.hashesAmong(models, ids.slice(i, i + PAGE)).lean();
       for (const s of subscribers) {
         const restricted = last.get(String(s._id))!;
         if (Boolean(s.restricted) === restricted) continue;
-        counts.restrictionsApplied += (await models.subscribers.updateOne({ _id: s._id }, { $set: { restricted } })).modifiedCount;
+        counts.restrictionsApplied += (await subscriberQueries.setRestricted(models, s._id, restricted)).modifiedCount;
       }
     }
   }
 
   private async stuckVerifications(counts: ReconciliationCounts): Promise<void> {
     const { models, now } = this.deps;
-    const waiting = await models.requests.find({ status: 'awaiting-verification' }, { _id: 1 }).lean();
+    const waiting = await dataSubjectRequestQueries.awaitingVerification(models).lean();
     if (waiting.length === 0) return;
     const claims = await claimQueries.amongKeys(models, waiting.map((r) => verificationClaimKey(r._id))).lean();
     const cutoff = now().getTime() - VERIFY_TAKEOVER_GRACE_MS;
     for (const claim of claims) {
       if (claimedAt(claim) > cutoff) continue;
       const requestId = claim.key.slice(verificationClaimKey('').length);
-      const result = await models.requests.updateOne(
-        { _id: requestId, status: 'awaiting-verification' },
-        {
-          $set: { status: 'open', verifiedAt: new Date(claimedAt(claim)) },
-          $push: { actions: { at: now(), actor: 'system', action: 'verified', note: 'recorded by reconciliation: the verification was claimed, then interrupted' } },
-        },
-      );
+      const result = await dataSubjectRequestQueries.updateIfAwaitingVerification(models, requestId, {
+        $set: { status: 'open', verifiedAt: new Date(claimedAt(claim)) },
+        $push: { actions: { at: now(), actor: 'system', action: 'verified', note: 'recorded by reconciliation: the verification was claimed, then interrupted' } },
+      });
       counts.requestsUnstuck += result.modifiedCount;
     }
   }
 
   private async hashesOf(subscriberIds: Types.ObjectId[]): Promise<Map<string, string>> {
-    const found = await this.deps.models.subscribers.find({ _id: { $in: subscriberIds } }, { emailHash: 1 }).lean();
+    const found = await subscriberQueries.hashesAmong(this.deps.models, subscriberIds).lean();
     return new Map(found.map((s) => [String(s._id), s.emailHash]));
   }
 }

@@ -3,7 +3,7 @@
 // the next event's prevHash), an inserted one (its digest needs LEDGER_KEY, which the database does
 // not hold), a reordering (seq is hashed), an event outside any chain; and, against a day's anchor,
 // a chain that lost events the anchor had seen.
-import type { Collection, Document } from 'mongodb';
+import type { Document } from 'mongodb';
 import type { Models } from '../../data/models';
 import {
   canonicalCore,
@@ -14,6 +14,7 @@ import {
   linkHash,
 } from './ledger-canonical';
 import type { ChainHead } from './ledger-merkle';
+import { consentEventQueries } from '../../data/consent-event.queries';
 
 export interface ChainBreak {
   key: string;
@@ -85,12 +86,8 @@ export function verifyChain(key: string, events: Document[], ledgerKey: string, 
 export class LedgerVerifier {
   constructor(private readonly deps: { models: Models; ledgerKey: string }) {}
 
-  private get events(): Collection {
-    return this.deps.models.consentEvents.collection as unknown as Collection;
-  }
-
   async verifyPerson(emailHash: string, anchored?: ChainHead): Promise<ChainReport> {
-    return verifyChain(emailHash, await this.events.find({ emailHash }).toArray(), this.deps.ledgerKey, anchored);
+    return verifyChain(emailHash, await consentEventQueries.rawOfAddress(this.deps.models, emailHash).toArray(), this.deps.ledgerKey, anchored);
   }
 
   /**
@@ -102,7 +99,7 @@ export class LedgerVerifier {
   async verifyAll(opts: { anchoredHeads?: Map<string, ChainHead>; onProgress?: (events: number) => void } = {}) {
     const byKey = new Map<string, LinkSummary[]>();
     let events = 0;
-    for await (const e of this.events.find({}, { batchSize: 2000 })) {
+    for await (const e of consentEventQueries.everyRaw(this.deps.models)) {
       const key = String(e.emailHash);
       let links = byKey.get(key);
       if (!links) byKey.set(key, (links = []));

@@ -4,6 +4,8 @@ import type { Models } from '../../data/models';
 import { isDuplicateKeyError, NotFoundError, ValidationError } from '../../errors';
 import { sha256 } from '../seed';
 import { specificConsentText } from './specific-consent';
+import { subscriptionQueries } from '../../data/subscription.queries';
+import { policyVersionQueries } from '../../data/policy-version.queries';
 
 export type PolicyLocale = 'lv' | 'en';
 
@@ -34,17 +36,12 @@ export interface NewPolicyVersion {
   changeSummary?: { lv: string; en: string };
 }
 
-const PROJECTION = { version: 1, effectiveAt: 1, textHash: 1, consentText: 1, material: 1, changeSummary: 1 } as const;
-
 export class PolicyVersions {
   constructor(private readonly deps: { models: Models; now: () => Date }) {}
 
   /** The newest version already in force at `at` (default now). */
   async inForceAt(at: Date = this.deps.now()): Promise<PolicyVersion | undefined> {
-    const doc = await this.deps.models.policyVersions
-      .findOne({ effectiveAt: { $lte: at } }, PROJECTION)
-      .sort({ version: -1 })
-      .lean();
+    const doc = await policyVersionQueries.inForceAt(this.deps.models, at).lean();
     return doc ? toPolicyVersion(doc) : undefined;
   }
 
@@ -56,20 +53,20 @@ export class PolicyVersions {
 
   /** All versions, oldest first (few; imports resolve historical consent dates against them). */
   async get(version: number): Promise<PolicyVersion> {
-    const doc = await this.deps.models.policyVersions.findOne({ version }, PROJECTION).lean();
+    const doc = await policyVersionQueries.byVersion(this.deps.models, version).lean();
     if (!doc) throw new NotFoundError(`privacy-policy version ${version}`);
     return toPolicyVersion(doc);
   }
 
   /** Marks a version material (or not) after its registration; the caller audits it. */
   async setMaterial(version: number, material: boolean, changeSummary?: { lv: string; en: string }): Promise<PolicyVersion> {
-    const result = await this.deps.models.policyVersions.updateOne({ version }, { $set: { material, ...(changeSummary ? { changeSummary } : {}) } });
+    const result = await policyVersionQueries.setMaterial(this.deps.models, version, { material, ...(changeSummary ? { changeSummary } : {}) });
     if (result.matchedCount === 0) throw new NotFoundError(`privacy-policy version ${version}`);
     return this.get(version);
   }
 
   async all(): Promise<PolicyVersion[]> {
-    const docs = await this.deps.models.policyVersions.find({}, PROJECTION).sort({ version: 1 }).lean();
+    const docs = await policyVersionQueries.all(this.deps.models).lean();
     return docs.map(toPolicyVersion);
   }
 
@@ -79,11 +76,7 @@ export class PolicyVersions {
    * under different versions counts under both.
    */
   async coverage(): Promise<{ current?: number; versions: Array<PolicyVersion & { activeSubscribers: number }>; unknownVersion: number }> {
-    const grouped: Array<{ _id: number | null; subscribers: number }> = await this.deps.models.subscriptions.aggregate([
-      { $match: { status: 'active' } },
-      { $group: { _id: { version: '$policyVersion', subscriber: '$subscriberId' } } },
-      { $group: { _id: '$_id.version', subscribers: { $sum: 1 } } },
-    ]);
+    const grouped: Array<{ _id: number | null; subscribers: number }> = await subscriptionQueries.activeByPolicyVersion(this.deps.models);
     const counts = new Map(grouped.map((g) => [g._id ?? null, g.subscribers]));
     const versions = await this.all();
     return {
@@ -99,7 +92,7 @@ export class PolicyVersions {
    */
   async register(input: NewPolicyVersion): Promise<PolicyVersion> {
     const effectiveAt = input.effectiveAt ?? this.deps.now();
-    const latest = await this.deps.models.policyVersions.findOne({}, PROJECTION).sort({ version: -1 }).lean();
+    const latest = await policyVersionQueries.newest(this.deps.models).lean();
     if (latest && effectiveAt < latest.effectiveAt) {
       throw new ValidationError(`effectiveAt must not be before version ${latest.version} (${latest.effectiveAt.toISOString()})`);
     }

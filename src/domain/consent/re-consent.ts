@@ -12,6 +12,7 @@
 import { Types } from 'mongoose';
 import type { ReConsentMailKind } from '../../data/re-consent-mail.model';
 import type { ReConsentCampaignDoc, ReConsentState } from '../../data/re-consent-campaign.model';
+import type { ConsentChannel, ConsentEventType } from '../../data/consent-event.model';
 import type { Models } from '../../data/models';
 import { ConflictError, InvalidStateError, isDuplicateKeyError, NotFoundError } from '../../errors';
 import type { EmailTemplates } from '../../mail/email-templates';
@@ -23,8 +24,14 @@ import { ExpiredTokenError, InvalidTokenError, UsedTokenError, type LinkTokenSig
 import { consentProof, type PolicyLocale, type PolicyVersion, type PolicyVersions } from './policy-versions';
 import type { RecentWithdrawals } from './recent-withdrawals';
 import { quotedNames } from './specific-consent';
-import { SNAPSHOT_FIELDS, type SubscriptionStates } from './subscription-state';
+import type { SubscriptionStates } from './subscription-state';
 import type { Suppressions } from './suppressions';
+import { subscriberQueries } from '../../data/subscriber.queries';
+import { subscriptionQueries } from '../../data/subscription.queries';
+import { consentEventQueries } from '../../data/consent-event.queries';
+import { listQueries } from '../../data/list.queries';
+import { reConsentCampaignQueries } from '../../data/re-consent-campaign.queries';
+import { reConsentMailQueries } from '../../data/re-consent-mail.queries';
 
 export const DEFAULT_DEADLINE_DAYS = 30;
 const DAY_MS = 86_400_000;
@@ -89,11 +96,6 @@ export interface ReConsentOffer {
 
 type OlderSubscription = { _id: Types.ObjectId; subscriberId: Types.ObjectId; list: string; status: string; version?: number | null; policyVersion?: number | null };
 
-/** Active consent that names a version older than `version` (or none at all: it predates versions). */
-function olderThan(version: number) {
-  return { status: 'active' as const, $or: [{ policyVersion: { $lt: version } }, { policyVersion: null }] };
-}
-
 export class ReConsent {
   constructor(private readonly deps: Deps) {}
 
@@ -131,13 +133,13 @@ export class ReConsent {
     if (campaign.reminderAt) throw new ConflictError('the reminder was sent already');
     // Not a lock (FerretDB updates are not isolated): two clicks at once may both pass, and the
     // per-person claims still mail each person one reminder at most.
-    await this.deps.models.reConsentCampaigns.updateOne({ _id: campaign._id, reminderAt: { $exists: false } }, { $set: { reminderAt: this.deps.now() } });
+    await reConsentCampaignQueries.markReminded(this.deps.models, campaign._id, this.deps.now());
     await this.enqueueFanout(campaignId, 'reminder');
     return this.get(campaignId);
   }
 
   async list(): Promise<ReConsentView[]> {
-    const docs = await this.deps.models.reConsentCampaigns.find({}).sort({ policyVersion: -1 }).lean();
+    const docs = await reConsentCampaignQueries.all(this.deps.models).lean();
     return Promise.all(docs.map((d) => this.view(d)));
   }
 
@@ -152,16 +154,15 @@ export class ReConsent {
    */
   async fanOut(campaignId: string, kind: ReConsentMailKind): Promise<number> {
     const { models } = this.deps;
-    const campaign = await models.reConsentCampaigns.findById(campaignId).lean();
+    const campaign = await reConsentCampaignQueries.byId(models, campaignId).lean();
     if (!campaign || campaign.status === 'closed') return 0;
     if (kind === 'invitation' ? campaign.fanoutDone : campaign.reminderDone || !campaign.reminderAt) return 0;
     const checkpointField = kind === 'invitation' ? 'checkpointId' : 'reminderCheckpointId';
     const checkpoint = campaign[checkpointField];
     const range: Record<string, Types.ObjectId> = { $lte: campaign.audienceMaxId };
     if (checkpoint) range.$gt = checkpoint;
-    const cursor = models.subscriptions
-      .find({ _id: range, ...olderThan(campaign.policyVersion) }, { _id: 1, subscriberId: 1 })
-      .sort({ _id: 1 })
+    const cursor = subscriptionQueries
+      .olderInRange(models, range, campaign.policyVersion)
       .lean()
       .cursor({ batchSize: 1000 });
     let jobs = 0;
@@ -171,7 +172,7 @@ export class ReConsent {
       // A person on two lists appears twice; the claim, not this set, is what keeps it to one mail.
       const subscriberIds = [...new Set(page.map((s) => String(s.subscriberId)))];
       await this.deps.jobs.add(ReConsentJobs.send, { campaignId, kind, subscriberIds }, { jobId: reConsentSendJobId(campaignId, kind, String(page[0]!._id)) });
-      await models.reConsentCampaigns.updateOne({ _id: campaign._id }, { $set: { [checkpointField]: page[page.length - 1]!._id } });
+      await reConsentCampaignQueries.update(models, campaign._id, { $set: { [checkpointField]: page[page.length - 1]!._id } });
       jobs++;
       page = [];
     };
@@ -184,10 +185,7 @@ export class ReConsent {
     } finally {
       await cursor.close();
     }
-    await models.reConsentCampaigns.updateOne(
-      { _id: campaign._id },
-      kind === 'invitation' ? { $set: { fanoutDone: true, status: 'open' } } : { $set: { reminderDone: true } },
-    );
+    await reConsentCampaignQueries.update(models, campaign._id, kind === 'invitation' ? { $set: { fanoutDone: true, status: 'open' } } : { $set: { reminderDone: true } });
     return jobs;
   }
 
@@ -198,7 +196,7 @@ export class ReConsent {
    */
   async sendBatch(job: ReConsentSendJob): Promise<{ sent: number; skipped: number }> {
     const { models } = this.deps;
-    const campaign = await models.reConsentCampaigns.findById(job.campaignId).lean();
+    const campaign = await reConsentCampaignQueries.byId(models, job.campaignId).lean();
     const tally = { sent: 0, skipped: 0 };
     if (!campaign || campaign.status === 'closed') return { sent: 0, skipped: job.subscriberIds.length };
     const policy = await this.deps.policies.get(campaign.policyVersion);
@@ -220,7 +218,7 @@ export class ReConsent {
         tally.sent++;
       } catch (err) {
         if (classifySmtpError(err) !== 'temporary') continue;
-        await models.reConsentMails.deleteOne({ _id: claim._id });
+        await reConsentMailQueries.release(models, claim._id);
         retry ??= err;
       }
     }
@@ -231,7 +229,7 @@ export class ReConsent {
   /** What the page behind the link shows (GET: changes nothing). */
   async offer(token: string, locale?: PolicyLocale): Promise<ReConsentOffer> {
     const { campaign, subscriberId } = await this.verify(token);
-    const subscriber = await this.deps.models.subscribers.findById(subscriberId, { locale: 1 }).lean();
+    const subscriber = await subscriberQueries.addresseeOf(this.deps.models, subscriberId).lean();
     const older = subscriber ? await this.olderSubscriptions(subscriber._id, campaign.policyVersion) : [];
     if (!subscriber || older.length === 0) throw new UsedTokenError();
     const policy = await this.deps.policies.get(campaign.policyVersion);
@@ -246,7 +244,7 @@ export class ReConsent {
    */
   async confirm(token: string, locale: PolicyLocale, ctx: ReConsentContext): Promise<string[]> {
     const { campaign, subscriberId } = await this.verify(token);
-    const subscriber = await this.deps.models.subscribers.findById(subscriberId, { emailHash: 1, restricted: 1 }).lean();
+    const subscriber = await subscriberQueries.addresseeOf(this.deps.models, subscriberId).lean();
     if (!subscriber) throw new UsedTokenError();
     const older = await this.olderSubscriptions(subscriber._id, campaign.policyVersion);
     const policy = await this.deps.policies.get(campaign.policyVersion);
@@ -282,7 +280,7 @@ export class ReConsent {
 
   /** The deadline sweep: every open campaign past its deadline lapses its non-confirmers and closes. */
   async lapseDue(): Promise<number> {
-    const due = await this.deps.models.reConsentCampaigns.find({ status: 'open', deadline: { $lte: this.deps.now() } }, { _id: 1 }).lean();
+    const due = await reConsentCampaignQueries.duePast(this.deps.models, this.deps.now()).lean();
     let lapsed = 0;
     for (const c of due) lapsed += await this.lapse(String(c._id));
     return lapsed;
@@ -298,13 +296,13 @@ export class ReConsent {
     const campaign = await this.campaign(campaignId);
     if (campaign.status === 'closed') return 0;
     if (campaign.deadline > this.deps.now()) throw new InvalidStateError('the deadline has not passed');
-    const asked = models.reConsentMails.find({ campaignId: campaign._id, kind: 'invitation' }, { subscriberId: 1 }).sort({ subscriberId: 1 }).lean().cursor({ batchSize: 500 });
+    const asked = reConsentMailQueries.invitedBy(models, campaign._id).lean().cursor({ batchSize: 500 });
     let lapsed = 0;
     let page: Types.ObjectId[] = [];
     const flush = async () => {
       if (page.length === 0) return;
-      const older = await models.subscriptions.find({ subscriberId: { $in: page }, ...olderThan(campaign.policyVersion) }, { ...SNAPSHOT_FIELDS, policyVersion: 1 }).lean();
-      const hashes = new Map((await models.subscribers.find({ _id: { $in: older.map((s) => s.subscriberId) } }, { emailHash: 1 }).lean()).map((s) => [String(s._id), s.emailHash]));
+      const older = await subscriptionQueries.olderAmongSubscribers(models, page, campaign.policyVersion).lean();
+      const hashes = new Map((await subscriberQueries.hashesAmong(models, older.map((s) => s.subscriberId)).lean()).map((s) => [String(s._id), s.emailHash]));
       for (const s of older) {
         const emailHash = hashes.get(String(s.subscriberId));
         if (!emailHash) continue;
@@ -340,7 +338,7 @@ export class ReConsent {
     } finally {
       await asked.close();
     }
-    await models.reConsentCampaigns.updateOne({ _id: campaign._id }, { $set: { status: 'closed', closedAt: this.deps.now() } });
+    await reConsentCampaignQueries.update(models, campaign._id, { $set: { status: 'closed', closedAt: this.deps.now() } });
     return lapsed;
   }
 
@@ -350,7 +348,7 @@ export class ReConsent {
 
   private async campaign(campaignId: string) {
     if (!Types.ObjectId.isValid(campaignId)) throw new NotFoundError('re-consent campaign');
-    const doc = await this.deps.models.reConsentCampaigns.findById(campaignId).lean();
+    const doc = await reConsentCampaignQueries.byId(this.deps.models, campaignId).lean();
     if (!doc) throw new NotFoundError('re-consent campaign');
     return doc;
   }
@@ -359,20 +357,20 @@ export class ReConsent {
   private async verify(token: string) {
     const claims = this.deps.signer.verify(token, 're-consent');
     if (!claims.campaign) throw new InvalidTokenError('re-consent link without its campaign');
-    const campaign = await this.deps.models.reConsentCampaigns.findById(claims.campaign).lean();
+    const campaign = await reConsentCampaignQueries.byId(this.deps.models, claims.campaign).lean();
     if (!campaign) throw new InvalidTokenError('re-consent link of an unknown campaign');
     if (campaign.status === 'closed' || campaign.deadline <= this.deps.now()) throw new ExpiredTokenError();
     return { campaign, subscriberId: new Types.ObjectId(claims.subject) };
   }
 
   private olderSubscriptions(subscriberId: Types.ObjectId, version: number): Promise<OlderSubscription[]> {
-    return this.deps.models.subscriptions.find({ subscriberId, ...olderThan(version) }, { ...SNAPSHOT_FIELDS, policyVersion: 1 }).sort({ list: 1 }).lean();
+    return subscriptionQueries.olderOf(this.deps.models, subscriberId, version).lean();
   }
 
   /** Never a restricted (art. 18) or suppressed address. */
   private async mailable(subscriberId: string) {
     if (!Types.ObjectId.isValid(subscriberId)) return undefined;
-    const s = await this.deps.models.subscribers.findById(subscriberId, { email: 1, emailHash: 1, locale: 1, restricted: 1 }).lean();
+    const s = await subscriberQueries.addresseeOf(this.deps.models, subscriberId).lean();
     if (!s || s.restricted || (await this.deps.suppressions.reasonFor(s.emailHash))) return undefined;
     return s;
   }
@@ -406,7 +404,7 @@ export class ReConsent {
   }
 
   private async listNames(slugs: string[], locale: PolicyLocale): Promise<string[]> {
-    const lists = await this.deps.models.lists.find({ slug: { $in: slugs } }, { slug: 1, name: 1 }).lean();
+    const lists = await listQueries.namesOf(this.deps.models, slugs).lean();
     const names = new Map(lists.map((l) => [l.slug, l.name?.[locale] ?? l.slug]));
     return [...slugs].sort().map((s) => names.get(s) ?? s);
   }
@@ -428,27 +426,19 @@ export class ReConsent {
   /** Counts only; people, not subscriptions (a person on two lists counts once). */
   private async progress(doc: ReConsentCampaignDoc): Promise<ReConsentProgress> {
     const { models } = this.deps;
-    const people = async (match: Record<string, unknown>): Promise<number> => {
-      const rows: Array<{ n: number }> = await models.consentEvents.aggregate([
-        { $match: match },
-        { $group: { _id: '$subscriberId' } },
-        { $group: { _id: null, n: { $sum: 1 } } },
-      ]);
+    const people = async (type: ConsentEventType, channel?: ConsentChannel): Promise<number> => {
+      const rows: Array<{ n: number }> = await consentEventQueries.peopleOfCampaign(models, doc._id, type, channel);
       return rows[0]?.n ?? 0;
     };
     const waitingRows: Array<{ n: number }> =
       doc.status === 'closed'
         ? []
-        : await models.subscriptions.aggregate([
-            { $match: { _id: { $lte: doc.audienceMaxId }, ...olderThan(doc.policyVersion) } },
-            { $group: { _id: '$subscriberId' } },
-            { $group: { _id: null, n: { $sum: 1 } } },
-          ]);
+        : await subscriptionQueries.waitingPeople(models, doc.audienceMaxId, doc.policyVersion);
     const [asked, reminded, confirmed, lapsed] = await Promise.all([
-      models.reConsentMails.countDocuments({ campaignId: doc._id, kind: 'invitation' }),
-      models.reConsentMails.countDocuments({ campaignId: doc._id, kind: 'reminder' }),
-      people({ type: 'confirmed', channel: 're-consent', campaignId: doc._id }),
-      people({ type: 'lapsed', campaignId: doc._id }),
+      reConsentMailQueries.countOf(models, doc._id, 'invitation'),
+      reConsentMailQueries.countOf(models, doc._id, 'reminder'),
+      people('confirmed', 're-consent'),
+      people('lapsed'),
     ]);
     return { asked, confirmed, waiting: waitingRows[0]?.n ?? 0, lapsed, reminded };
   }

@@ -10,6 +10,9 @@ import type { LinkTokenSigner } from '../link-token';
 import type { Suppressions } from './suppressions';
 import { days } from '../../i18n/plural';
 import { quotedNames } from './specific-consent';
+import { subscriberQueries } from '../../data/subscriber.queries';
+import { subscriptionQueries } from '../../data/subscription.queries';
+import { listQueries } from '../../data/list.queries';
 
 export type SignupMailResult = 'sent' | 'skipped';
 
@@ -37,7 +40,7 @@ export class SignupMails {
     const { models, signer, settings } = this.deps;
     const subscriber = await this.mailableSubscriber(subscriberId, { allowErasureTombstone: true });
     if (!subscriber) return 'skipped';
-    const pending = await models.subscriptions.find({ subscriberId: subscriber._id, pendingRef: ref, status: 'pending' }, { list: 1, requestedAt: 1 }).lean();
+    const pending = await subscriptionQueries.pendingOfRequest(models, subscriber._id, ref).lean();
     if (pending.length === 0) return 'skipped';
 
     // Expiry counts from the request, so a retried job cannot stretch the link's life.
@@ -68,7 +71,7 @@ export class SignupMails {
   /** Never a restricted (art. 18) or suppressed address; an erasure tombstone only for the fresh opt-in mail. */
   private async mailableSubscriber(subscriberId: string, opts: { allowErasureTombstone: boolean }) {
     if (!Types.ObjectId.isValid(subscriberId)) return undefined;
-    const subscriber = await this.deps.models.subscribers.findById(subscriberId, { email: 1, emailHash: 1, locale: 1, restricted: 1 }).lean();
+    const subscriber = await subscriberQueries.addresseeOf(this.deps.models, subscriberId).lean();
     if (!subscriber || subscriber.restricted) return undefined;
     const reason = await this.deps.suppressions.reasonFor(subscriber.emailHash);
     if (reason && !(reason === 'erasure' && opts.allowErasureTombstone)) return undefined;
@@ -76,7 +79,7 @@ export class SignupMails {
   }
 
   private async listNames(slugs: string[], locale: 'lv' | 'en'): Promise<string> {
-    const lists = await this.deps.models.lists.find({ slug: { $in: slugs } }, { slug: 1, name: 1 }).sort({ slug: 1 }).lean();
+    const lists = await listQueries.namesOf(this.deps.models, slugs).lean();
     // Each list once, by its name in quotes: „e-Jaunumi”, „Ceļojumi ģimenēm”.
     return quotedNames(lists.map((l) => l.name?.[locale] ?? l.slug), locale);
   }

@@ -18,8 +18,12 @@ import type { OptOuts } from './opt-outs';
 import { consentProof, type ConsentProof, type PolicyLocale, type PolicyVersions } from './policy-versions';
 import type { RecentWithdrawals } from './recent-withdrawals';
 import type { SignupCooldown } from './signup-cooldown';
-import { SNAPSHOT_FIELDS, type SubscriptionStates, type TransitionEvent } from './subscription-state';
+import type { SubscriptionStates, TransitionEvent } from './subscription-state';
 import type { Suppressions } from './suppressions';
+import { subscriberQueries } from '../../data/subscriber.queries';
+import { subscriptionQueries } from '../../data/subscription.queries';
+import { consentEventQueries } from '../../data/consent-event.queries';
+import { listQueries } from '../../data/list.queries';
 
 export type SignupChannel = 'web-form' | 'api';
 
@@ -92,7 +96,7 @@ export class SignupService {
     // An erasure tombstone does not block a fresh sign-up: the person's own confirmation lifts it.
     const suppression = await suppressions.reasonFor(emailHash);
     if (suppression && suppression !== 'erasure') return 'suppressed';
-    const known = await models.subscribers.findOne({ emailKey: emailKey(email) }).lean();
+    const known = await subscriberQueries.ofAddress(models, emailKey(email)).lean();
     if (known?.restricted) return 'restricted';
     // Claimed before anything changes: a request inside the cooldown must not void the link that
     // the mail already sent carries.
@@ -106,7 +110,7 @@ export class SignupService {
     const subscriber = known ?? (await this.createSubscriber(email, emailHash, input));
     const subscriberId = String(subscriber._id);
     const active = new Set(
-      (await models.subscriptions.find({ subscriberId: subscriber._id, list: { $in: lists }, status: 'active' }, { list: 1 }).lean()).map((s) => s.list),
+      (await subscriptionQueries.activeAmongLists(models, subscriber._id, lists).lean()).map((s) => s.list),
     );
     const toConfirm = lists.filter((list) => !active.has(list));
     if (toConfirm.length === 0) {
@@ -134,7 +138,7 @@ export class SignupService {
       });
     }
     // The mail goes out in the language of the page the person used now.
-    if (known && known.locale !== input.locale) await models.subscribers.updateOne({ _id: subscriber._id }, { $set: { locale: input.locale } });
+    if (known && known.locale !== input.locale) await subscriberQueries.setLocale(models, subscriber._id, input.locale);
     await this.deps.mailJobs.add(TransactionalJobs.signupConfirm, { subscriberId, ref }, { jobId: `${TransactionalJobs.signupConfirm}-${ref}` });
     return 'confirmation-queued';
   }
@@ -151,21 +155,16 @@ export class SignupService {
     const emailHash = hashEmail(email, emailHashKey);
     const suppression = await suppressions.reasonFor(emailHash);
     if (suppression && suppression !== 'erasure') return 'suppressed';
-    const subscriber = await models.subscribers.findOne({ emailKey: emailKey(email) }, { _id: 1, locale: 1, restricted: 1 }).lean();
+    const subscriber = await subscriberQueries.refOfAddress(models, emailKey(email)).lean();
     if (!subscriber) return 'nothing-pending';
     if (subscriber.restricted) return 'restricted';
-    const newest = await models.subscriptions
-      .findOne({ subscriberId: subscriber._id, status: 'pending', pendingRef: { $exists: true } }, { pendingRef: 1 })
-      .sort({ requestedAt: -1 })
-      .lean();
+    const newest = await subscriptionQueries.newestPendingRef(models, subscriber._id).lean();
     if (!newest?.pendingRef) return 'nothing-pending';
     // Claimed only for a pending sign-up: asking for strangers' addresses must not hold up their own sign-up.
     if (!(await cooldown.claim(emailHash))) return 'cooling-down';
 
-    const pending = await models.subscriptions.find({ subscriberId: subscriber._id, status: 'pending', pendingRef: newest.pendingRef }, { list: 1 }).lean();
-    const asked = await models.consentEvents
-      .findOne({ subscriberId: subscriber._id, requestRef: newest.pendingRef, type: 'requested' }, { channel: 1, policyVersion: 1, consentText: 1, consentTextHash: 1 })
-      .lean();
+    const pending = await subscriptionQueries.pendingOfRequest(models, subscriber._id, newest.pendingRef).lean();
+    const asked = await consentEventQueries.proofOfRequest(models, subscriber._id, newest.pendingRef).lean();
     const ref = nonce();
     const at = this.deps.now();
     for (const { list } of pending) {
@@ -186,7 +185,7 @@ export class SignupService {
         at,
       });
     }
-    if (subscriber.locale !== input.locale) await models.subscribers.updateOne({ _id: subscriber._id }, { $set: { locale: input.locale } });
+    if (subscriber.locale !== input.locale) await subscriberQueries.setLocale(models, subscriber._id, input.locale);
     const subscriberId = String(subscriber._id);
     await this.deps.mailJobs.add(TransactionalJobs.signupConfirm, { subscriberId, ref }, { jobId: `${TransactionalJobs.signupConfirm}-${ref}` });
     return 'confirmation-queued';
@@ -199,16 +198,13 @@ export class SignupService {
    */
   private async replacePendingChoice(subscriberId: Types.ObjectId, emailHash: string, lists: string[], listNames: Map<string, string>, input: SignupInput): Promise<void> {
     const { models, states } = this.deps;
-    const newest = await models.subscriptions
-      .findOne({ subscriberId, status: 'pending', pendingRef: { $exists: true } }, { pendingRef: 1 })
-      .sort({ requestedAt: -1 })
-      .lean();
+    const newest = await subscriptionQueries.newestPendingRef(models, subscriberId).lean();
     const ref = newest?.pendingRef;
     if (!ref) return;
     const chosen = new Set(lists);
     const at = this.deps.now();
     const facts = { subscriberId, emailHash, channel: input.channel, ip: input.ip, forwardedFor: input.forwardedFor, userAgent: input.userAgent, requestRef: ref, at };
-    const pending = await models.subscriptions.find({ subscriberId, pendingRef: ref, status: 'pending' }, SNAPSHOT_FIELDS).lean();
+    const pending = await subscriptionQueries.pendingOfRequest(models, subscriberId, ref).lean();
     for (const s of pending) {
       if (chosen.has(s.list)) continue;
       await states.change(
@@ -220,7 +216,7 @@ export class SignupService {
         s,
       );
     }
-    const active = new Set((await models.subscriptions.find({ subscriberId, list: { $in: lists }, status: 'active' }, { list: 1 }).lean()).map((x) => x.list));
+    const active = new Set((await subscriptionQueries.activeAmongLists(models, subscriberId, lists).lean()).map((x) => x.list));
     const joining = lists.filter((list) => !active.has(list) && !pending.some((p) => p.list === list));
     if (joining.length === 0) return;
     const proof = input.consent ?? consentProof(await this.deps.policies.current(), input.locale, [...lists].sort().map((l) => listNames.get(l) ?? l));
@@ -242,15 +238,13 @@ export class SignupService {
     const { models, states, suppressions, optOuts, withdrawals } = this.deps;
     const { subscriberId, ref } = this.verify(token);
     const pending = await this.pendingOf(subscriberId, ref);
-    const subscriber = await models.subscribers.findById(subscriberId, { emailHash: 1 }).lean();
+    const subscriber = await subscriberQueries.hashOf(models, subscriberId).lean();
     if (pending.length === 0 || !subscriber) throw new UsedTokenError();
     const { emailHash } = subscriber;
     const liftsTombstone = (await suppressions.reasonFor(emailHash)) === 'erasure';
 
     // The confirmation names the same policy version and text as the request it confirms.
-    const requested = await models.consentEvents
-      .find({ subscriberId: subscriber._id, requestRef: ref, type: 'requested' }, { list: 1, channel: 1, policyVersion: 1, consentText: 1, consentTextHash: 1 })
-      .lean();
+    const requested = await consentEventQueries.proofsOfRequest(models, subscriber._id, ref).lean();
     const proofOf = new Map(requested.map((e) => [e.list, e]));
     // Each subscription moves by its `confirmed` event (subscription-state.ts): two clicks at once, or
     // a sign-up racing this click, cannot both win; a click after a crash completes what was recorded.
@@ -315,15 +309,13 @@ export class SignupService {
   }
 
   private pendingOf(subscriberId: string, ref: string) {
-    return this.deps.models.subscriptions
-      .find({ subscriberId: new Types.ObjectId(subscriberId), pendingRef: ref, status: 'pending' }, { ...SNAPSHOT_FIELDS, policyVersion: 1 })
-      .lean();
+    return subscriptionQueries.pendingOfRequest(this.deps.models, new Types.ObjectId(subscriberId), ref).lean();
   }
 
   /** Requested lists, deduplicated, with their names; each must exist and be public, or the request is a 400. */
   private async publicLists(requested: string[] | undefined, locale: PolicyLocale): Promise<{ slugs: string[]; names: Map<string, string> }> {
     const wanted = [...new Set(requested?.length ? requested : [DEFAULT_LIST])];
-    const found = await this.deps.models.lists.find({ slug: { $in: wanted }, public: true }, { slug: 1, name: 1 }).lean();
+    const found = await listQueries.publicNamesOf(this.deps.models, wanted).lean();
     const names = new Map(found.map((l) => [l.slug, l.name?.[locale] ?? l.slug]));
     const unknown = wanted.filter((slug) => !names.has(slug));
     if (unknown.length) throw new ValidationError(`unknown list: ${unknown.join(', ')}`, { fields: [{ field: 'lists', message: 'unknown list' }] });
@@ -337,7 +329,7 @@ export class SignupService {
     } catch (err) {
       // An import or admin created the same address a moment ago.
       if (!isDuplicateKeyError(err)) throw err;
-      const existing = await subscribers.findOne({ emailKey: emailKey(email) }).lean();
+      const existing = await subscriberQueries.ofAddress(this.deps.models, emailKey(email)).lean();
       if (!existing) throw err;
       return existing;
     }
@@ -352,7 +344,7 @@ export class SignupService {
   private async markPending(subscriberId: Types.ObjectId, list: string, event: TransitionEvent): Promise<void> {
     const { models, states } = this.deps;
     for (;;) {
-      const existing = await models.subscriptions.findOne({ subscriberId, list }, SNAPSHOT_FIELDS).lean();
+      const existing = await subscriptionQueries.ofSubscriberOnList(models, subscriberId, list).lean();
       if (!existing) {
         if (await states.create(subscriberId, list, event)) return;
         continue;

@@ -8,6 +8,8 @@ import type { SuppressionReason } from '../../data/suppression.model';
 import { InvalidStateError, NotFoundError, isDuplicateKeyError } from '../../errors';
 import type { ConsentLedger } from './consent-ledger';
 import type { RecentWithdrawals } from './recent-withdrawals';
+import { subscriberQueries } from '../../data/subscriber.queries';
+import { subscriptionQueries } from '../../data/subscription.queries';
 
 export interface SuppressionEvidence {
   inboundMessageId?: string;
@@ -57,9 +59,9 @@ export class Suppressions {
   private async settle(emailHash: string): Promise<void> {
     const { models, withdrawals } = this.deps;
     if (!withdrawals) return;
-    const subscriber = await models.subscribers.findOne({ emailHash }, { _id: 1 }).lean();
+    const subscriber = await subscriberQueries.refOfHash(models, emailHash).lean();
     if (!subscriber) return;
-    const lists = (await models.subscriptions.find({ subscriberId: subscriber._id }, { list: 1 }).lean()).map((s) => s.list);
+    const lists = (await subscriptionQueries.statesOf(models, subscriber._id).lean()).map((s) => s.list);
     await withdrawals.settleAll(emailHash, lists);
   }
 
@@ -129,7 +131,7 @@ export class Suppressions {
     if (doc.reason === 'erasure') throw new InvalidStateError('an erasure tombstone is lifted only by the person\'s own new double opt-in');
     const removed = await suppressionQueries.removeById(models, doc._id);
     if (removed.deletedCount === 0) throw new NotFoundError('suppression');
-    const subscriber = await models.subscribers.findOne({ emailHash: doc.emailHash }, { _id: 1 }).lean();
+    const subscriber = await subscriberQueries.refOfHash(models, doc.emailHash).lean();
     await ledger.record({
       subscriberId: subscriber?._id,
       emailHash: doc.emailHash,

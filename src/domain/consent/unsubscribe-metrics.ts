@@ -3,6 +3,7 @@
 // request's database write commits (the send worker re-reads the subscription before each send), so
 // the delay measured is the one from receiving the request to that commit.
 import type { Models } from '../../data/models';
+import { consentEventQueries } from '../../data/consent-event.queries';
 
 const DAY_MS = 86_400_000;
 
@@ -27,9 +28,7 @@ export interface UnsubscribeMetrics {
 
 export async function measureUnsubscribes(models: Models, now: Date): Promise<UnsubscribeMetrics> {
   const dayAgo = new Date(now.getTime() - DAY_MS);
-  const events = await models.consentEvents
-    .find({ type: 'withdrawn', at: { $gte: new Date(now.getTime() - 7 * DAY_MS), $lte: now } }, { channel: 1, at: 1, effectDelayMs: 1, _id: 0 })
-    .lean();
+  const events = await consentEventQueries.withdrawalsBetween(models, new Date(now.getTime() - 7 * DAY_MS), now).lean();
 
   const delays = new Map<string, number[]>();
   for (const e of events) {

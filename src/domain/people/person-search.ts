@@ -14,6 +14,8 @@ import { Types } from 'mongoose';
 import type { Models } from '../../data/models';
 import type { SubscriptionState } from '../../data/subscription.model';
 import { emailKey, normalizeEmail } from '../email-address';
+import { subscriberQueries } from '../../data/subscriber.queries';
+import { subscriptionQueries } from '../../data/subscription.queries';
 
 export interface PersonQuery {
   /** The whole address: found through the `emailKey` index. */
@@ -58,23 +60,22 @@ export class PersonSearch {
   constructor(private readonly deps: { models: Models }) {}
 
   async find(q: PersonQuery): Promise<{ items: PersonRow[]; next: string | null }> {
-    const filter: Record<string, unknown> = {};
     // A malformed exact address is the caller's error (InvalidEmailError, a 400), not an empty page.
-    if (q.email !== undefined) filter.emailKey = emailKey(normalizeEmail(q.email));
-    else if (q.address?.trim()) filter.emailKey = { $regex: literalPattern(addressFragment(q.address)) };
-    if (q.name?.trim()) filter.name = { $regex: literalPattern(q.name.trim()), $options: 'i' };
+    const key = q.email !== undefined ? emailKey(normalizeEmail(q.email)) : undefined;
+    const addressPattern = key === undefined && q.address?.trim() ? literalPattern(addressFragment(q.address)) : undefined;
+    const namePattern = q.name?.trim() ? literalPattern(q.name.trim()) : undefined;
     const after = q.after ? new Types.ObjectId(q.after) : undefined;
 
     // Each criterion gives the ids it admits (the regex in one unsorted pass, a list through its
     // index); the page is read by `_id` from their intersection, so nothing is read twice.
     const [matching, members] = await Promise.all([
-      Object.keys(filter).length ? this.matching(filter) : undefined,
+      key !== undefined || addressPattern || namePattern ? this.matching(key, addressPattern, namePattern) : undefined,
       q.list ? this.membersOf(q.list, q.state) : undefined,
     ]);
     const found = await this.page(intersect(matching, members), after, q.limit + 1);
     const page = found.slice(0, q.limit);
     const subscriptions = page.length
-      ? await this.deps.models.subscriptions.find({ subscriberId: { $in: page.map((s) => s._id) } }, { subscriberId: 1, list: 1, status: 1 }).lean()
+      ? await subscriptionQueries.amongSubscribers(this.deps.models, page.map((s) => s._id)).lean()
       : [];
     return {
       items: page.map((s) => ({
@@ -93,13 +94,14 @@ export class PersonSearch {
    * Ids only, in one pass without a sort: FerretDB sorts in Go, so `sort({_id}).limit()` on a
    * filter it cannot push down would read, decode and sort every matching document for each page.
    */
-  private async matching(filter: Record<string, unknown>): Promise<Types.ObjectId[]> {
-    return (await this.deps.models.subscribers.find(filter, { _id: 1 }).lean()).map((s) => s._id);
+  private async matching(key: string | undefined, addressPattern: string | undefined, namePattern: string | undefined): Promise<Types.ObjectId[]> {
+    const found = key !== undefined ? subscriberQueries.idsOfAddress(this.deps.models, key, namePattern) : subscriberQueries.idsMatching(this.deps.models, { addressPattern, namePattern });
+    return (await found.lean()).map((s) => s._id);
   }
 
   /** A list's members through its `{list, status}` index. */
   private async membersOf(list: string, state: SubscriptionState | undefined): Promise<Types.ObjectId[]> {
-    const members = await this.deps.models.subscriptions.find({ list, ...(state ? { status: state } : {}) }, { _id: 0, subscriberId: 1 }).lean();
+    const members = await subscriptionQueries.membersOf(this.deps.models, list, state).lean();
     return members.map((m) => m.subscriberId);
   }
 
@@ -108,10 +110,7 @@ export class PersonSearch {
     const ids = candidates.filter((id) => !after || id > after.toHexString()).sort().slice(0, limit);
     if (ids.length === 0) return [];
     // A person erased since the first pass is simply not there.
-    return this.deps.models.subscribers
-      .find({ _id: { $in: ids.map((id) => new Types.ObjectId(id)) } }, PROJECTION)
-      .sort({ _id: 1 })
-      .lean();
+    return subscriberQueries.rowsAmong(this.deps.models, ids.map((id) => new Types.ObjectId(id))).lean();
   }
 }
 
@@ -124,4 +123,3 @@ function intersect(...sets: Array<Types.ObjectId[] | undefined>): string[] {
   return [...new Set(first)].filter((id) => others.every((o) => o.has(id)));
 }
 
-const PROJECTION = { email: 1, name: 1, locale: 1, restricted: 1 };

@@ -12,6 +12,9 @@ import { NotFoundError } from '../../errors';
 import type { ConsentLedger } from '../consent/consent-ledger';
 import type { Suppressions } from '../consent/suppressions';
 import type { DataSubjectRequestService } from '../requests/requests';
+import { subscriberQueries } from '../../data/subscriber.queries';
+import { subscriptionQueries } from '../../data/subscription.queries';
+import { listQueries } from '../../data/list.queries';
 
 type StoredEvent = ConsentEventDoc & { _id: Types.ObjectId };
 
@@ -55,11 +58,11 @@ export class PersonView {
   async get(id: string) {
     const { models } = this.deps;
     if (!Types.ObjectId.isValid(id)) throw new NotFoundError('subscriber');
-    const subscriber = await models.subscribers.findById(id).lean();
+    const subscriber = await subscriberQueries.byId(models, id).lean();
     if (!subscriber) throw new NotFoundError('subscriber');
     const [subscriptions, lists, suppressions, events, requests] = await Promise.all([
-      models.subscriptions.find({ subscriberId: subscriber._id }).sort({ list: 1 }).lean(),
-      models.lists.find({}, { slug: 1, name: 1 }).lean(),
+      subscriptionQueries.ofSubscriber(models, subscriber._id).lean(),
+      listQueries.names(models).lean(),
       this.deps.suppressions.forAddress(subscriber.emailHash),
       this.deps.ledger.history(subscriber._id),
       this.deps.requests.forPerson(subscriber.emailHash),

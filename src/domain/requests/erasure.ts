@@ -13,6 +13,11 @@ import type { ConsentLedger } from '../consent/consent-ledger';
 import type { OptOuts } from '../consent/opt-outs';
 import { emailKey } from '../email-address';
 import type { Suppressions } from '../consent/suppressions';
+import { subscriberQueries } from '../../data/subscriber.queries';
+import { subscriptionQueries } from '../../data/subscription.queries';
+import { listQueries } from '../../data/list.queries';
+import { dataSubjectRequestQueries } from '../../data/data-subject-request.queries';
+import { reConsentMailQueries } from '../../data/re-consent-mail.queries';
 
 export interface ErasureTarget {
   emailHash: string;
@@ -59,10 +64,10 @@ export class Erasure {
     await suppressions.suppress(emailHash, 'erasure', target.requestRef);
     // A "no" on every list, which outlives even the tombstone: a fresh opt-in lifts the tombstone, and
     // the opt-outs of the lists it confirms, no others.
-    await this.deps.optOuts.recordAll(emailHash, (await models.lists.find({}, { slug: 1 }).lean()).map((l) => l.slug));
+    await this.deps.optOuts.recordAll(emailHash, (await listQueries.slugs(models).lean()).map((l) => l.slug));
 
     const addresses = target.email ? [...new Set([target.email, emailKey(target.email)])] : [];
-    const subscriber = await models.subscribers.findOne({ emailHash }, { _id: 1 }).lean();
+    const subscriber = await subscriberQueries.refOfHash(models, emailHash).lean();
     const counts: ErasureCounts = { subscribers: 0, subscriptions: 0, deliveries: 0, inboundMessages: 0, requests: 0, consentEvents: 0, jobs: 0 };
 
     counts.jobs = await this.removeJobs([...(subscriber ? [String(subscriber._id)] : []), ...addresses]);
@@ -71,12 +76,12 @@ export class Erasure {
       const [claims, outcomes] = await Promise.all([
         deliveryQueries.removeOfSubscriber(models, subscriber._id),
         deliveryOutcomeQueries.removeOfSubscriber(models, subscriber._id),
-        models.reConsentMails.deleteMany({ subscriberId: subscriber._id }),
+        reConsentMailQueries.removeAllOf(models, subscriber._id),
       ]);
       counts.deliveries = Math.max(claims.deletedCount, outcomes.deletedCount);
     }
-    if (subscriber) counts.subscriptions = (await models.subscriptions.deleteMany({ subscriberId: subscriber._id })).deletedCount;
-    if (subscriber) counts.subscribers = (await models.subscribers.deleteOne({ _id: subscriber._id })).deletedCount;
+    if (subscriber) counts.subscriptions = (await subscriptionQueries.removeAllOf(models, subscriber._id)).deletedCount;
+    if (subscriber) counts.subscribers = (await subscriberQueries.remove(models, subscriber._id)).deletedCount;
 
     // Their own mails (by sender hash) and bounces or complaints that name them: the
     // classification outcome stays, everything that identifies them goes.
@@ -86,20 +91,17 @@ export class Erasure {
     // Requests keep their deadline history (accountability) but only the hash of whom they were
     // about; free-text notes and reasons may quote the person, so they go too. The person's own open
     // access request keeps its address until it is answered (requests.ts forgets it then).
-    const requests = await models.requests.find({ emailHash }, { actions: 1, type: 1, status: 1 }).lean();
+    const requests = await dataSubjectRequestQueries.actionsOfAddress(models, emailHash).lean();
     const isOpenAccess = (r: { type: string; status: string }) => r.type === 'access' && (r.status === 'awaiting-verification' || r.status === 'open');
     for (const request of requests.filter((r) => !isOpenAccess(r))) {
-      const result = await models.requests.updateOne(
-        { _id: request._id },
-        {
-          $unset: { email: 1, subscriberId: 1, rectification: 1, note: 1, extensionReason: 1, rejectionReason: 1 },
-          $set: { actions: request.actions.map(({ at, actor, action }) => ({ at, actor, action })) },
-        },
-      );
+      const result = await dataSubjectRequestQueries.update(models, request._id, {
+        $unset: { email: 1, subscriberId: 1, rectification: 1, note: 1, extensionReason: 1, rejectionReason: 1 },
+        $set: { actions: request.actions.map(({ at, actor, action }) => ({ at, actor, action })) },
+      });
       counts.requests += result.modifiedCount;
     }
     const openAccess = requests.filter(isOpenAccess);
-    if (openAccess.length) await models.requests.updateMany({ _id: { $in: openAccess.map((r) => r._id) } }, { $unset: { subscriberId: 1 } });
+    if (openAccess.length) await dataSubjectRequestQueries.forgetSubscriberOf(models, openAccess.map((r) => r._id));
     if (addresses.length) {
       await auditEntryQueries.retarget(models, addresses, `emailHash:${emailHash}`);
     }

@@ -8,6 +8,12 @@ import { deliveryQueries } from '../../data/delivery.queries';
 import { deliveryOutcomeQueries } from '../../data/delivery-outcome.queries';
 import { inboundMessageQueries } from '../../data/inbound-message.queries';
 import { suppressionQueries } from '../../data/suppression.queries';
+import { subscriberQueries } from '../../data/subscriber.queries';
+import { subscriptionQueries } from '../../data/subscription.queries';
+import { consentEventQueries } from '../../data/consent-event.queries';
+import { listQueries } from '../../data/list.queries';
+import { policyVersionQueries } from '../../data/policy-version.queries';
+import { dataSubjectRequestQueries } from '../../data/data-subject-request.queries';
 
 export class PersonRecords {
   private readonly loaded = new Map<string, Promise<unknown>>();
@@ -29,13 +35,13 @@ export class PersonRecords {
   }
 
   subscriber() {
-    return this.once('subscriber', () => this.models.subscribers.findOne({ emailHash: this.emailHash }).lean());
+    return this.once('subscriber', () => subscriberQueries.documentOfHash(this.models, this.emailHash).lean());
   }
 
   subscriptions() {
     return this.once('subscriptions', async () => {
       const subscriber = await this.subscriber();
-      return subscriber ? this.models.subscriptions.find({ subscriberId: subscriber._id }).sort({ _id: 1 }).lean() : [];
+      return subscriber ? subscriptionQueries.documentsOfSubscriber(this.models, subscriber._id).lean() : [];
     });
   }
 
@@ -45,13 +51,13 @@ export class PersonRecords {
       const [subscriptions, events, mailings] = await Promise.all([this.subscriptions(), this.consentEvents(), this.mailings()]);
       const slugs = [...subscriptions.map((s) => s.list), ...events.map((e) => e.list), ...mailings.map((m) => m.campaign?.list)];
       const known = [...new Set(slugs.filter((s): s is string => typeof s === 'string'))];
-      const lists = await this.models.lists.find({ slug: { $in: known } }, { slug: 1, name: 1 }).lean();
+      const lists = await listQueries.namesOf(this.models, known).lean();
       return new Map(lists.map((l) => [l.slug, { lv: l.name?.lv ?? l.slug, en: l.name?.en ?? l.slug }]));
     });
   }
 
   consentEvents() {
-    return this.once('events', () => this.models.consentEvents.find({ emailHash: this.emailHash }).sort({ at: 1, _id: 1 }).lean());
+    return this.once('events', () => consentEventQueries.ofAddress(this.models, this.emailHash).lean());
   }
 
   policyVersions() {
@@ -59,7 +65,7 @@ export class PersonRecords {
       const events = await this.consentEvents();
       const subscriptions = await this.subscriptions();
       const versions = new Set([...events.map((e) => e.policyVersion), ...subscriptions.map((s) => s.policyVersion)].filter((v): v is number => typeof v === 'number'));
-      return this.models.policyVersions.find({ version: { $in: [...versions] } }, { version: 1, effectiveAt: 1 }).sort({ version: 1 }).lean();
+      return policyVersionQueries.ofVersions(this.models, [...versions]).lean();
     });
   }
 
@@ -96,7 +102,7 @@ export class PersonRecords {
   }
 
   requests() {
-    return this.once('requests', () => this.models.requests.find({ emailHash: this.emailHash }).sort({ receivedAt: 1, _id: 1 }).lean());
+    return this.once('requests', () => dataSubjectRequestQueries.documentsOfAddress(this.models, this.emailHash).lean());
   }
 
   suppressions() {

@@ -6,6 +6,7 @@ import type { Models } from '../../data/models';
 import { NotFoundError } from '../../errors';
 import type { ConsentLedger } from '../consent/consent-ledger';
 import { personName } from '../person-name';
+import { subscriberQueries } from '../../data/subscriber.queries';
 
 export interface Rectifiable {
   name?: string;
@@ -22,7 +23,7 @@ export class Rectification {
     by: { channel: Extract<ConsentChannel, 'admin' | 'mailbox' | 'web-form'>; actor?: string; requestRef?: string },
   ): Promise<string[]> {
     const { models, ledger } = this.deps;
-    const subscriber = await models.subscribers.findById(subscriberId, { emailHash: 1, name: 1, locale: 1 }).lean();
+    const subscriber = await subscriberQueries.recordOf(models, subscriberId).lean();
     if (!subscriber) throw new NotFoundError('subscriber');
     const set: Rectifiable = {};
     const name = changes.name === undefined ? undefined : personName(changes.name);
@@ -30,7 +31,7 @@ export class Rectification {
     if (changes.locale !== undefined && changes.locale !== subscriber.locale) set.locale = changes.locale;
     const fields = Object.keys(set);
     if (fields.length === 0) return [];
-    await models.subscribers.updateOne({ _id: subscriber._id }, { $set: set });
+    await subscriberQueries.rectify(models, subscriber._id, set);
     await ledger.record({
       subscriberId: subscriber._id,
       emailHash: subscriber.emailHash,

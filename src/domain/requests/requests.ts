@@ -20,6 +20,8 @@ import type { Restrictions } from './restriction';
 import type { UnsubscribeService } from '../consent/unsubscribe';
 import { claimVerification, type RequestVerification } from './verification';
 import { suppressionQueries } from '../../data/suppression.queries';
+import { subscriberQueries } from '../../data/subscriber.queries';
+import { dataSubjectRequestQueries } from '../../data/data-subject-request.queries';
 
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];
 
@@ -117,7 +119,7 @@ export class DataSubjectRequestService {
     const receivedAt = deadlineStart(input.receivedAt, now());
     const actor = input.actor ?? input.channel;
     if (input.confirmedBy) assertConfirmable(input);
-    const subscriber = await models.subscribers.findOne({ emailHash }, { _id: 1, locale: 1 }).lean();
+    const subscriber = await subscriberQueries.refOfHash(models, emailHash).lean();
     const needsVerification = NEEDS_VERIFICATION.has(input.type) || input.verifyFirst === true;
     const doc = await this.insertNumbered({
       type: input.type,
@@ -157,7 +159,7 @@ export class DataSubjectRequestService {
 
   /** Every request about one address, newest first (the person's page). */
   async forPerson(emailHash: string) {
-    const docs = await this.deps.models.requests.find({ emailHash }).sort({ receivedAt: -1, _id: -1 }).lean();
+    const docs = await dataSubjectRequestQueries.ofAddress(this.deps.models, emailHash).lean();
     return docs.map((d) => this.view(d));
   }
 
@@ -183,28 +185,26 @@ export class DataSubjectRequestService {
   async list(filter: RequestFilter, limit: number) {
     const now = this.deps.now();
     const closed = filter === 'done' || filter === 'closed';
-    // status $in (status, dueAt) is what the embedded FerretDB pushes down; dueAt narrows what it returns.
     const query = closed
-      ? { status: { $in: CLOSED_STATES } }
-      : { status: { $in: OPEN_STATES }, ...(filter === 'overdue' ? { dueAt: { $lt: now } } : {}) };
-    const sort: Record<string, 1 | -1> = closed ? { closedAt: -1, _id: -1 } : { dueAt: 1, _id: 1 };
-    const docs = await this.deps.models.requests.find(query).sort(sort).limit(limit).lean();
+      ? dataSubjectRequestQueries.closedNewestFirst(this.deps.models, CLOSED_STATES, limit)
+      : dataSubjectRequestQueries.openByDue(this.deps.models, OPEN_STATES, filter === 'overdue' ? now : undefined, limit);
+    const docs = await query.lean();
     return docs.map((d) => this.view(d));
   }
 
   async metrics() {
     const { models } = this.deps;
     const now = this.deps.now();
-    const count = (filter: object) => models.requests.countDocuments(filter);
+    const count = dataSubjectRequestQueries.countIn;
     const [awaitingVerification, open, dueSoon, overdue, done, rejected, nearest] = await Promise.all([
-      count({ status: 'awaiting-verification' }),
-      count({ status: 'open' }),
-      count({ status: { $in: OPEN_STATES }, dueAt: { $gte: now, $lt: new Date(now.getTime() + DUE_SOON_MS) } }),
-      count({ status: { $in: OPEN_STATES }, dueAt: { $lt: now } }),
-      count({ status: 'done' }),
-      count({ status: 'rejected' }),
+      count(models, 'awaiting-verification'),
+      count(models, 'open'),
+      count(models, OPEN_STATES, { $gte: now, $lt: new Date(now.getTime() + DUE_SOON_MS) }),
+      count(models, OPEN_STATES, { $lt: now }),
+      count(models, 'done'),
+      count(models, 'rejected'),
       // The open requests are few: their status is looked up on its index, the sort is in memory.
-      models.requests.findOne({ status: { $in: OPEN_STATES } }, { number: 1, dueAt: 1 }).sort({ dueAt: 1, _id: 1 }).lean(),
+      dataSubjectRequestQueries.nearestDue(models, OPEN_STATES).lean(),
     ]);
     const nearestDue = nearest ? { id: String(nearest._id), number: nearest.number, dueAt: nearest.dueAt } : null;
     return { awaitingVerification, open, dueWithin7Days: dueSoon, overdue, done, rejected, nearestDue };
@@ -269,7 +269,7 @@ export class DataSubjectRequestService {
    */
   async liftRestriction(subscriberId: string, by: { channel: 'admin' | 'mailbox'; actor: string }): Promise<boolean> {
     if (!Types.ObjectId.isValid(subscriberId)) throw new NotFoundError('subscriber');
-    const subscriber = await this.deps.models.subscribers.findById(subscriberId, { email: 1, locale: 1, restricted: 1 }).lean();
+    const subscriber = await subscriberQueries.addresseeOf(this.deps.models, subscriberId).lean();
     if (!subscriber) throw new NotFoundError('subscriber');
     if (subscriber.restricted) {
       await this.deps.requesterMail.send({
@@ -369,7 +369,7 @@ export class DataSubjectRequestService {
   }
 
   private async applyRectification(doc: RequestDoc, changes: Rectifiable, actor: string, channel: 'admin' | 'web-form') {
-    const subscriber = await this.deps.models.subscribers.findOne({ emailHash: doc.emailHash }, { _id: 1 }).lean();
+    const subscriber = await subscriberQueries.refOfHash(this.deps.models, doc.emailHash).lean();
     const fields = subscriber
       ? await this.deps.rectification.apply(subscriber._id, changes, { channel, actor, requestRef: doc.number })
       : [];
@@ -442,7 +442,7 @@ export class DataSubjectRequestService {
   private async forgetIfErased(doc: RequestDoc) {
     const { models } = this.deps;
     if (!(await suppressionQueries.hasTombstone(models, doc.emailHash))) return;
-    await models.requests.updateOne({ _id: doc._id }, { $unset: { email: 1, subscriberId: 1, rectification: 1, note: 1, extensionReason: 1, rejectionReason: 1 } });
+    await dataSubjectRequestQueries.update(models, doc._id, { $unset: { email: 1, subscriberId: 1, rectification: 1, note: 1, extensionReason: 1, rejectionReason: 1 } });
   }
 
   // The request number is claimed by the unique index: concurrent registrations never share one.
@@ -450,7 +450,7 @@ export class DataSubjectRequestService {
     const { models } = this.deps;
     const year = this.deps.now().getUTCFullYear();
     const prefix = `DSR-${year}-`;
-    let next = (await models.requests.countDocuments({ number: { $regex: `^${prefix}` } })) + 1;
+    let next = (await dataSubjectRequestQueries.numberedInYear(models, prefix)) + 1;
     for (let attempt = 0; attempt < NUMBER_ATTEMPTS; attempt++, next++) {
       try {
         return await models.requests.create({ ...fields, number: `${prefix}${String(next).padStart(4, '0')}` });
@@ -463,7 +463,7 @@ export class DataSubjectRequestService {
 
   private async load(id: string) {
     if (!Types.ObjectId.isValid(id)) throw new NotFoundError('request');
-    const doc = await this.deps.models.requests.findById(id).lean();
+    const doc = await dataSubjectRequestQueries.byId(this.deps.models, id).lean();
     if (!doc) throw new NotFoundError('request');
     return doc;
   }
@@ -483,10 +483,7 @@ export class DataSubjectRequestService {
   }
 
   private async update(doc: RequestDoc, change: { $set?: Record<string, unknown> }, actor: string, action: string, note?: string) {
-    await this.deps.models.requests.updateOne(
-      { _id: doc._id },
-      { ...change, $push: { actions: { at: this.deps.now(), actor, action, note } } },
-    );
+    await dataSubjectRequestQueries.update(this.deps.models, doc._id, { ...change, $push: { actions: { at: this.deps.now(), actor, action, note } } });
   }
 
   private claim(key: string) {

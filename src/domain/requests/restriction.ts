@@ -6,6 +6,8 @@ import type { Models } from '../../data/models';
 import { NotFoundError } from '../../errors';
 import type { ConsentLedger } from '../consent/consent-ledger';
 import type { RecentWithdrawals } from '../consent/recent-withdrawals';
+import { subscriberQueries } from '../../data/subscriber.queries';
+import { subscriptionQueries } from '../../data/subscription.queries';
 
 export interface RestrictionChange {
   channel: Extract<ConsentChannel, 'admin' | 'mailbox'>;
@@ -29,7 +31,7 @@ export class Restrictions {
   private async set(subscriberId: Types.ObjectId | string, restricted: boolean, change: RestrictionChange): Promise<boolean> {
     const { models, ledger, withdrawals } = this.deps;
     if (!Types.ObjectId.isValid(subscriberId)) throw new NotFoundError('subscriber');
-    const subscriber = await models.subscribers.findById(subscriberId, { emailHash: 1, restricted: 1, updatedAt: 1 }).lean();
+    const subscriber = await subscriberQueries.recordOf(models, subscriberId).lean();
     if (!subscriber) throw new NotFoundError('subscriber');
     if (Boolean(subscriber.restricted) === restricted) return false;
     // A restriction stops mail through the withdrawal gate: flag before the commit, settle after.
@@ -46,9 +48,9 @@ export class Restrictions {
       actor: change.actor,
       requestRef: change.requestRef,
     });
-    await models.subscribers.updateOne({ _id: subscriber._id }, { $set: { restricted } });
+    await subscriberQueries.setRestricted(models, subscriber._id, restricted);
     if (restricted) {
-      const lists = (await models.subscriptions.find({ subscriberId: subscriber._id }, { list: 1 }).lean()).map((s) => s.list);
+      const lists = (await subscriptionQueries.statesOf(models, subscriber._id).lean()).map((s) => s.list);
       await withdrawals.settleAll(subscriber.emailHash, lists);
     } else {
       await withdrawals.clearEveryList(subscriber.emailHash);

@@ -8,6 +8,8 @@ import { NotFoundError } from '../../errors';
 import { actorOf, requireRole } from '../admin-auth';
 import { caseSensitiveRouter } from '../router';
 import { parseOr400 } from '../validate';
+import { subscriberQueries } from '../../data/subscriber.queries';
+import { consentEventQueries } from '../../data/consent-event.queries';
 
 export const subscriberIdParam = z.strictObject({ id: z.string().regex(/^[0-9a-fA-F]{24}$/, 'must be a 24-character hex subscriber id') });
 
@@ -32,8 +34,8 @@ export function ledgerRoutes(c: Deps): Router {
     const { id } = parseOr400(subscriberIdParam, req.params);
     const subscriberId = new Types.ObjectId(id);
     // After an erasure the subscriber is gone and the events no longer name the id: nothing to show by it.
-    const subscriber = await c.models.subscribers.findById(subscriberId, { emailHash: 1 }).lean();
-    const emailHash = subscriber?.emailHash ?? (await c.models.consentEvents.findOne({ subscriberId }, { emailHash: 1 }).lean())?.emailHash;
+    const subscriber = await subscriberQueries.hashOf(c.models, subscriberId).lean();
+    const emailHash = subscriber?.emailHash ?? (await consentEventQueries.hashOfSubscriber(c.models, subscriberId).lean())?.emailHash;
     if (!emailHash) throw new NotFoundError('subscriber');
     const status = await c.ledgerAnchors.status(emailHash);
     await c.audit.record(actorOf(req), 'subscriber.ledger.read', id, { verified: status.verified, verifiedUpTo: status.verifiedUpTo });

@@ -19,6 +19,8 @@ import { isoDate, itemsOf, objectId } from './response-schemas';
 import { suppressionResponse } from './suppression-routes';
 import { caseSensitiveRouter } from '../router';
 import { csvBody, csvBodyParser } from './import-routes';
+import { subscriberQueries } from '../../data/subscriber.queries';
+import { listQueries } from '../../data/list.queries';
 
 // Exact (`email`, an index lookup) or partial (`address`, `name`: a bounded scan); `list` and `state` narrow.
 export const searchQuery = z
@@ -139,7 +141,7 @@ export function subscriberRoutes(c: Deps): Router {
 
   // The search's list filter: slugs and names only (the lists pages themselves are the marketers').
   router.get('/subscribers/lists', dpo, async (_req, res) => {
-    const lists = await c.models.lists.find({}, { _id: 0, slug: 1, name: 1 }).sort({ slug: 1 }).lean();
+    const lists = await listQueries.names(c.models).lean();
     res.json({ items: lists.map((l) => ({ slug: l.slug, name: l.name })) });
   });
 
@@ -162,7 +164,7 @@ export function subscriberRoutes(c: Deps): Router {
   router.post('/subscribers/:id/erasure', dpo, async (req, res) => {
     const { id } = parseOr400(personParam, req.params);
     const { reason, receivedAt, note } = parseOr400(erasureBody, req.body ?? {});
-    const subscriber = await c.models.subscribers.findById(id, { email: 1 }).lean();
+    const subscriber = await subscriberQueries.addresseeOf(c.models, id).lean();
     if (!subscriber) throw new NotFoundError('subscriber');
     const actor = actorOf(req);
     const request = await c.requests.create({ type: 'erasure', email: subscriber.email, channel: 'letter', receivedAt, note, actor: actor.sub, confirmedBy: { reason } });
@@ -174,7 +176,7 @@ export function subscriberRoutes(c: Deps): Router {
     const id = String(req.params.id);
     if (!/^[0-9a-f]{24}$/i.test(id)) throw new ValidationError('id must be a 24-character hex subscriber id');
     const subscriberId = new Types.ObjectId(id);
-    const [exists, events] = await Promise.all([c.models.subscribers.exists({ _id: subscriberId }), c.ledger.history(subscriberId)]);
+    const [exists, events] = await Promise.all([subscriberQueries.exists(c.models, subscriberId), c.ledger.history(subscriberId)]);
     if (!exists && events.length === 0) throw new NotFoundError('subscriber');
     await c.audit.record(actorOf(req), 'subscriber.consent.read', id, { events: events.length });
     res.json({ events: events.map(consentEventView) });

@@ -6,6 +6,7 @@ import { NotFoundError } from '../../errors';
 import { escapeHtml } from '../../html';
 import { negotiateLocale, type Locale } from '../locale';
 import { caseSensitiveRouter } from '../router';
+import { policyVersionQueries } from '../../data/policy-version.queries';
 
 type Deps = Pick<Container, 'models' | 'pages' | 'policies' | 'clock'>;
 
@@ -25,7 +26,7 @@ export function privacyRoutes(c: Deps) {
   });
 
   async function sendVersion(res: Response, locale: Locale, version: number, inForce: boolean) {
-    const doc = await c.models.policyVersions.findOne({ version }, { version: 1, effectiveAt: 1, text: 1 }).lean();
+    const doc = await policyVersionQueries.publishedText(c.models, version).lean();
     // A version registered ahead of time is not published before it takes effect.
     if (!doc || doc.effectiveAt > c.clock.now()) throw new NotFoundError('privacy-policy version');
     const note = inForce

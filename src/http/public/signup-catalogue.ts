@@ -4,6 +4,7 @@
 // triggers a reload (lists: at most one per second; a request waits for it), the same for every
 // address: it reveals nothing.
 import type { Models } from '../../data/models';
+import { listQueries } from '../../data/list.queries';
 import { consentProof, type ConsentProof, type PolicyLocale, type PolicyVersion, type PolicyVersions } from '../../domain/consent/policy-versions';
 
 const LISTS_MAX_AGE_MS = 30_000;
@@ -61,9 +62,8 @@ export class SignupCatalogue {
 
   private publicLists(force: boolean): Promise<Cached<ListNames>> {
     if (!force && this.lists && Date.now() - this.lists.loadedAt < LISTS_MAX_AGE_MS) return Promise.resolve(this.lists);
-    this.listsLoading ??= this.deps.models.lists
-      .find({ public: true }, { slug: 1, name: 1 })
-      .sort({ slug: 1 })
+    this.listsLoading ??= listQueries
+      .publicCatalogue(this.deps.models)
       .lean()
       .then((docs) => (this.lists = { value: new Map(docs.map((d) => [d.slug, { lv: d.name?.lv ?? d.slug, en: d.name?.en ?? d.slug }])), loadedAt: Date.now() }))
       .finally(() => (this.listsLoading = undefined));

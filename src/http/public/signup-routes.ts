@@ -27,6 +27,7 @@ import { personNameSchema } from '../person-name-schema';
 import { assertSingleValued, parseOr400, repeatedField } from '../validate';
 import { SignupCatalogue } from './signup-catalogue';
 import { caseSensitiveRouter } from '../router';
+import { listQueries } from '../../data/list.queries';
 
 type Deps = Pick<Container, 'config' | 'models' | 'pages' | 'policies' | 'signup' | 'signupIntake' | 'clock'>;
 
@@ -249,7 +250,7 @@ async function sendForm(c: Deps, req: Request, res: Response, status: number, st
   const locale = negotiateLocale(req);
   const [policy, lists] = await Promise.all([
     c.policies.current(),
-    c.models.lists.find({ public: true }, { slug: 1, name: 1, description: 1 }).sort({ slug: 1 }).lean(),
+    listQueries.publicCatalogue(c.models).lean(),
   ]);
   const sent = state.values ? [state.values.lists ?? []].flat() : [state.preselect ?? DEFAULT_LIST];
   const chosen = new Set(lists.length === 1 ? [lists[0]!.slug] : sent);
@@ -296,7 +297,7 @@ async function sendForm(c: Deps, req: Request, res: Response, status: number, st
 }
 
 async function listNames(c: Deps, slugs: string[], locale: Locale): Promise<string[]> {
-  const docs = await c.models.lists.find({ slug: { $in: slugs } }, { slug: 1, name: 1 }).lean();
+  const docs = await listQueries.namesOf(c.models, slugs).lean();
   const names = new Map(docs.map((d) => [d.slug, d.name?.[locale] ?? d.slug]));
   return slugs.map((s) => names.get(s) ?? s);
 }
