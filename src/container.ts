@@ -2,7 +2,6 @@
 import { Redis } from 'ioredis';
 import type { Connection } from 'mongoose';
 import type { Config } from './config';
-import { ByIdReader } from './data/by-id';
 import { connectDatabase } from './data/connect';
 import { createModels, syncIndexes, type Models } from './data/models';
 import { campaignQueries } from './data/campaign.queries';
@@ -57,7 +56,6 @@ export interface Container {
   clock: Clock;
   conn: Connection;
   models: Models;
-  byId: ByIdReader;
   redis: Redis;
   queues: Queues;
   signupIntake: SignupIntake;
@@ -106,7 +104,6 @@ export async function createContainer(config: Config, logger: Logger, opts: Cont
   const models = createModels(conn);
   await syncIndexes(models);
   await seedDefaults(models);
-  const byId = new ByIdReader();
 
   // BullMQ wants maxRetriesPerRequest: null on connections used by workers.
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
@@ -140,7 +137,7 @@ export async function createContainer(config: Config, logger: Logger, opts: Cont
   const suppressions = new Suppressions({ models, now, withdrawals });
   const optOuts = new OptOuts({ models, emailHashKey: config.emailHashKey, now });
   const states = new SubscriptionStates({ models, ledger, now });
-  const unsubscribes = new UnsubscribeService({ models, byId, states, ledger, optOuts, withdrawals, now });
+  const unsubscribes = new UnsubscribeService({ models, states, ledger, optOuts, withdrawals, now });
   const reconciliation = new LedgerReconciliation({ models, ledger, states, optOuts, logger: logger.child({ component: 'reconciliation' }), now });
   const listHeaders = new ListHeaderBuilder({ signer, settings: config });
   const emails = new EmailTemplates();
@@ -197,7 +194,7 @@ export async function createContainer(config: Config, logger: Logger, opts: Cont
     now,
   });
   const signupMails = new SignupMails({ models, suppressions, signer, listHeaders, emails, mailer, settings: config });
-  const campaigns = new CampaignService({ models, byId, queues, mailer, listHeaders, now, settings: config });
+  const campaigns = new CampaignService({ models, queues, mailer, listHeaders, now, settings: config });
   const lists = new ListService({ models });
   const staff = createStaffServices({ config, models, redis, mailer, signer, audit, now });
 
@@ -207,7 +204,6 @@ export async function createContainer(config: Config, logger: Logger, opts: Cont
     clock,
     conn,
     models,
-    byId,
     redis,
     queues,
     signupIntake: new SignupIntake({ queue: queues.signup, hashKey: config.emailHashKey, now }),

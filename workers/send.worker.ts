@@ -13,7 +13,6 @@ const PAUSED_RECHECK_MS = 10_000;
 export function sendWorker(c: Container): Worker {
   const deps: SendDeps = {
     models: c.models,
-    byId: c.byId,
     mailer: c.mailer,
     listHeaders: c.listHeaders,
     suppressions: c.suppressions,

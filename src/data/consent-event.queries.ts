@@ -40,6 +40,8 @@ export const consentEventQueries = {
   ofAddress: uses('emailHash_1', (m, emailHash: string) => m.consentEvents.find({ emailHash }).sort({ at: 1, _id: 1 })),
   /** Access export, verifying one person: their chain as stored. */
   rawOfAddress: uses('emailHash_1', (m, emailHash: string) => raw(m).find({ emailHash })),
+  /** Appending to many chains at once (an import, a group of one-click unsubscribes): their links, to find each head. */
+  linksOf: uses('emailHash_1', (m, emailHashes: string[]) => raw(m).find({ emailHash: { $in: emailHashes } }, { projection: { emailHash: 1, seq: 1, hash: 1 } })),
   /** Appending to a chain: its head. */
   headOf: uses('emailHash_1', (m, emailHash: string) => raw(m).find({ emailHash }, { projection: { seq: 1, hash: 1 } }).sort({ seq: -1 }).limit(1)),
   /** Ledger migration: the events of these people not yet in their chain, as stored. */

@@ -32,6 +32,10 @@ export const subscriberQueries = {
   /** Re-consent, reconciliation: the hashes and restriction of these subscribers (a page at a time). */
   hashesAmong: uses('_id_', (m, ids: Id[]) => m.subscribers.find({ _id: { $in: ids } }, { emailHash: 1, restricted: 1 })),
   /** Send batch: what each recipient's mail needs (a thousand ids at a time). */
+  /** One-click unsubscribes committed in a group: the address hash of each person. */
+  hashesOf: uses('_id_', (m, ids: Id[]) => m.subscribers.find({ _id: { $in: ids } }, { emailHash: 1 })),
+  /** Campaign start: the names of a page of a list's members (is anyone without one). */
+  namesAmong: uses('_id_', (m, ids: Id[]) => m.subscribers.find({ _id: { $in: ids } }, { name: 1 })),
   recipientsAmong: uses('_id_', (m, ids: Id[]) => m.subscribers.find({ _id: { $in: ids } }, { email: 1, name: 1, locale: 1, restricted: 1, emailHash: 1 })),
   /** People search: a page's rows, by the ids the criteria admitted. */
   rowsAmong: uses('_id_', (m, ids: Id[]) => m.subscribers.find({ _id: { $in: ids } }, { email: 1, name: 1, locale: 1, restricted: 1 }).sort({ _id: 1 })),

@@ -7,8 +7,8 @@ import type { SubscriptionState } from './subscription.model';
 
 type Id = Types.ObjectId | string;
 
-/** The state machine's view of a subscription (src/domain/consent/subscription-state.ts, SNAPSHOT_FIELDS). */
-const SNAPSHOT = { subscriberId: 1, list: 1, status: 1, version: 1, pendingRef: 1 } as const;
+/** The state machine's view of a subscription (src/domain/consent/subscription-state.ts). */
+export const SNAPSHOT = { subscriberId: 1, list: 1, status: 1, version: 1, pendingRef: 1 } as const;
 
 /** Active consent that names a policy version older than `version` (or none: it predates versions). */
 const olderThan = (version: number) => ({ status: 'active' as const, $or: [{ policyVersion: { $lt: version } }, { policyVersion: null }] });
@@ -25,6 +25,10 @@ export const subscriptionQueries = {
       update,
     ),
   ),
+  /** One-click unsubscribes committed in a group: the subscriptions their links name. */
+  snapshotsAmong: uses('_id_', (m, ids: Id[]) => m.subscriptions.find({ _id: { $in: ids } }, SNAPSHOT)),
+  /** A group of one-click unsubscribes: the state their events describe, as the next version, for each. */
+  moveManyTo: uses('_id_', (m, ids: Types.ObjectId[], update: Record<string, unknown>) => m.subscriptions.updateMany({ _id: { $in: ids } }, update)),
   /** Retention: a sign-up never confirmed goes, unless confirmed meanwhile. */
   removePending: uses('_id_', (m, id: Id) => m.subscriptions.deleteOne({ _id: id, status: 'pending' })),
   /** Send batch: where each recipient's subscription stands (a thousand ids at a time). */

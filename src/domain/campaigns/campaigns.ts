@@ -19,7 +19,7 @@ import { subscriberQueries } from '../../data/subscriber.queries';
 import { subscriptionQueries } from '../../data/subscription.queries';
 import { listQueries } from '../../data/list.queries';
 
-export type CampaignServiceDeps = Pick<Container, 'models' | 'byId' | 'queues' | 'mailer' | 'listHeaders'> & {
+export type CampaignServiceDeps = Pick<Container, 'models' | 'queues' | 'mailer' | 'listHeaders'> & {
   now: () => Date;
   settings: CampaignMailSettings;
 };
@@ -125,7 +125,7 @@ export class CampaignService {
    */
   async namelessOnList(list: string, bounds = { limit: NAME_CHECK_LIMIT, page: NAME_CHECK_PAGE }): Promise<NamelessCount> {
     await this.requireList(list);
-    const { models, byId } = this.deps;
+    const { models } = this.deps;
     const recipients = await subscriptionQueries.activeCountOfList(models, list);
     let checked = 0;
     let nameless = 0;
@@ -135,7 +135,7 @@ export class CampaignService {
         .activeOfList(models, list, after ? { $gt: after } : undefined, Math.min(bounds.page, bounds.limit - checked))
         .lean();
       if (page.length === 0) break;
-      const people = await byId.find(models.subscribers, page.map((s) => s.subscriberId), { name: 1 });
+      const people = await subscriberQueries.namesAmong(models, page.map((s) => s.subscriberId)).lean();
       nameless += people.filter((p) => !(p.name ?? '').trim()).length;
       checked += page.length;
       after = page[page.length - 1]!._id;

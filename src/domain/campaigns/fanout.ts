@@ -8,6 +8,7 @@ import { CampaignJobs, sendBatchJobId, type SendBatchJob } from '../../queues/ca
 import { completeIfDone } from './campaign-progress';
 import { moveCampaign, repairCampaignStates } from './campaign-state';
 import { campaignQueries } from '../../data/campaign.queries';
+import { subscriptionQueries } from '../../data/subscription.queries';
 
 export type FanoutDeps = Pick<Container, 'models' | 'queues'> & { now: () => Date };
 
@@ -42,11 +43,7 @@ export async function fanOutCampaign(deps: FanoutDeps, campaignId: string): Prom
   const range: Record<string, Types.ObjectId> = { $lte: audienceMaxId };
   if (campaign.checkpointId) range.$gt = campaign.checkpointId;
 
-  const cursor = models.subscriptions
-    .find({ list: campaign.list, status: 'active', _id: range }, { _id: 1, subscriberId: 1 })
-    .sort({ _id: 1 })
-    .lean()
-    .cursor({ batchSize: 1000 });
+  const cursor = subscriptionQueries.activeOfList(models, campaign.list, range).lean().cursor({ batchSize: 1000 });
   let page: Array<{ _id: Types.ObjectId; subscriberId: Types.ObjectId }> = [];
   let pending: Array<typeof page> = [];
   const flush = async (): Promise<boolean> => {

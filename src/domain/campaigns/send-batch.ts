@@ -27,8 +27,10 @@ import { insertManyOnce } from '../claims';
 import { completeIfDone, isOver, markBatchDone, recordFinalStats } from './campaign-progress';
 import { campaignQueries } from '../../data/campaign.queries';
 import { deliveryQueries } from '../../data/delivery.queries';
+import { subscriberQueries } from '../../data/subscriber.queries';
+import { subscriptionQueries } from '../../data/subscription.queries';
 
-export type SendDeps = Pick<Container, 'models' | 'byId' | 'mailer' | 'listHeaders' | 'suppressions' | 'ledger' | 'withdrawals'> & {
+export type SendDeps = Pick<Container, 'models' | 'mailer' | 'listHeaders' | 'suppressions' | 'ledger' | 'withdrawals'> & {
   now: () => Date;
   pacer: SendPacer;
   settings: CompiledMailSettings & { smtpPoolSize: number };
@@ -155,14 +157,14 @@ export async function sendBatch(deps: SendDeps, job: SendBatchJob, run: SendRun)
 }
 
 /**
- * The batch's subscriptions and subscribers, read by _id (see src/data/by-id.ts), and one query for
+ * The batch's subscriptions and subscribers, read by _id (one `$in` each), and one query for
  * the suppressions among them. A subscription counts only while it is still the active one of this
  * subscriber on this list.
  */
 async function readRecipients(deps: SendDeps, list: string, recipients: BatchRecipient[]) {
   const [subscriptions, subscribers] = await Promise.all([
-    deps.byId.find(deps.models.subscriptions, recipients.map(([subscriptionId]) => new Types.ObjectId(subscriptionId)), { subscriberId: 1, list: 1, status: 1 }),
-    deps.byId.find(deps.models.subscribers, recipients.map(([, subscriberId]) => new Types.ObjectId(subscriberId)), { email: 1, name: 1, locale: 1, restricted: 1, emailHash: 1 }),
+    subscriptionQueries.statesAmong(deps.models, recipients.map(([subscriptionId]) => new Types.ObjectId(subscriptionId))).lean(),
+    subscriberQueries.recipientsAmong(deps.models, recipients.map(([, subscriberId]) => new Types.ObjectId(subscriberId))).lean(),
   ]);
   const suppressed = await deps.suppressions.suppressedAmong(subscribers.map((s) => s.emailHash));
   const active = new Set(subscriptions.filter((s) => s.status === 'active' && s.list === list).map((s) => `${s._id}/${s.subscriberId}`));
@@ -201,7 +203,7 @@ async function stillStopped(deps: SendDeps, list: string, chunk: Recipient[], fl
     suspects.map((r): BatchRecipient => [r.subscriptionId!, r.subscriberId]),
   );
   const confirmedAt = new Map(
-    (await deps.byId.find(deps.models.subscriptions, suspects.map((r) => new Types.ObjectId(r.subscriptionId!)), { confirmedAt: 1 })).map((s) => [
+    (await subscriptionQueries.statesAmong(deps.models, suspects.map((r) => new Types.ObjectId(r.subscriptionId!))).lean()).map((s) => [
       String(s._id),
       s.confirmedAt?.getTime() ?? 0,
     ]),

@@ -7,6 +7,7 @@ import type { ConsentChannel, ConsentEventType } from '../../data/consent-event.
 import type { Models } from '../../data/models';
 import { ERASABLE_FIELDS, type RawEvent } from './ledger-canonical';
 import { LedgerChain } from './ledger-chain';
+import { consentEventQueries } from '../../data/consent-event.queries';
 
 export interface ConsentEventInput {
   subscriberId?: Types.ObjectId | string;
@@ -94,7 +95,7 @@ export class ConsentLedger {
   }
 
   history(subscriberId: Types.ObjectId | string) {
-    return this.deps.models.consentEvents.find({ subscriberId }).sort({ at: 1, _id: 1 }).lean();
+    return consentEventQueries.ofSubscriber(this.deps.models, subscriberId).lean();
   }
 
   /**
@@ -102,10 +103,10 @@ export class ConsentLedger {
    * the stripped fields are hashed only through the digest each event keeps (ledger-canonical.ts).
    */
   async anonymise(emailHash: string): Promise<number> {
-    const result = await this.deps.models.consentEvents.updateMany(
-      { emailHash },
-      { $unset: Object.fromEntries(ERASABLE_FIELDS.map((field) => [field, 1])), $set: { anonymised: true } },
-    );
+    const result = await consentEventQueries.anonymise(this.deps.models, emailHash, {
+      $unset: Object.fromEntries(ERASABLE_FIELDS.map((field) => [field, 1])),
+      $set: { anonymised: true },
+    });
     return result.modifiedCount;
   }
 

@@ -13,13 +13,14 @@
 // another writer won) goes the single way, which knows how to search, wait and roll forward.
 import { Types } from 'mongoose';
 import { crashPoint } from '../../crash-point';
-import type { ByIdReader } from '../../data/by-id';
 import type { Models } from '../../data/models';
 import type { ConsentLedger } from './consent-ledger';
 import type { OptOuts } from './opt-outs';
 import type { RecentWithdrawals } from './recent-withdrawals';
-import { SNAPSHOT_FIELDS, transitionKey, type SubscriptionSnapshot, type SubscriptionStates } from './subscription-state';
+import { transitionKey, type SubscriptionSnapshot, type SubscriptionStates } from './subscription-state';
 import type { UnsubscribeInput } from './unsubscribe';
+import { subscriberQueries } from '../../data/subscriber.queries';
+import { subscriptionQueries } from '../../data/subscription.queries';
 
 /** A one-click request: one subscription, named by the newsletter's link, on its one list. */
 export type NamedWithdrawal = UnsubscribeInput & { subscriptionId: string; lists: [string] };
@@ -34,7 +35,6 @@ interface Candidate {
 /** What committing withdrawals needs, alone or in groups. */
 export interface WithdrawalDeps {
   models: Models;
-  byId: ByIdReader;
   states: SubscriptionStates;
   ledger: ConsentLedger;
   optOuts: OptOuts;
@@ -52,10 +52,11 @@ export class GroupedWithdrawals {
 
   /** Whether each request ended its subscription (false: it was not open, or someone else ended it). */
   async commit(requests: NamedWithdrawal[]): Promise<boolean[]> {
-    const { models, byId, states, ledger, optOuts, withdrawals, now } = this.deps;
+    const { models, states, ledger, optOuts, withdrawals, now } = this.deps;
+    // A group is at most a few hundred: one query each.
     const [subscribers, subscriptions] = await Promise.all([
-      byId.find(models.subscribers, unique(requests.map((r) => r.subscriberId)), { emailHash: 1 }),
-      byId.find(models.subscriptions, unique(requests.map((r) => r.subscriptionId)), SNAPSHOT_FIELDS),
+      subscriberQueries.hashesOf(models, unique(requests.map((r) => r.subscriberId))).lean(),
+      subscriptionQueries.snapshotsAmong(models, unique(requests.map((r) => r.subscriptionId))).lean(),
     ]);
     const hashOf = new Map(subscribers.map((s) => [String(s._id), s.emailHash]));
     const subscriptionOf = new Map(subscriptions.map((s) => [String(s._id), s as SubscriptionSnapshot]));

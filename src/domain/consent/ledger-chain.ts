@@ -8,6 +8,7 @@ import type { Collection } from 'mongodb';
 import type { Models } from '../../data/models';
 import { isDuplicateKeyError } from '../../errors';
 import { chainFieldsFor, GENESIS_HASH, type RawEvent } from './ledger-canonical';
+import { consentEventQueries } from '../../data/consent-event.queries';
 
 // Ten writers for one person at once each win within a few rounds; this many is a broken database.
 const MAX_ATTEMPTS = 200;
@@ -77,16 +78,14 @@ export class LedgerChain {
 
   /** The last link of a person's chain; events not chained yet (no seq) sort after every chained one. */
   async head(emailHash: string): Promise<Head | undefined> {
-    const [last] = await this.events.find({ emailHash }, { projection: { seq: 1, hash: 1 } }).sort({ seq: -1 }).limit(1).toArray();
+    const [last] = await consentEventQueries.headOf(this.deps.models, emailHash).toArray();
     return last && typeof last.seq === 'number' ? { seq: last.seq, hash: String(last.hash) } : undefined;
   }
 
   async heads(emailHashes: string[]): Promise<Map<string, Head>> {
     const heads = new Map<string, Head>();
     for (let i = 0; i < emailHashes.length; i += 1000) {
-      const found = await this.events
-        .find({ emailHash: { $in: emailHashes.slice(i, i + 1000) } }, { projection: { emailHash: 1, seq: 1, hash: 1 } })
-        .toArray();
+      const found = await consentEventQueries.linksOf(this.deps.models, emailHashes.slice(i, i + 1000)).toArray();
       for (const e of found) {
         if (typeof e.seq !== 'number') continue;
         const known = heads.get(e.emailHash);
@@ -103,7 +102,7 @@ export class LedgerChain {
   }
 
   private async exists(id: RawEvent['_id']): Promise<boolean> {
-    return (await this.events.countDocuments({ _id: id }, { limit: 1 })) > 0;
+    return (await consentEventQueries.countById(this.deps.models, id)) > 0;
   }
 }
 

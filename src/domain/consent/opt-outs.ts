@@ -5,6 +5,7 @@
 import { createHmac } from 'node:crypto';
 import type { Models } from '../../data/models';
 import { insertManyOnce, insertOnce } from '../claims';
+import { optOutQueries } from '../../data/opt-out.queries';
 
 export class OptOuts {
   constructor(private readonly deps: { models: Models; emailHashKey: string; now: () => Date }) {}
@@ -31,19 +32,19 @@ export class OptOuts {
   }
 
   async has(emailHash: string, list: string): Promise<boolean> {
-    return (await this.deps.models.optOuts.countDocuments({ hash: this.hashOf(emailHash, list) })) > 0;
+    return (await optOutQueries.countOf(this.deps.models, this.hashOf(emailHash, list))) > 0;
   }
 
   /** Of these address hashes, those opted out of `list`: one query for an import chunk. */
   async amongFor(emailHashes: string[], list: string): Promise<Set<string>> {
     if (emailHashes.length === 0) return new Set();
     const byHash = new Map(emailHashes.map((h) => [this.hashOf(h, list), h]));
-    const found = await this.deps.models.optOuts.find({ hash: { $in: [...byHash.keys()] } }, { hash: 1 }).lean();
+    const found = await optOutQueries.amongHashes(this.deps.models, [...byHash.keys()]).lean();
     return new Set(found.map((d) => byHash.get(d.hash)!));
   }
 
   /** Only after the person's own confirmed opt-in, which the caller records in the ledger first. */
   async lift(emailHash: string, list: string): Promise<boolean> {
-    return (await this.deps.models.optOuts.deleteOne({ hash: this.hashOf(emailHash, list) })).deletedCount > 0;
+    return (await optOutQueries.lift(this.deps.models, this.hashOf(emailHash, list))).deletedCount > 0;
   }
 }

@@ -17,6 +17,8 @@ import { crashPoint } from '../../crash-point';
 import type { Models } from '../../data/models';
 import { insertOnce } from '../claims';
 import { eventIdFor, type ConsentEventInput, type ConsentLedger } from './consent-ledger';
+import { consentEventQueries } from '../../data/consent-event.queries';
+import { subscriptionQueries } from '../../data/subscription.queries';
 
 export type TransitionType = 'requested' | 'confirmed' | 'withdrawn' | 'imported' | 'lapsed';
 export type TransitionEvent = ConsentEventInput & { type: TransitionType };
@@ -36,8 +38,6 @@ export interface SubscriptionSnapshot {
  * change at the same moment. unchanged: `decide` found nothing to do.
  */
 export type ChangeResult = 'applied' | 'completed' | 'joined' | 'unchanged';
-
-export const SNAPSHOT_FIELDS = { subscriberId: 1, list: 1, status: 1, version: 1, pendingRef: 1 } as const;
 
 // A live winner writes its state within milliseconds; one that has not after this long is dead.
 export const WINNER_GRACE_MS = 1_000;
@@ -87,7 +87,7 @@ export class SubscriptionStates {
   constructor(private readonly deps: { models: Models; ledger: ConsentLedger; now: () => Date }) {}
 
   read(subscriptionId: Types.ObjectId | string): Promise<SubscriptionSnapshot | null> {
-    return this.deps.models.subscriptions.findById(subscriptionId, SNAPSHOT_FIELDS).lean();
+    return subscriptionQueries.snapshot(this.deps.models, subscriptionId).lean();
   }
 
   /**
@@ -115,7 +115,7 @@ export class SubscriptionStates {
         await this.apply(current._id, from, recorded, false);
         return 'applied';
       }
-      const winner = await this.deps.models.consentEvents.findById(transitionEventId(current._id, from)).lean();
+      const winner = await consentEventQueries.byId(this.deps.models, transitionEventId(current._id, from)).lean();
       const rolledForward = await this.catchUp(current._id, from, winner);
       if (winner && winner.type === event.type && (winner.requestRef ?? undefined) === (event.requestRef ?? undefined)) {
         return rolledForward ? 'completed' : 'joined';
@@ -139,10 +139,9 @@ export class SubscriptionStates {
   /** Sets the state an event describes, as version from+1; `guarded` only when rolling someone else's forward. */
   async apply(subscriptionId: Types.ObjectId, from: number, event: EventFacts, guarded: boolean): Promise<boolean> {
     const { $set, $unset } = stateAfter(event);
-    // The winner of the key is the only writer from `from`: its filter is the bare _id (all that
-    // FerretDB's SQLite backend pushes down). A roll-forward must not undo a later change.
-    const filter = guarded ? { _id: subscriptionId, $or: [{ version: from }, ...(from === 0 ? [{ version: { $exists: false } }] : [])] } : { _id: subscriptionId };
-    const result = await this.deps.models.subscriptions.updateOne(filter, { $set: { ...$set, version: from + 1 }, $unset });
+    // The winner of the key is the only writer from `from`: its filter is the bare _id. A roll-forward
+    // must not undo a later change: it is guarded by the version it moves from.
+    const result = await subscriptionQueries.moveTo(this.deps.models, subscriptionId, { $set: { ...$set, version: from + 1 }, $unset }, guarded ? { from } : undefined);
     return result.modifiedCount > 0;
   }
 
@@ -153,14 +152,14 @@ export class SubscriptionStates {
   async applyMany(subscriptionIds: Types.ObjectId[], from: number, event: EventFacts): Promise<void> {
     if (subscriptionIds.length === 0) return;
     const { $set, $unset } = stateAfter(event);
-    await this.deps.models.subscriptions.updateMany({ _id: { $in: subscriptionIds } }, { $set: { ...$set, version: from + 1 }, $unset });
+    await subscriptionQueries.moveManyTo(this.deps.models, subscriptionIds, { $set: { ...$set, version: from + 1 }, $unset });
   }
 
   /** Waits for the winner of `from` to write its state; rolls its event forward if it never does. */
   private async catchUp(subscriptionId: Types.ObjectId, from: number, winner: EventFacts | null): Promise<boolean> {
     const deadline = Date.now() + WINNER_GRACE_MS;
     while (Date.now() < deadline) {
-      const now = await this.deps.models.subscriptions.findById(subscriptionId, { version: 1 }).lean();
+      const now = await subscriptionQueries.versionOf(this.deps.models, subscriptionId).lean();
       if (!now || (now.version ?? 0) > from) return false;
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }

@@ -6,7 +6,10 @@ import type { ConsentChannel } from '../../data/consent-event.model';
 import { GroupCommit } from '../../group-commit';
 import { GroupedWithdrawals, type NamedWithdrawal, type WithdrawalDeps } from './grouped-withdrawals';
 import type { SubscriptionState } from '../../data/subscription.model';
-import { SNAPSHOT_FIELDS, type SubscriptionSnapshot } from './subscription-state';
+import type { SubscriptionSnapshot } from './subscription-state';
+import { listQueries } from '../../data/list.queries';
+import { subscriberQueries } from '../../data/subscriber.queries';
+import { subscriptionQueries } from '../../data/subscription.queries';
 
 export type UnsubscribeChannel = Extract<ConsentChannel, 'one-click' | 'unsubscribe-page' | 'mailbox' | 'bounce' | 'complaint' | 'admin'>;
 
@@ -57,7 +60,7 @@ export class UnsubscribeService {
   private async alone(input: UnsubscribeInput): Promise<{ changed: string[] }> {
     const { models } = this.deps;
     const [subscriber, named] = await Promise.all([
-      models.subscribers.findById(input.subscriberId, { emailHash: 1 }).lean(),
+      subscriberQueries.hashOf(models, input.subscriberId).lean(),
       this.namedSubscription(input),
     ]);
     if (!subscriber) return { changed: [] };
@@ -76,27 +79,24 @@ export class UnsubscribeService {
    */
   private async namedSubscription(input: UnsubscribeInput): Promise<OpenSubscription[] | undefined> {
     if (!namesOneSubscription(input)) return undefined;
-    const found = await this.deps.models.subscriptions.findById(input.subscriptionId, SNAPSHOT_FIELDS).lean();
+    const found = await subscriptionQueries.snapshot(this.deps.models, input.subscriptionId).lean();
     if (!found || !found.subscriberId.equals(input.subscriberId) || found.list !== input.lists[0]) return undefined;
     return found.status === 'pending' || found.status === 'active' ? [found] : [];
   }
 
-  /** A search of the person's subscriptions (a scan on FerretDB; an index on MongoDB). */
+  /** The person's open subscriptions on the lists asked for (by `subscriberId`, on its index). */
   private async openSubscriptions(subscriberId: Types.ObjectId, lists: string[] | 'all'): Promise<OpenSubscription[]> {
-    return this.deps.models.subscriptions
-      .find({ subscriberId, status: { $in: ['pending', 'active'] }, ...(lists === 'all' ? {} : { list: { $in: lists } }) }, SNAPSHOT_FIELDS)
-      .sort({ list: 1 })
-      .lean();
+    return subscriptionQueries.openOf(this.deps.models, subscriberId, lists).lean();
   }
 
   /** What the unsubscribe page shows: the person's lists and their states; undefined if unknown or erased. */
   async preferences(subscriberId: string): Promise<Preferences | undefined> {
     const { models } = this.deps;
     if (!Types.ObjectId.isValid(subscriberId)) return undefined;
-    const subscriber = await models.subscribers.findById(subscriberId, { email: 1, locale: 1 }).lean();
+    const subscriber = await subscriberQueries.addresseeOf(models, subscriberId).lean();
     if (!subscriber) return undefined;
-    const subscriptions = await models.subscriptions.find({ subscriberId: subscriber._id }, { list: 1, status: 1 }).sort({ list: 1 }).lean();
-    const lists = await models.lists.find({ slug: { $in: subscriptions.map((s) => s.list) } }, { slug: 1, name: 1 }).lean();
+    const subscriptions = await subscriptionQueries.choicesOf(models, subscriber._id).lean();
+    const lists = await listQueries.namesOf(models, subscriptions.map((s) => s.list)).lean();
     const names = new Map(lists.map((l) => [l.slug, l.name]));
     return {
       email: subscriber.email,
@@ -113,7 +113,7 @@ export class UnsubscribeService {
   /** The language of the person's mails and pages, chosen on their preferences page. */
   async setLocale(subscriberId: string, locale: 'lv' | 'en'): Promise<void> {
     if (!Types.ObjectId.isValid(subscriberId)) return;
-    await this.deps.models.subscribers.updateOne({ _id: new Types.ObjectId(subscriberId) }, { $set: { locale } });
+    await subscriberQueries.setLocale(this.deps.models, new Types.ObjectId(subscriberId), locale);
   }
 
   private async end(subscription: OpenSubscription, emailHash: string, input: UnsubscribeInput): Promise<boolean> {
