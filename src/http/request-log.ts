@@ -19,6 +19,8 @@ export function maskPath(path: string): string {
 /** One structured line per request: method, path (tokens cut off), status, duration. */
 export function requestLog(logger: Logger) {
   return (req: Request, res: Response, next: NextFunction) => {
+    // Below `info` (LOG_LEVEL=warn) the line would be built and dropped on every request.
+    if (!logger.isLevelEnabled('info')) return next();
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;

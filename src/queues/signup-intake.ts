@@ -8,8 +8,8 @@ import { resendJobOptions, SignupJobs, signupJobOptions, type ResendJob, type Si
 
 type QueuedJob = { name: string; data: SignupJob | ResendJob; opts: JobsOptions };
 
-// One pipeline at a time: Redis answers a pipeline of 200 adds in about the time of one add.
-const GROUPS = { concurrency: 1, max: 200 };
+// Two pipelines in flight: a request that arrives while one is with Redis need not wait for it.
+const GROUPS = { concurrency: 2, max: 200 };
 
 export class SignupIntake {
   private readonly adds: GroupCommit<QueuedJob, void>;

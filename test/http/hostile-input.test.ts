@@ -30,7 +30,7 @@ describe('hostile HTTP input', () => {
 
     it('logs no token, whatever the case or path it came on', async () => {
       const lines: Array<Record<string, unknown>> = [];
-      const logger = { info: (obj: Record<string, unknown>) => lines.push(obj) } as unknown as Logger;
+      const logger = { isLevelEnabled: () => true, info: (obj: Record<string, unknown>) => lines.push(obj) } as unknown as Logger;
       const app = express();
       app.use(requestLog(logger));
       app.use((_req, res) => res.status(404).end());

@@ -4,8 +4,8 @@
 // opt-out) held the rate near 100/s. Requests that arrive together (src/group-commit.ts) are
 // committed together, by the same protocol as one (subscription-state.ts), in one round trip per
 // step: read the subscriptions and subscribers, raise the flags, insert the events (each keyed by the
-// state it ends: only one writer wins a subscription), set the states the winners' events describe,
-// record the opt-outs, wait out any send in flight. Each request is answered only after its own
+// state it ends: only one writer wins a subscription), set the states the winners' events describe
+// and record the opt-outs, wait out any send in flight. Each request is answered only after its own
 // withdrawal committed. A crash between the events and the states leaves what a crash of a single
 // change leaves: events whose state the reconciliation job rolls forward.
 //
@@ -110,16 +110,17 @@ export class GroupedWithdrawals {
     );
     const won = candidates.filter((c) => recorded.has(transitionKey(c.subscription._id, c.from)));
     crashPoint('withdrawn:after-event');
-    for (const [from, group] of groupBy(won, (c) => c.from)) {
-      await states.applyMany(group.map((c) => c.subscription._id), from, { type: 'withdrawn', at });
-    }
+    // The states the winners' events describe, and the "no" remembered beyond the subscription
+    // (invariant 11), side by side: neither waits for the other.
+    await Promise.all([
+      ...[...groupBy(won, (c) => c.from)].map(([from, group]) => states.applyMany(group.map((c) => c.subscription._id), from, { type: 'withdrawn', at })),
+      optOuts.recordMany(pairs),
+    ]);
     for (const c of won) changed[c.index] = true;
     // Another writer won these events: the single way waits for its state, or rolls it forward.
     alone.push(...candidates.filter((c) => !recorded.has(transitionKey(c.subscription._id, c.from))).map((c) => c.index));
-
-    // The "no" is remembered beyond the subscription (invariant 11); a mail to the person already
-    // handed to SMTP is let finish, so none arrives after the answer.
-    await Promise.all([optOuts.recordMany(pairs), withdrawals.settleMany(pairs)]);
+    // A mail to the person already handed to SMTP is let finish, so none arrives after the answer.
+    await withdrawals.settleMany(pairs);
     await Promise.all(alone.map(async (index) => (changed[index] = await this.deps.alone(requests[index]!))));
     return changed;
   }
