@@ -67,6 +67,7 @@ export function adminDay(): void {
 
       // The admin's own row offers no role change and no deactivation.
       await page.getByRole('button', { name: `Darbības: ${admin.email}` }).click();
+      await page.getByRole('menuitem').first().waitFor();
       expect(await page.getByRole('menuitem').allInnerTexts()).to.deep.equal(['Nosūtīt jaunu paroles saiti…', 'Atiestatīt otro faktoru…']);
       await page.keyboard.press('Escape');
 

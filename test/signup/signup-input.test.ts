@@ -1,6 +1,7 @@
 // Bad input gets a clear 4xx, never a 500 and never a query: a table for the JSON API and the form,
 // body size, and the per-IP rate limit.
 import { expect } from 'chai';
+import { limitKey } from '../../src/http/public/signup-routes';
 import { createTestContext, type TestContext } from '../helpers/context';
 import { signUpForm, signUpJson } from './helpers';
 
@@ -105,5 +106,16 @@ describe('sign-up: per-IP rate limit', () => {
     expect(form.status).to.equal(429);
     expect(form.headers.get('retry-after')).to.match(/^\d+$/);
     expect(await form.text()).to.contain('Pārāk daudz pieprasījumu');
+  });
+});
+
+describe('sign-up: the per-IP limit\'s key', () => {
+  it('is the IPv4 address, also as a dual-stack socket reports it, and the /56 of an IPv6 one', () => {
+    expect(limitKey('203.0.113.5')).to.equal('203.0.113.5');
+    expect(limitKey('::ffff:203.0.113.5')).to.equal('203.0.113.5');
+    expect(limitKey('::ffff:203.0.113.6')).not.to.equal(limitKey('::ffff:203.0.113.5'));
+    expect(limitKey('2001:db8:aa:bb01::1')).to.equal(limitKey('2001:db8:aa:bbff::2'));
+    expect(limitKey('2001:db8:aa:bb01::1')).not.to.equal(limitKey('2001:db8:aa:cc01::1'));
+    expect(limitKey('::1')).to.equal('::/56');
   });
 });

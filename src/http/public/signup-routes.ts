@@ -9,7 +9,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import { rateLimit, type RateLimitInfo } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, type RateLimitInfo } from 'express-rate-limit';
+import { isIPv4 } from 'node:net';
 import { z } from 'zod';
 import type { Container } from '../../container';
 import { DEFAULT_LIST, LIST_SLUG } from '../../data/list.model';
@@ -216,6 +217,9 @@ function signupRateLimit(perMinute: number): RequestHandler {
   return rateLimit({
     windowMs: 60_000,
     limit: perMinute,
+    keyGenerator: (req) => limitKey(req.ip ?? ''),
+    // The library reads the function's source for a call of ipKeyGenerator; limitKey makes it.
+    validate: { keyGeneratorIpFallback: false },
     // No RateLimit-* headers: a counter that changes per request would make answers differ.
     standardHeaders: false,
     legacyHeaders: false,
@@ -306,4 +310,14 @@ let script: string | undefined;
 /** templates/pages/subscribe.js: keeps the consent sentence naming the ticked lists (the CSP allows 'self' scripts only). */
 function subscribeScript(): string {
   return (script ??= readFileSync(path.join(TEMPLATES_DIR, 'pages', 'subscribe.js'), 'utf8'));
+}
+
+/**
+ * The limiter's key: the IPv4 address (also when a dual-stack socket reports it IPv4-mapped), else
+ * the IPv6 /56 as the library keys it. The library parses every address as IPv6 to find out, a
+ * measurable share of a sign-up's time at a thousand a second.
+ */
+export function limitKey(ip: string): string {
+  const v4 = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+  return isIPv4(v4) ? v4 : ipKeyGenerator(ip);
 }
