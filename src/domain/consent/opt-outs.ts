@@ -19,16 +19,14 @@ export class OptOuts {
     return insertOnce(() => this.deps.models.optOuts.create({ hash: this.hashOf(emailHash, list), list, at: this.deps.now() }));
   }
 
-  /** record() for many (address, list) pairs in one insert: a group of one-click unsubscribes. */
-  async recordMany(pairs: Array<[emailHash: string, list: string]>): Promise<void> {
+  /**
+   * record() for many (address, list) pairs in one insert (a group of one-click unsubscribes, an
+   * erasure's every list); returns how many records this call created.
+   */
+  async recordMany(pairs: Array<[emailHash: string, list: string]>): Promise<number> {
     const at = this.deps.now();
     const docs = [...new Map(pairs.map(([emailHash, list]) => [this.hashOf(emailHash, list), list])).entries()].map(([hash, list]) => ({ hash, list, at }));
-    await insertManyOnce(this.deps.models.optOuts.collection, docs);
-  }
-
-  async recordAll(emailHash: string, lists: string[]): Promise<number> {
-    const created = await Promise.all([...new Set(lists)].map((list) => this.record(emailHash, list)));
-    return created.filter(Boolean).length;
+    return docs.length - (await insertManyOnce(this.deps.models.optOuts.collection, docs)).size;
   }
 
   async has(emailHash: string, list: string): Promise<boolean> {

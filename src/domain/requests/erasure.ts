@@ -64,7 +64,7 @@ export class Erasure {
     await suppressions.suppress(emailHash, 'erasure', target.requestRef);
     // A "no" on every list, which outlives even the tombstone: a fresh opt-in lifts the tombstone, and
     // the opt-outs of the lists it confirms, no others.
-    await this.deps.optOuts.recordAll(emailHash, (await listQueries.slugs(models).lean()).map((l) => l.slug));
+    await this.deps.optOuts.recordMany((await listQueries.slugs(models).lean()).map((l): [string, string] => [emailHash, l.slug]));
 
     const addresses = target.email ? [...new Set([target.email, emailKey(target.email)])] : [];
     const subscriber = await subscriberQueries.refOfHash(models, emailHash).lean();

@@ -39,8 +39,13 @@ export class Rectification {
       channel: by.channel,
       actor: by.actor,
       requestRef: by.requestRef,
-      note: `changed: ${fields.join(', ')}`,
+      note: changedNote(fields),
     });
     return fields;
   }
+}
+
+/** How a rectification's fields are recorded (the ledger and the request's history; the console reads it back). */
+export function changedNote(fields: readonly string[]): string {
+  return `changed: ${fields.join(', ')}`;
 }

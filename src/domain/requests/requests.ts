@@ -14,7 +14,7 @@ import type { AccessExport } from './access-export';
 import { claimOnce } from '../claims';
 import { hashEmail, normalizeEmail } from '../email-address';
 import type { Erasure } from './erasure';
-import type { Rectifiable, Rectification } from './rectification';
+import { changedNote, type Rectifiable, type Rectification } from './rectification';
 import type { MailLocale, RequesterMail } from './requester-mail';
 import type { Restrictions } from './restriction';
 import type { UnsubscribeService } from '../consent/unsubscribe';
@@ -373,7 +373,7 @@ export class DataSubjectRequestService {
     const fields = subscriber
       ? await this.deps.rectification.apply(subscriber._id, changes, { channel, actor, requestRef: doc.number })
       : [];
-    await this.update(doc, { $set: { rectification: changes } }, actor, 'rectified', fields.length ? `changed: ${fields.join(', ')}` : 'nothing to change');
+    await this.update(doc, { $set: { rectification: changes } }, actor, 'rectified', fields.length ? changedNote(fields) : 'nothing to change');
     await this.close(doc, actor, 'completed');
   }
 
