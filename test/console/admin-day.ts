@@ -103,6 +103,7 @@ export function adminDay(): void {
       await row.getByText('Zelta rudens').waitFor();
       const stored = await h.t.c.models.lists.findOne({ slug }).lean();
       expect(stored).to.deep.include({ public: false, name: { lv: 'Zelta rudens', en: 'Autumn travel' } });
+      await page.getByRole('dialog').waitFor({ state: 'detached' });
       await shot(page, 'lists-admin-1280');
 
       // A slug that exists already: said in words, not as a stack.

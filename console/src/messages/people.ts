@@ -132,6 +132,7 @@ export const lv = {
 
   'people.action.rectify': 'Labot vārdu un valodu',
   'people.action.rectify.save': 'Saglabāt labojumu',
+  'people.event.changed': 'Mainīts: {fields}',
   'people.action.rectify.done': 'Labots: {fields}.',
   'people.action.rectify.nothing': 'Nekas nemainījās.',
   'people.action.restrict': 'Ierobežot apstrādi',
@@ -302,6 +303,7 @@ export const en: Record<keyof typeof lv, string> = {
 
   'people.action.rectify': 'Rectify name and language',
   'people.action.rectify.save': 'Save the correction',
+  'people.event.changed': 'Changed: {fields}',
   'people.action.rectify.done': 'Rectified: {fields}.',
   'people.action.rectify.nothing': 'Nothing changed.',
   'people.action.restrict': 'Restrict processing',

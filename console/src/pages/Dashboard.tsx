@@ -40,6 +40,8 @@ function Activity() {
   const label = (day: string) => new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'lv-LV', { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
   const data = (days ?? []).map((d) => ({ ...d, label: label(d.day) }));
   const total = (key: 'signups' | 'confirmations' | 'unsubscribes') => (days ?? []).reduce((n, d) => n + d[key], 0);
+  // Flat lines at zero say nothing a sentence would not say better.
+  const quiet = days !== undefined && total('signups') + total('confirmations') + total('unsubscribes') === 0;
   return (
     <Card withBorder>
       <Stack gap="sm">
@@ -58,24 +60,30 @@ function Activity() {
             ]}
           />
         </Group>
-        <div role="img" aria-labelledby="activity-title activity-totals" data-testid="activity-chart">
-          <LineChart
-            h={240}
-            data={data}
-            dataKey="label"
-            curveType="linear"
-            withDots={false}
-            withLegend
-            legendProps={{ verticalAlign: 'bottom' }}
-            tickLine="x"
-            yAxisProps={{ allowDecimals: false }}
-            series={[
-              { name: 'signups', label: t('dashboard.signups'), color: 'blue.6' },
-              { name: 'confirmations', label: t('dashboard.confirmations'), color: 'teal.6' },
-              { name: 'unsubscribes', label: t('dashboard.unsubscribes'), color: 'red.6' },
-            ]}
-          />
-        </div>
+        {quiet ? (
+          <Text c="dimmed" data-testid="activity-quiet">
+            {t('dashboard.quiet')}
+          </Text>
+        ) : (
+          <div role="img" aria-labelledby="activity-title activity-totals" data-testid="activity-chart">
+            <LineChart
+              h={240}
+              data={data}
+              dataKey="label"
+              curveType="linear"
+              withDots={false}
+              withLegend
+              legendProps={{ verticalAlign: 'bottom' }}
+              tickLine="x"
+              yAxisProps={{ allowDecimals: false }}
+              series={[
+                { name: 'signups', label: t('dashboard.signups'), color: 'blue.6' },
+                { name: 'confirmations', label: t('dashboard.confirmations'), color: 'teal.6' },
+                { name: 'unsubscribes', label: t('dashboard.unsubscribes'), color: 'red.6' },
+              ]}
+            />
+          </div>
+        )}
         <Text size="sm" c="dimmed" id="activity-totals" data-testid="activity-totals">
           {days ? t('dashboard.totals', { signups: total('signups'), confirmations: total('confirmations'), unsubscribes: total('unsubscribes') }) : t('common.loading')}
         </Text>

@@ -4,6 +4,8 @@ import { Alert, Anchor, Badge, Button, Checkbox, Group, Loader, Modal, SimpleGri
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError, type List, type ListInput } from '../api';
 import { useI18n } from '../i18n';
+import { useAction } from '../useAction';
+import { useDialog } from '../useDialog';
 
 const EMPTY: ListInput = { slug: '', name: { lv: '', en: '' }, description: { lv: '', en: '' }, public: true };
 
@@ -13,13 +15,13 @@ export function Lists() {
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
   // The list being edited: a new one (no slug yet) or an existing one.
-  const [editing, setEditing] = useState<{ list: ListInput; isNew: boolean }>();
+  const editing = useDialog<{ list: ListInput; isNew: boolean }>();
   const load = useCallback(() => api.lists().then(setItems, (err: ApiError) => setError(err.message)), []);
   useEffect(() => {
     void load();
   }, [load]);
   const saved = (list: List, isNew: boolean) => {
-    setEditing(undefined);
+    editing.close();
     setNotice(t(isNew ? 'lists.created' : 'lists.saved', { slug: list.slug }));
     void load();
   };
@@ -31,7 +33,7 @@ export function Lists() {
         <Button
           onClick={() => {
             setNotice(undefined);
-            setEditing({ list: EMPTY, isNew: true });
+            editing.open({ list: EMPTY, isNew: true });
           }}
         >
           {t('lists.new')}
@@ -91,7 +93,7 @@ export function Lists() {
                       aria-label={`${t('lists.edit')}: ${l.slug}`}
                       onClick={() => {
                         setNotice(undefined);
-                        setEditing({ list: { slug: l.slug, name: l.name, description: l.description, public: l.public }, isNew: false });
+                        editing.open({ list: { slug: l.slug, name: l.name, description: l.description, public: l.public }, isNew: false });
                       }}
                     >
                       {t('lists.edit')}
@@ -104,13 +106,15 @@ export function Lists() {
         </Table.ScrollContainer>
       )}
       <Modal
-        opened={Boolean(editing)}
-        onClose={() => setEditing(undefined)}
-        title={editing?.isNew ? t('lists.new') : t('lists.editTitle', { slug: editing?.list.slug ?? '' })}
+        opened={editing.opened}
+        onClose={editing.close}
+        title={editing.subject?.isNew ? t('lists.new') : t('lists.editTitle', { slug: editing.subject?.list.slug ?? '' })}
         size="lg"
         centered
       >
-        {editing && <ListForm initial={editing.list} isNew={editing.isNew} onSaved={(l) => saved(l, editing.isNew)} onCancel={() => setEditing(undefined)} />}
+        {editing.subject && (
+          <ListForm key={editing.subject.list.slug || 'new'} initial={editing.subject.list} isNew={editing.subject.isNew} onSaved={(l) => saved(l, editing.subject!.isNew)} onCancel={editing.close} />
+        )}
       </Modal>
     </>
   );
@@ -119,20 +123,13 @@ export function Lists() {
 function ListForm({ initial, isNew, onSaved, onCancel }: { initial: ListInput; isNew: boolean; onSaved: (l: List) => void; onCancel: () => void }) {
   const { t } = useI18n();
   const [list, setList] = useState<ListInput>(initial);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-  const submit = async (e: FormEvent) => {
+  const { busy, error, run } = useAction();
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    void run(async () => {
       const { slug, ...rest } = list;
       onSaved(isNew ? await api.createList(list) : await api.updateList(slug, rest));
-    } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const text = (field: 'name' | 'description', lang: 'lv' | 'en') => ({
     value: list[field][lang],

@@ -5,6 +5,8 @@ import { Alert, Badge, Button, Card, Group, Loader, Menu, Modal, Select, SimpleG
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError, type Role, type StaffMember, type StaffWithLink } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
+import { useAction } from '../useAction';
+import { useDialog } from '../useDialog';
 
 const ROLES: Role[] = ['marketer', 'dpo', 'admin'];
 type Action = 'role' | 'deactivate' | 'totp' | 'link';
@@ -15,7 +17,7 @@ export function Staff({ me }: { me: { email: string } }) {
   const [items, setItems] = useState<StaffMember[]>();
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
-  const [pending, setPending] = useState<{ member: StaffMember; action: Action }>();
+  const pending = useDialog<{ member: StaffMember; action: Action }>();
   const [newRole, setNewRole] = useState<Role>('marketer');
   const [busy, setBusy] = useState(false);
 
@@ -32,12 +34,12 @@ export function Staff({ me }: { me: { email: string } }) {
     setError(undefined);
     setNotice(undefined);
     setNewRole(member.role === 'marketer' ? 'dpo' : 'marketer');
-    setPending({ member, action });
+    pending.open({ member, action });
   };
 
   const confirm = async () => {
-    if (!pending) return;
-    const { member, action } = pending;
+    if (!pending.subject) return;
+    const { member, action } = pending.subject;
     setBusy(true);
     try {
       if (action === 'role') await api.changeStaffRole(member.id, newRole);
@@ -50,7 +52,7 @@ export function Staff({ me }: { me: { email: string } }) {
       setError(err instanceof ApiError ? err.message : String(err));
     } finally {
       setBusy(false);
-      setPending(undefined);
+      pending.close();
     }
   };
 
@@ -139,25 +141,25 @@ export function Staff({ me }: { me: { email: string } }) {
           </Table>
         </Table.ScrollContainer>
       )}
-      <Modal opened={Boolean(pending)} onClose={() => setPending(undefined)} title={pending ? t(TITLES[pending.action], { email: pending.member.email }) : ''} centered>
-        {pending && (
+      <Modal opened={pending.opened} onClose={pending.close} title={pending.subject ? t(TITLES[pending.subject.action], { email: pending.subject.member.email }) : ''} centered>
+        {pending.subject && (
           <Stack>
-            {pending.action === 'role' && (
+            {pending.subject.action === 'role' && (
               <Select
                 label={t('staff.newRole')}
-                data={ROLES.filter((r) => r !== pending.member.role).map((r) => ({ value: r, label: t(`role.${r}` as MessageKey) }))}
+                data={ROLES.filter((r) => r !== pending.subject!.member.role).map((r) => ({ value: r, label: t(`role.${r}` as MessageKey) }))}
                 value={newRole}
                 onChange={(v) => v && setNewRole(v as Role)}
                 allowDeselect={false}
                 comboboxProps={{ withinPortal: false }}
               />
             )}
-            <Text>{t(TEXTS[pending.action], { email: pending.member.email, role: t(`role.${newRole}` as MessageKey) })}</Text>
+            <Text>{t(TEXTS[pending.subject.action], { email: pending.subject.member.email, role: t(`role.${newRole}` as MessageKey) })}</Text>
             <Group justify="flex-end">
-              <Button variant="default" onClick={() => setPending(undefined)}>
+              <Button variant="default" onClick={pending.close}>
                 {t('staff.cancel')}
               </Button>
-              <Button color={pending.action === 'deactivate' ? 'red' : undefined} onClick={confirm} loading={busy}>
+              <Button color={pending.subject.action === 'deactivate' ? 'red' : undefined} onClick={confirm} loading={busy}>
                 {t('staff.confirm')}
               </Button>
             </Group>
@@ -176,21 +178,14 @@ function InviteForm({ onInvited }: { onInvited: (s: StaffWithLink) => void }) {
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('marketer');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-  const submit = async (e: FormEvent) => {
+  const { busy, error, run } = useAction();
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    void run(async () => {
       onInvited(await api.inviteStaff({ email: email.trim(), role, ...(name.trim() ? { name: name.trim() } : {}) }));
       setEmail('');
       setName('');
-    } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Card withBorder component="form" onSubmit={submit} aria-labelledby="invite-title">

@@ -4,7 +4,8 @@ import { Button, Text, Textarea } from '@mantine/core';
 import { useState } from 'react';
 import { useI18n } from '../../i18n';
 import { peopleApi, type Suppression } from './api';
-import { Buttons, Dialog, useAction, type Notice } from './PersonActions';
+import { useAction } from '../../useAction';
+import { Buttons, Dialog, type Notice } from './PersonActions';
 
 export function LiftSuppression({ suppression, onDone }: { suppression: Suppression; onDone: (n: Notice) => void }) {
   const { t } = useI18n();

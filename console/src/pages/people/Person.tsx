@@ -11,6 +11,7 @@ import { peopleApi, type ConsentEvent, type LedgerStatus, type Person as PersonD
 import { formatDate, formatTime } from './format';
 import { leaveNotice, STATE_COLOURS } from './People';
 import { LiftSuppression } from './LiftSuppression';
+import { eventNote } from './rectified-fields';
 
 export function Person({ id }: { id: string }) {
   const { t } = useI18n();
@@ -270,7 +271,7 @@ function History({ events, subscriberId }: { events: ConsentEvent[]; subscriberI
                 {e.source && <Field label={t('people.event.source')}>{e.source}</Field>}
                 {e.consentedAt && <Field label={t('people.event.consentedAt')}>{formatDate(e.consentedAt, lang)}</Field>}
                 {e.actor && <Field label={t('people.event.actor')}>{e.actor}</Field>}
-                {e.note && <Field label={t('people.event.note')}>{e.note}</Field>}
+                {e.note && <Field label={t('people.event.note')}>{eventNote(e.note, t)}</Field>}
               </Stack>
               {e.consentText && (
                 <Blockquote mt="xs" p="xs" cite={t('people.event.consentText')}>

@@ -4,9 +4,10 @@
 // paper letter, with the reason).
 import { Alert, Button, Group, Modal, NativeSelect, SegmentedControl, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { useState, type ReactNode } from 'react';
-import { ApiError } from '../../api';
 import { useI18n, type MessageKey } from '../../i18n';
+import { useAction } from '../../useAction';
 import { peopleApi, type Person, type RequestType } from './api';
+import { rectifiedFields } from './rectified-fields';
 
 export interface Notice {
   tone: 'ok' | 'error';
@@ -68,24 +69,6 @@ export function PersonActions({ person, onDone }: { person: Person; onDone: (n: 
   );
 }
 
-/** Runs an action, keeping the modal open with the server's message when it fails. */
-export function useAction() {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-  const run = async (fn: () => Promise<void>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await fn();
-    } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { busy, error, run };
-}
-
 /** A modal holding one form: its fields, the server's error if the action failed, its buttons. */
 export function Dialog({ title, onClose, onSubmit, error, buttons, children }: { title: MessageKey; onClose: () => void; onSubmit: () => void; error?: string; buttons: ReactNode; children: ReactNode }) {
   const { t } = useI18n();
@@ -144,8 +127,7 @@ function Rectify({ person, onClose, onDone }: { person: Person; onClose: () => v
       const changes = { ...(name !== person.name ? { name } : {}), ...(locale !== person.locale ? { locale } : {}) };
       if (Object.keys(changes).length === 0) return onDone({ tone: 'ok', text: t('people.action.rectify.nothing') });
       const { changed } = await peopleApi.rectify(person.id, changes);
-      const fields = changed.map((f) => t(f === 'name' ? 'people.name' : 'people.person.language')).join(', ');
-      onDone({ tone: 'ok', text: changed.length ? t('people.action.rectify.done', { fields }) : t('people.action.rectify.nothing') });
+      onDone({ tone: 'ok', text: changed.length ? t('people.action.rectify.done', { fields: rectifiedFields(changed, t) }) : t('people.action.rectify.nothing') });
     });
   return (
     <Dialog title="people.action.rectify" onClose={onClose} onSubmit={() => void submit()} error={act.error} buttons={<Buttons busy={act.busy} action="people.action.rectify.save" onClose={onClose} />}>
