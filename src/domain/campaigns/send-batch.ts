@@ -54,6 +54,8 @@ export type SkipReason = 'not-active' | 'suppressed' | 'restricted' | 'unknown';
 
 interface Recipient extends CampaignRecipient {
   emailHash: string;
+  /** When the subscription was last confirmed (ms; 0 if never), as read with its state. */
+  confirmedAt: number;
 }
 
 interface ClaimedRecipient extends Recipient {
@@ -167,7 +169,8 @@ async function readRecipients(deps: SendDeps, list: string, recipients: BatchRec
     subscriberQueries.recipientsAmong(deps.models, recipients.map(([, subscriberId]) => new Types.ObjectId(subscriberId))).lean(),
   ]);
   const suppressed = await deps.suppressions.suppressedAmong(subscribers.map((s) => s.emailHash));
-  const active = new Set(subscriptions.filter((s) => s.status === 'active' && s.list === list).map((s) => `${s._id}/${s.subscriberId}`));
+  // The active ones, with when each was last confirmed.
+  const active = new Map(subscriptions.filter((s) => s.status === 'active' && s.list === list).map((s) => [`${s._id}/${s.subscriberId}`, s.confirmedAt?.getTime() ?? 0]));
   const byId = new Map(subscribers.map((s) => [String(s._id), s]));
 
   const eligible: Recipient[] = [];
@@ -184,7 +187,10 @@ async function readRecipients(deps: SendDeps, list: string, recipients: BatchRec
             ? 'not-active'
             : undefined;
     if (reason || !s) skipped.push({ subscriberId, reason: reason ?? 'unknown' });
-    else eligible.push({ subscriberId, subscriptionId, email: s.email, name: s.name ?? '', locale: s.locale === 'en' ? 'en' : 'lv', emailHash: s.emailHash });
+    else {
+      const confirmedAt = active.get(`${subscriptionId}/${subscriberId}`)!;
+      eligible.push({ subscriberId, subscriptionId, email: s.email, name: s.name ?? '', locale: s.locale === 'en' ? 'en' : 'lv', emailHash: s.emailHash, confirmedAt });
+    }
   }
   return { eligible, skipped };
 }
@@ -202,15 +208,9 @@ async function stillStopped(deps: SendDeps, list: string, chunk: Recipient[], fl
     list,
     suspects.map((r): BatchRecipient => [r.subscriptionId!, r.subscriberId]),
   );
-  const confirmedAt = new Map(
-    (await subscriptionQueries.statesAmong(deps.models, suspects.map((r) => new Types.ObjectId(r.subscriptionId!))).lean()).map((s) => [
-      String(s._id),
-      s.confirmedAt?.getTime() ?? 0,
-    ]),
-  );
   const stopped = [...fresh.skipped];
   for (const r of fresh.eligible) {
-    if (flagged.get(r.emailHash)! >= (confirmedAt.get(r.subscriptionId!) ?? 0)) stopped.push({ subscriberId: r.subscriberId, reason: 'not-active' });
+    if (flagged.get(r.emailHash)! >= r.confirmedAt) stopped.push({ subscriberId: r.subscriberId, reason: 'not-active' });
   }
   return stopped;
 }
